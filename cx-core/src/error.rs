@@ -1,0 +1,259 @@
+//! The one error type of cx: [`CxError`], typed and structured.
+//!
+//! Every variant names what was wrong (field or column, row, value) so that a
+//! caller can point a user at the offending cell. [`CxError::code`] gives a
+//! stable identifier for each variant (like pydantic's error `type`), which the
+//! Python exceptions carry as `.code` and `docs/errors.md` lists.
+//!
+//! Row numbers are **0-based positions among data records** (the header of a
+//! CSV file is not a record), the same as the index pandas gives a frame read
+//! from the same file. Ingestion reports also give the 1-based physical line.
+
+/// Result alias used throughout cx.
+pub type Result<T, E = CxError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in cx.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CxError {
+    /// A value is present but not acceptable (out of range, unparsable, ...).
+    #[error("{field}: invalid value {value:?}{}: {reason}", fmt_row(*row))]
+    InvalidValue {
+        /// Field, column or parameter name.
+        field: String,
+        /// 0-based record position, when the value came from a row.
+        row: Option<usize>,
+        /// The offending value as text (personal values are redacted).
+        value: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A required field or column is absent or empty.
+    #[error("{field}: missing required value{}", fmt_row(*row))]
+    MissingField {
+        /// Field or column name.
+        field: String,
+        /// 0-based record position, when known.
+        row: Option<usize>,
+    },
+    /// A naive local timestamp was given without an IANA time zone.
+    #[error("{field}: timestamp {value:?}{} has no UTC offset and no time zone was given; pass an IANA zone such as \"Asia/Shanghai\"", fmt_row(*row))]
+    MissingTimeZone {
+        /// Field or column name.
+        field: String,
+        /// 0-based record position, when known.
+        row: Option<usize>,
+        /// The timestamp text.
+        value: String,
+    },
+    /// Bytes that cannot be decoded in the declared or detected encoding.
+    #[error("{field}: bytes not valid {encoding}{} (byte offset {byte_offset})", fmt_row(*row))]
+    Encoding {
+        /// Where the bytes were read (file or column).
+        field: String,
+        /// 0-based record position, when known.
+        row: Option<usize>,
+        /// Encoding name, e.g. "UTF-8" or "GB18030".
+        encoding: String,
+        /// Offset of the first bad byte in the input.
+        byte_offset: u64,
+    },
+    /// Parallel inputs have different lengths.
+    #[error("{what}: length mismatch, expected {expected}, got {got}")]
+    LengthMismatch {
+        /// Which input.
+        what: String,
+        /// Expected length.
+        expected: usize,
+        /// Actual length.
+        got: usize,
+    },
+    /// An input has no usable observations.
+    #[error("{what}: empty input")]
+    EmptyInput {
+        /// Which input.
+        what: String,
+    },
+    /// An input has too few observations for the statistic.
+    #[error("{what}: need at least {min} observations, got {got}")]
+    TooFewObservations {
+        /// Which statistic.
+        what: String,
+        /// Minimum needed.
+        min: usize,
+        /// Number available.
+        got: usize,
+    },
+    /// An option or configuration value is not acceptable.
+    #[error("{option}: {reason}")]
+    InvalidOption {
+        /// Option name.
+        option: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A serialized state or file has an unsupported format or version.
+    #[error("{what}: unsupported format: {reason}")]
+    Format {
+        /// What was being read.
+        what: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An I/O failure while reading or writing.
+    #[error("I/O error on {path}: {message}")]
+    Io {
+        /// File path or stream name.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+}
+
+fn fmt_row(row: Option<usize>) -> String {
+    match row {
+        Some(r) => format!(" at row {r}"),
+        None => String::new(),
+    }
+}
+
+impl CxError {
+    /// Stable identifier of the variant (`invalid_value`, `missing_field`, ...).
+    ///
+    /// # Examples
+    /// ```
+    /// use cx_core::CxError;
+    /// let e = CxError::EmptyInput { what: "scores".into() };
+    /// assert_eq!(e.code(), "empty_input");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            CxError::InvalidValue { .. } => "invalid_value",
+            CxError::MissingField { .. } => "missing_field",
+            CxError::MissingTimeZone { .. } => "missing_time_zone",
+            CxError::Encoding { .. } => "encoding",
+            CxError::LengthMismatch { .. } => "length_mismatch",
+            CxError::EmptyInput { .. } => "empty_input",
+            CxError::TooFewObservations { .. } => "too_few_observations",
+            CxError::InvalidOption { .. } => "invalid_option",
+            CxError::Format { .. } => "format",
+            CxError::Io { .. } => "io",
+        }
+    }
+
+    /// The field, column or parameter the error is about, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            CxError::InvalidValue { field, .. }
+            | CxError::MissingField { field, .. }
+            | CxError::MissingTimeZone { field, .. }
+            | CxError::Encoding { field, .. } => Some(field),
+            CxError::InvalidOption { option, .. } => Some(option),
+            CxError::LengthMismatch { what, .. }
+            | CxError::EmptyInput { what }
+            | CxError::TooFewObservations { what, .. }
+            | CxError::Format { what, .. } => Some(what),
+            CxError::Io { path, .. } => Some(path),
+        }
+    }
+
+    /// The 0-based record position the error is about, when there is one.
+    pub fn row(&self) -> Option<usize> {
+        match self {
+            CxError::InvalidValue { row, .. }
+            | CxError::MissingField { row, .. }
+            | CxError::MissingTimeZone { row, .. }
+            | CxError::Encoding { row, .. } => *row,
+            _ => None,
+        }
+    }
+
+    /// The offending value as text, when there is one.
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            CxError::InvalidValue { value, .. } | CxError::MissingTimeZone { value, .. } => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+
+    /// Shorthand for [`CxError::InvalidValue`].
+    pub fn invalid(
+        field: impl Into<String>,
+        row: Option<usize>,
+        value: impl ToString,
+        reason: impl Into<String>,
+    ) -> Self {
+        CxError::InvalidValue {
+            field: field.into(),
+            row,
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`CxError::InvalidOption`].
+    pub fn option(option: impl Into<String>, reason: impl Into<String>) -> Self {
+        CxError::InvalidOption {
+            option: option.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Attach a row to an error that lacks one (used by record-wise readers).
+    pub fn at_row(mut self, r: usize) -> Self {
+        match &mut self {
+            CxError::InvalidValue { row, .. }
+            | CxError::MissingField { row, .. }
+            | CxError::MissingTimeZone { row, .. }
+            | CxError::Encoding { row, .. } => {
+                if row.is_none() {
+                    *row = Some(r)
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
+impl From<std::io::Error> for CxError {
+    fn from(e: std::io::Error) -> Self {
+        CxError::Io {
+            path: "<stream>".into(),
+            message: e.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_names_field_row_and_value() {
+        let e = CxError::invalid("score", Some(3), "11", "outside 0..=10");
+        assert_eq!(
+            e.to_string(),
+            "score: invalid value \"11\" at row 3: outside 0..=10"
+        );
+        assert_eq!(e.code(), "invalid_value");
+        assert_eq!(e.row(), Some(3));
+        assert_eq!(e.field(), Some("score"));
+    }
+
+    #[test]
+    fn at_row_fills_only_missing_rows() {
+        let e = CxError::invalid("x", None, "1", "bad").at_row(7);
+        assert_eq!(e.row(), Some(7));
+        let e = e.at_row(9);
+        assert_eq!(e.row(), Some(7));
+    }
+
+    #[test]
+    fn errors_are_send_and_sync() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<CxError>();
+    }
+}

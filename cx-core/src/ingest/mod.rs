@@ -1,0 +1,1 @@
+//! ingest (filled in by its issue).

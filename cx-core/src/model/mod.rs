@@ -1,0 +1,1 @@
+//! The CX domain model.

@@ -1,0 +1,1 @@
+//! privacy (filled in by its issue).
