@@ -203,16 +203,12 @@ impl CxError {
 
     /// Attach a row to an error that lacks one (used by record-wise readers).
     pub fn at_row(mut self, r: usize) -> Self {
-        match &mut self {
-            CxError::InvalidValue { row, .. }
-            | CxError::MissingField { row, .. }
-            | CxError::MissingTimeZone { row, .. }
-            | CxError::Encoding { row, .. } => {
-                if row.is_none() {
-                    *row = Some(r)
-                }
-            }
-            _ => {}
+        if let CxError::InvalidValue { row, .. }
+        | CxError::MissingField { row, .. }
+        | CxError::MissingTimeZone { row, .. }
+        | CxError::Encoding { row, .. } = &mut self
+        {
+            row.get_or_insert(r);
         }
         self
     }
