@@ -1,6 +1,24 @@
 //! Thin pyo3 bindings of `cx-core`: convert, call the core, convert back.
+//!
+//! No logic lives here (STYLE §3). Work is done with the GIL released through
+//! [`run`]; errors become the classes of `cx.exceptions` through [`error`].
 
 use pyo3::prelude::*;
+
+mod convert;
+mod error;
+
+/// Run core work with the GIL released, mapping the core error to a Python exception.
+///
+/// Inputs borrowed from Python (numpy buffers, Arrow arrays) stay borrowed during
+/// the call: callers must not mutate them from another thread meanwhile.
+#[allow(dead_code)]
+pub(crate) fn run<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> cx_core::Result<T> + Send,
+) -> PyResult<T> {
+    py.detach(f).map_err(error::to_py)
+}
 
 /// The `cx._cx` extension module.
 #[pymodule(gil_used = false)]

@@ -1,0 +1,1 @@
+//! Conversions between Python objects and core inputs (columns, options).
