@@ -30,3 +30,8 @@ pub use error::{CxError, Result};
 
 /// The version of cx-core (the same version as the Python wheel).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The code blocks of the crate README, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -16,3 +16,7 @@ pub fn load_vector(rel: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON in {}: {e}", path.display()))
 }
+
+/// The Rust code blocks of the repository README, run as doctests.
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
