@@ -12,10 +12,10 @@
 //! letter or digit, `_` (full-width forms count as their ASCII
 //! counterparts, see below), or a placeholder such as
 //! `[PHONE]` left by an earlier redaction (this keeps redaction idempotent).
-//! A `.`, `-` or `/` between the match and a word-like character counts as
-//! touching too (`ORD-13800138000`, `1.2.3.4.5`), except the `/` of an IP
-//! prefix length (`192.0.2.0/24`). So a phone number is never carved out of a
-//! longer digit run or an alphanumeric code.
+//! A `.` or `-` between the match and a word-like character counts as
+//! touching too (`ORD-13800138000`, `1.2.3.4.5`); a `/` does not
+//! (`13800138000/13900139000`, `192.0.2.0/24`). So a phone number is never
+//! carved out of a longer digit run or an alphanumeric code.
 //!
 //! # Reference
 //! See the detectors' documentation on [`find_pii`] for the standards behind
@@ -105,10 +105,10 @@ static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// Chinese mobile (MIIT plan: 1[3-9]x, 11 digits) with optional `+86`, `86`
-/// or `0086` prefix, 3-4-4 grouping by space or dash.
-static MOBILE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    compile(r"(?:\(?(?:\+|00)?86\)?[ \-]?)?1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4}")
-});
+/// or `0086` prefix (optionally in parentheses), grouped by single spaces or
+/// dashes anywhere (3-4-4 is usual, 4-3-4 and 3-3-5 occur).
+static MOBILE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| compile(r"(?:\(?(?:\+|00)?86\)?[ \-]?)?1[3-9](?:[ \-]?[0-9]){9}"));
 
 /// Chinese landline: trunk `0` + area code (`010`, `02x` or `0xxx`), optionally
 /// in parentheses, a 7- or 8-digit subscriber number (optionally split 3/4-4)
@@ -145,8 +145,8 @@ static IPV4: LazyLock<Option<Regex>> = LazyLock::new(|| compile(r"(?:[0-9]{1,3}\
 static IPV6: LazyLock<Option<Regex>> =
     LazyLock::new(|| compile(r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.[0-9]{1,3}){0,3}"));
 
-/// Labels that, right before a number, make it an order, waybill or ticket
-/// number rather than a card or legacy identity number.
+/// Labels that, right before a number, make it an order, waybill, invoice or
+/// ticket number rather than a card, landline or legacy identity number.
 const ORDER_LABELS: &[&str] = &[
     "单号",
     "订单",
@@ -158,6 +158,7 @@ const ORDER_LABELS: &[&str] = &[
     "工单",
     "编号",
     "发票",
+    "代码",
     "order",
     "order no",
     "order id",
@@ -300,7 +301,7 @@ impl Redactor {
 ///   `xn--` label. Quoted local parts, IP-literal domains, non-ASCII (IDN)
 ///   domains and obfuscations (`[at]`, `点com`) are not detected.
 /// * **Phone**: Chinese mobiles `1[3-9]` + 9 digits with optional `+86`,
-///   `86` or `0086` prefix and 3-4-4 grouping; Chinese landlines with a trunk
+///   `86` or `0086` prefix and spaces or dashes between digits; Chinese landlines with a trunk
 ///   `0` area code (`010-62345678`, `(021) 6123 4567`, `0755-1234567转123`);
 ///   international numbers written `+` country code and 8–15 digits in all.
 ///   Landlines without area code, service numbers (`400-…`, `95588`) and
@@ -311,13 +312,16 @@ impl Redactor {
 ///   province code and an existing `19YYMMDD` birth date. Optional spaces in
 ///   6-8-4 grouping are accepted.
 /// * **Card**: 13–19 digits, plain or grouped by spaces/dashes, Luhn-valid,
-///   with an issuer prefix of a major scheme (first digit 3–6, or 2221–2720).
+///   with an issuer prefix of a major scheme (first digit 3–6, or 2221–2720);
+///   13 digits must start with 4 (Visa), 14 or 15 digits with 3 (Diners,
+///   Amex). Bank account numbers that are not card numbers are not detected.
 /// * **IP**: dotted-quad IPv4 with octets 0–255 without leading zeros, and
 ///   IPv6 in any RFC 4291 text form accepted by [`std::net::Ipv6Addr`]
 ///   (full, `::`-compressed, dotted-quad tail), containing a decimal digit.
 ///
-/// Context: a card or 15-digit candidate right after an order label (`订单号`,
-/// `运单`, `快递`, `order`, `tracking`, ...) is taken as an order number; a
+/// Context: a card, landline or 15-digit candidate right after an order label
+/// (`订单号`, `运单`, `发票代码`, `order`, `tracking`, ...) is taken as an order
+/// number; a
 /// dotted quad right after a version label (`版本`, `version`, `v`, ...) is
 /// taken as a version. A bare `1.2.3.4` is redacted as an IP address.
 ///
@@ -480,7 +484,8 @@ fn accept(
 fn valid(shape: Shape, cand: &str, text: &str, start: usize, emails: &[PiiMatch]) -> bool {
     match shape {
         Shape::Email => valid_email(cand),
-        Shape::Mobile | Shape::Landline => true,
+        Shape::Mobile => true,
+        Shape::Landline => !after_label(text, start, ORDER_LABELS, emails),
         Shape::E164 => valid_e164(cand),
         Shape::Id18 => valid_id18(&digits_of(cand)),
         Shape::Id15 => valid_id15(cand) && !after_label(text, start, ORDER_LABELS, emails),
@@ -528,7 +533,7 @@ fn left_ok(text: &str, start: usize, shape: Shape) -> bool {
     if wordish(prev) {
         return false;
     }
-    if matches!(prev, '.' | '-' | '/') {
+    if matches!(prev, '.' | '-') {
         let rest = &before[..before.len() - prev.len_utf8()];
         return !(rev.next().is_some_and(wordish) || is_placeholder_end(rest));
     }
@@ -546,8 +551,7 @@ fn right_ok(text: &str, end: usize, shape: Shape) -> bool {
     if wordish(next) || (shape == Shape::Email && next == '@') {
         return false;
     }
-    let is_ip = matches!(shape, Shape::Ipv4 | Shape::Ipv6);
-    if matches!(next, '.' | '-') || (next == '/' && !is_ip) {
+    if matches!(next, '.' | '-') {
         let rest = &after[next.len_utf8()..];
         return !(it.next().is_some_and(wordish) || is_placeholder_start(rest));
     }
@@ -689,8 +693,19 @@ fn valid_iin(d: &[u8]) -> bool {
     }
 }
 
+/// Lengths the schemes issue below 16 digits: 13 only Visa (4), 14 only
+/// Diners (3), 15 Amex and Diners (3). This keeps EAN-13 barcodes (`690…`,
+/// China's GS1 prefix) and other 13–15 digit codes out.
+fn valid_length(d: &[u8]) -> bool {
+    match (d.len(), d.first()) {
+        (13, Some(4)) | (14, Some(3)) | (15, Some(3)) => true,
+        (16..=19, _) => true,
+        _ => false,
+    }
+}
+
 fn valid_card(d: &[u8]) -> bool {
-    (13..=19).contains(&d.len()) && d.iter().all(|&x| x < 10) && valid_iin(d) && luhn(d)
+    valid_length(d) && d.iter().all(|&x| x < 10) && valid_iin(d) && luhn(d)
 }
 
 fn valid_ipv4(s: &str) -> bool {
@@ -878,6 +893,8 @@ mod tests {
         none("订单号 4111111111111111");
         none("tracking no. 4111111111111111");
         none("24111111111111111111");
+        none("条码 6901234567892"); // EAN-13, Luhn-valid by chance
+        one("old visa 4222222222222", PiiKind::Card, "4222222222222");
     }
 
     #[test]
