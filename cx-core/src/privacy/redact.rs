@@ -623,7 +623,7 @@ fn number(d: &[u8]) -> u32 {
 }
 
 fn valid_date(y: u32, m: u32, d: u32) -> bool {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -679,7 +679,7 @@ fn luhn(d: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Issuer prefixes of the major schemes: Visa 4; Mastercard 51–55 and
@@ -697,11 +697,10 @@ fn valid_iin(d: &[u8]) -> bool {
 /// Diners (3), 15 Amex and Diners (3). This keeps EAN-13 barcodes (`690…`,
 /// China's GS1 prefix) and other 13–15 digit codes out.
 fn valid_length(d: &[u8]) -> bool {
-    match (d.len(), d.first()) {
-        (13, Some(4)) | (14, Some(3)) | (15, Some(3)) => true,
-        (16..=19, _) => true,
-        _ => false,
-    }
+    matches!(
+        (d.len(), d.first()),
+        (13, Some(4)) | (14, Some(3)) | (15, Some(3)) | (16..=19, _)
+    )
 }
 
 fn valid_card(d: &[u8]) -> bool {
@@ -717,6 +716,7 @@ fn valid_ipv4(s: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
