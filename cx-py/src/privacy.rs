@@ -104,7 +104,10 @@ fn char_offsets(text: &str, matches: &[PiiMatch]) -> Vec<(usize, usize)> {
     let mut map = std::collections::HashMap::with_capacity(bounds.len());
     let mut chars = 0usize;
     let mut it = bounds.iter().peekable();
-    for (byte, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (byte, _) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         while let Some(&&b) = it.peek() {
             if b == byte {
                 map.insert(b, chars);
@@ -146,7 +149,11 @@ fn redact(py: Python<'_>, text: &str, kinds: Option<Vec<String>>) -> PyResult<Py
 
 #[pyfunction]
 #[pyo3(signature = (texts, /, *, kinds=None))]
-fn redact_many(py: Python<'_>, texts: Vec<String>, kinds: Option<Vec<String>>) -> PyResult<Vec<String>> {
+fn redact_many(
+    py: Python<'_>,
+    texts: Vec<String>,
+    kinds: Option<Vec<String>>,
+) -> PyResult<Vec<String>> {
     let redactor = Redactor::new(options(kinds)?);
     Ok(py.detach(|| redactor.redact_many(&texts)))
 }
