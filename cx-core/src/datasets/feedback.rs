@@ -8,7 +8,7 @@ use super::company::{
     segment_effect, touchpoints,
 };
 use super::customers::{CustomerFacts, Period};
-use super::rng::Rng;
+use super::rng::{Categorical, Rng};
 use super::text::{self, PII_KINDS};
 use super::{FeedbackMeta, PlantedPii};
 use crate::model::{Channel, Customer, Feedback, FeedbackId, FeedbackKind, TouchpointId};
@@ -102,10 +102,12 @@ pub(crate) fn feedback(
     let tps = touchpoints();
     let delight = delight_effect(&tps);
     let traffic: Vec<f64> = tps.iter().map(|t| t.traffic).collect();
-    let cust_w: Vec<f64> = facts
-        .iter()
-        .map(|f| REGION_FEEDBACK_PROPENSITY[f.region])
-        .collect();
+    let cust_w = Categorical::new(
+        &facts
+            .iter()
+            .map(|f| REGION_FEEDBACK_PROPENSITY[f.region])
+            .collect::<Vec<f64>>(),
+    );
     // A stable per-customer satisfaction level: segment effect + N(0, 0.4²).
     let cust_level: Vec<f64> = facts
         .iter()
@@ -120,7 +122,7 @@ pub(crate) fn feedback(
         let ci = if customers.is_empty() || rng.chance(ANONYMOUS_SHARE) {
             None
         } else {
-            Some(rng.categorical(&cust_w))
+            Some(cust_w.sample(rng))
         };
         let day = period.day(rng.range_i64(0, period.days() - 1));
         let hour = rng.categorical(&HOURS) as u32;

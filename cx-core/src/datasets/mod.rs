@@ -59,7 +59,7 @@ use chrono::{Days, Months, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 pub use customers::Transaction;
-pub use rng::{Rng, det_exp, det_ln};
+pub use rng::{Categorical, Rng, det_exp, det_ln};
 pub use survey::{KanoPair, SurveyRow};
 pub use truth::{
     CauseTruth, ChannelDelay, DriverTruth, GroundTruth, KanoTruth, PlantedPii, ProcessShift,

@@ -222,6 +222,57 @@ impl Rng {
 }
 
 /// High part of ln 2 (its last 32 bits zero, so `k · LN2_HI` is exact), as in fdlibm.
+/// A categorical distribution with precomputed cumulative weights, sampled
+/// by binary search: the same draws as [`Rng::categorical`] (the cumulative
+/// sums are accumulated in the same order), in `O(log n)` instead of `O(n)`.
+///
+/// # Examples
+/// ```
+/// use cx_core::datasets::{Categorical, Rng};
+/// let weights = [1.0, 0.0, 3.0];
+/// let table = Categorical::new(&weights);
+/// let (mut a, mut b) = (Rng::new(5), Rng::new(5));
+/// for _ in 0..100 {
+///     assert_eq!(table.sample(&mut a), b.categorical(&weights));
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Categorical {
+    cum: Vec<f64>,
+    last: usize,
+}
+
+impl Categorical {
+    /// Precompute the cumulative weights (negative weights count as zero).
+    pub fn new(weights: &[f64]) -> Self {
+        let mut acc = 0.0;
+        let mut last = 0;
+        let cum = weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if *w > 0.0 {
+                    acc += w;
+                    last = i;
+                }
+                acc
+            })
+            .collect();
+        Self { cum, last }
+    }
+
+    /// Draw an index (`0` when all weights are zero or there are none).
+    pub fn sample(&self, rng: &mut Rng) -> usize {
+        let total = self.cum.last().copied().unwrap_or(0.0);
+        if total.is_nan() || total <= 0.0 {
+            return 0;
+        }
+        let target = rng.uniform() * total;
+        let i = self.cum.partition_point(|c| *c <= target);
+        i.min(self.last)
+    }
+}
+
 const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
 /// ln 2 − LN2_HI.
 const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);

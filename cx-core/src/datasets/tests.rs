@@ -45,3 +45,28 @@ fn write_dir_reports_the_path_on_failure() -> Result<()> {
     assert!(e.and_then(|e| e.field().map(|f| f.contains("cx-datasets-not-a-dir"))) == Some(true));
     Ok(())
 }
+
+#[test]
+fn other_periods_and_tiny_sizes_work() -> Result<()> {
+    let start = chrono::NaiveDate::from_ymd_opt(2023, 11, 15)
+        .ok_or_else(|| CxError::option("start", "bad date"))?;
+    let d = generate(
+        &SampleOptions::small()
+            .start(start)
+            .months(2)
+            .n_customers(1)
+            .n_feedback(3)
+            .n_survey(1)
+            .n_tickets(2),
+    )?;
+    assert_eq!(d.feedback.len(), 3);
+    assert_eq!(d.render()?.len(), FILE_NAMES.len());
+    let empty = generate(
+        &SampleOptions::small()
+            .n_feedback(0)
+            .n_survey(0)
+            .n_tickets(0),
+    )?;
+    assert!(empty.feedback.is_empty() && empty.tickets.is_empty());
+    Ok(())
+}

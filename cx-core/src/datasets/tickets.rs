@@ -23,7 +23,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use super::company::{ESCALATION_TEAM, TOPICS};
 use super::customers::Period;
 use super::feedback::shanghai;
-use super::rng::Rng;
+use super::rng::{Categorical, Rng};
 use crate::model::{
     Actor, AgentId, Channel, Customer, Priority, TeamId, Ticket, TicketEvent, TicketEventKind,
     TicketId, TicketStatus,
@@ -208,8 +208,8 @@ fn open_at(t: NaiveDateTime, c: &Channel) -> NaiveDateTime {
 /// A creation time: pick a day (working 1.0, weekend 0.35, holiday 0.3) and a
 /// time (working days: 82% in 09:00–12:00 ∪ 13:30–18:00, else 07:00–09:00,
 /// 12:00–13:30, 18:00–23:00; other days: 08:00–22:00).
-fn arrival(rng: &mut Rng, period: Period, day_w: &[f64]) -> NaiveDateTime {
-    let day = period.day(rng.categorical(day_w) as i64);
+fn arrival(rng: &mut Rng, period: Period, day_w: &Categorical) -> NaiveDateTime {
+    let day = period.day(day_w.sample(rng) as i64);
     let secs = if is_working(day) {
         if rng.chance(0.82) {
             let s = rng.below(27_000) as i64; // 7.5 h
@@ -293,13 +293,15 @@ pub(crate) fn tickets(
     period: Period,
     shift_at: NaiveDateTime,
 ) -> Result<TicketsOut> {
-    let day_w: Vec<f64> = (0..period.days())
-        .map(|i| match day_type(period.day(i)) {
-            DayType::Workday | DayType::MakeUpWorkday => 1.0,
-            DayType::Weekend => 0.35,
-            DayType::Holiday => 0.3,
-        })
-        .collect();
+    let day_w = Categorical::new(
+        &(0..period.days())
+            .map(|i| match day_type(period.day(i)) {
+                DayType::Workday | DayType::MakeUpWorkday => 1.0,
+                DayType::Weekend => 0.35,
+                DayType::Holiday => 0.3,
+            })
+            .collect::<Vec<f64>>(),
+    );
     let mut created: Vec<NaiveDateTime> = (0..n).map(|_| arrival(rng, period, &day_w)).collect();
     created.sort();
     let ch_w: Vec<f64> = CHANNELS.iter().map(|c| c.1).collect();
