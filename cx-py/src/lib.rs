@@ -6,6 +6,7 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod datasets;
 mod error;
 mod privacy;
 
@@ -26,5 +27,6 @@ pub(crate) fn run<T: Send>(
 fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", cx_core::VERSION)?;
     privacy::register(m)?;
+    datasets::register(m)?;
     Ok(())
 }

@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, exceptions, privacy
+from cx import _cx, datasets, exceptions, privacy
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -40,6 +40,7 @@ __all__ = [
     "MissingTimeZoneError",
     "TooFewObservationsError",
     "__version__",
+    "datasets",
     "exceptions",
     "privacy",
 ]

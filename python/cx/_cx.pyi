@@ -99,3 +99,27 @@ class Pseudonymizer:
     @property
     def prefix(self) -> str:
         """Prefix put before each pseudonym."""
+
+# --- datasets ---
+
+def write_sample(
+    out_dir: str,
+    /,
+    *,
+    n_customers: int | None = None,
+    n_feedback: int | None = None,
+    n_survey: int | None = None,
+    n_tickets: int | None = None,
+    months: int | None = None,
+    seed: int | None = None,
+) -> list[str]:
+    """Generate the seeded sample data set into `out_dir`; returns the paths written.
+
+    Sizes left `None` take the bundled sample's values (2,000 customers, 4,000
+    feedback rows, 1,200 survey responses, 1,500 tickets, 12 months, seed 20240101).
+    Prefer `cx.datasets.sample`, which returns `pathlib.Path` objects.
+
+    Raises:
+        InvalidOptionError: a size of zero or above ten million, or months outside 1-120.
+        CxIOError: the directory cannot be written.
+    """
