@@ -609,6 +609,29 @@ mod tests {
     }
 
     #[test]
+    fn degenerate_samples_for_every_method() {
+        let boot = NpsInterval::Bootstrap { resamples: 50, seed: 1 };
+        for m in [NpsInterval::Wald, NpsInterval::AdjustedWald, boot] {
+            for (c, score) in [
+                (NpsCounts::new(5, 0, 0), 100.0),
+                (NpsCounts::new(0, 0, 5), -100.0),
+                (NpsCounts::new(0, 5, 0), 0.0),
+                (NpsCounts::new(1, 0, 0), 100.0),
+                (NpsCounts::new(0, 1, 0), 0.0),
+                (NpsCounts::new(0, 0, 1), -100.0),
+            ] {
+                let s = summarize(c, 0, m.into()).unwrap();
+                assert_eq!(s.score, score, "{m:?} {c:?}");
+                assert!(s.ci_low.is_finite() && s.ci_high.is_finite(), "{m:?} {c:?}");
+                assert!(s.ci_low >= -100.0 && s.ci_high <= 100.0 && s.ci_low <= s.ci_high);
+                if m == NpsInterval::Wald || m == boot {
+                    assert_eq!((s.ci_low, s.ci_high), (score, score), "{m:?} {c:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn weights_of_one_give_unweighted_score() {
         let s = [10.0, 9.0, 7.0, 3.0, 0.0, 8.0];
         let w = weighted_nps(&s, &[1.0; 6], NpsOptions::new()).unwrap();
