@@ -207,10 +207,10 @@ impl CxError {
             CxError::InvalidValue { row, .. }
             | CxError::MissingField { row, .. }
             | CxError::MissingTimeZone { row, .. }
-            | CxError::Encoding { row, .. } => {
-                if row.is_none() {
-                    *row = Some(r)
-                }
+            | CxError::Encoding { row, .. }
+                if row.is_none() =>
+            {
+                *row = Some(r)
             }
             _ => {}
         }
