@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 /// Path of a file under `tests/vectors`.
 pub fn vector_path(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("vectors")
+        .join(rel)
 }
 
 /// Load a JSON reference vector from `tests/vectors/<rel>`.

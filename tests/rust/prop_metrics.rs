@@ -15,7 +15,8 @@ fn methods() -> impl Strategy<Value = NpsInterval> {
     prop_oneof![
         Just(NpsInterval::Wald),
         Just(NpsInterval::AdjustedWald),
-        (2u32..50, any::<u64>()).prop_map(|(resamples, seed)| NpsInterval::Bootstrap { resamples, seed }),
+        (2u32..50, any::<u64>())
+            .prop_map(|(resamples, seed)| NpsInterval::Bootstrap { resamples, seed }),
     ]
 }
 

@@ -37,7 +37,11 @@ fn check(ctx: &str, got: f64, exp: &Value, tol: &Value) {
     let e = f(exp);
     let (rel, abs) = (f(&tol["rel"]), f(&tol["abs"]));
     let ok = (got - e).abs() <= abs + rel * e.abs();
-    assert!(ok, "{ctx}: got {got:e}, expected {e:e} (rel {rel:e}, abs {abs:e}), diff {:e}", (got - e).abs());
+    assert!(
+        ok,
+        "{ctx}: got {got:e}, expected {e:e} (rel {rel:e}, abs {abs:e}), diff {:e}",
+        (got - e).abs()
+    );
 }
 
 fn nps_method(s: &str) -> NpsInterval {
@@ -147,7 +151,10 @@ fn csat_matches_statsmodels_and_scipy() {
             check(&format!("{ctx} {key}"), got, &e[key], t);
         }
         assert_eq!(s.n_top_box, e["n_top_box"].as_u64().unwrap());
-        assert_eq!((s.n, s.n_missing), (e["n"].as_u64().unwrap(), e["n_missing"].as_u64().unwrap()));
+        assert_eq!(
+            (s.n, s.n_missing),
+            (e["n"].as_u64().unwrap(), e["n_missing"].as_u64().unwrap())
+        );
     }
 }
 
@@ -173,7 +180,10 @@ fn ces_matches_statsmodels_and_scipy() {
             check(&format!("{ctx} {key}"), got, &e[key], t);
         }
         assert_eq!(s.n_favorable, e["n_favorable"].as_u64().unwrap());
-        assert_eq!((s.n, s.n_missing), (e["n"].as_u64().unwrap(), e["n_missing"].as_u64().unwrap()));
+        assert_eq!(
+            (s.n, s.n_missing),
+            (e["n"].as_u64().unwrap(), e["n_missing"].as_u64().unwrap())
+        );
     }
 }
 
@@ -201,7 +211,12 @@ fn compare_nps_matches_measuringu_formula() {
             .interval(nps_method(i["method"].as_str().unwrap()))
             .level(f(&i["level"]));
         let r = compare_nps(&floats(&i["a"]), &floats(&i["b"]), opts).unwrap();
-        check_comparison(&format!("{} {}", c["name"], i["method"]), &r, &c["expected"], &c["tolerance"]);
+        check_comparison(
+            &format!("{} {}", c["name"], i["method"]),
+            &r,
+            &c["expected"],
+            &c["tolerance"],
+        );
     }
 }
 
@@ -230,14 +245,20 @@ fn sample_sizes_match() {
         let i = &c["input"];
         let s = match c["kind"].as_str().unwrap() {
             "proportion" => {
-                sample_size_proportion(f(&i["margin"]), f(&i["level"]), Some(f(&i["expected"]))).unwrap()
+                sample_size_proportion(f(&i["margin"]), f(&i["level"]), Some(f(&i["expected"])))
+                    .unwrap()
             }
             _ => {
                 let shares = i["expected"].as_array().map(|a| (f(&a[0]), f(&a[1])));
                 sample_size_nps(f(&i["margin"]), f(&i["level"]), shares).unwrap()
             }
         };
-        check(&i.to_string(), s.n_exact, &c["expected"]["n_exact"], &c["tolerance"]);
+        check(
+            &i.to_string(),
+            s.n_exact,
+            &c["expected"]["n_exact"],
+            &c["tolerance"],
+        );
         assert_eq!(s.n, c["expected"]["n"].as_u64().unwrap(), "{i}");
     }
 }
@@ -246,20 +267,41 @@ fn sample_sizes_match() {
 fn time_buckets_match_zoneinfo() {
     for c in cases("time_buckets.json") {
         let i = &c["input"];
-        let ts: Vec<i64> = i["timestamps_s"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+        let ts: Vec<i64> = i["timestamps_s"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect();
         let freq: Freq = i["freq"].as_str().unwrap().parse().unwrap();
         let b = time_buckets(&ts, TimeUnit::Seconds, i["tz"].as_str().unwrap(), freq).unwrap();
         let e = &c["expected"];
         let ctx = format!("{} {}", c["name"], i["freq"]);
-        let codes: Vec<u32> = e["codes"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
-        let starts: Vec<i64> = e["starts_s"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
-        let labels: Vec<&str> = e["labels"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let codes: Vec<u32> = e["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        let starts: Vec<i64> = e["starts_s"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect();
+        let labels: Vec<&str> = e["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         assert_eq!(b.codes, codes, "{ctx}");
         assert_eq!(b.starts, starts, "{ctx}");
         assert_eq!(b.labels, labels, "{ctx}");
         // Milliseconds give the same buckets.
         let ms: Vec<i64> = ts.iter().map(|s| s * 1000 + 999).collect();
-        let bm = time_buckets(&ms, TimeUnit::Milliseconds, i["tz"].as_str().unwrap(), freq).unwrap();
+        let bm =
+            time_buckets(&ms, TimeUnit::Milliseconds, i["tz"].as_str().unwrap(), freq).unwrap();
         assert_eq!(bm.codes, codes, "{ctx} ms");
     }
 }

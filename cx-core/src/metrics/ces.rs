@@ -198,7 +198,11 @@ mod tests {
         assert!(ces(&[6.0], CesOptions::new()).is_ok());
         let e = ces(&[6.0], CesScale::LegacyEffort1To5.into()).unwrap_err();
         assert_eq!((e.field(), e.row()), (Some("score"), Some(0)));
-        let s = ces(&[1.0, 2.0, 5.0, f64::NAN], CesScale::LegacyEffort1To5.into()).unwrap();
+        let s = ces(
+            &[1.0, 2.0, 5.0, f64::NAN],
+            CesScale::LegacyEffort1To5.into(),
+        )
+        .unwrap();
         assert_eq!((s.n_favorable, s.n_missing), (2, 1));
         assert!(ces(&[0.0], CesOptions::new()).is_err());
         assert!(ces(&[4.5], CesOptions::new()).is_err());

@@ -242,7 +242,10 @@ mod tests {
         assert!(c.statistic.is_nan());
         assert!(compare_proportions(6, 5, 0, 7, 0.95).is_err());
         assert!(compare_nps(&[], &[1.0], NpsOptions::new()).is_err());
-        let boot = NpsInterval::Bootstrap { resamples: 10, seed: 1 };
+        let boot = NpsInterval::Bootstrap {
+            resamples: 10,
+            seed: 1,
+        };
         assert!(compare_nps(&[1.0], &[1.0], boot.into()).is_err());
     }
 }

@@ -276,10 +276,17 @@ mod tests {
         assert_eq!((e.row(), e.value()), (Some(1), Some("6")));
         assert!(csat(&[5.0], CsatOptions::new().top_box(5)).is_err());
         assert!(csat(&[5.0], CsatOptions::new().top_box(0)).is_err());
-        let s = csat(&[0.0, 10.0, 9.0], CsatOptions::new().scale(CsatScale::ZeroToTen)).unwrap();
+        let s = csat(
+            &[0.0, 10.0, 9.0],
+            CsatOptions::new().scale(CsatScale::ZeroToTen),
+        )
+        .unwrap();
         assert_eq!(s.n_top_box, 2);
         assert!(csat(&[0.0], CsatOptions::new().scale(CsatScale::OneToTen)).is_err());
-        assert_eq!(csat(&[f64::NAN], CsatOptions::new()).unwrap_err().code(), "empty_input");
+        assert_eq!(
+            csat(&[f64::NAN], CsatOptions::new()).unwrap_err().code(),
+            "empty_input"
+        );
         assert_eq!("1-7".parse::<CsatScale>().unwrap(), CsatScale::OneToSeven);
     }
 

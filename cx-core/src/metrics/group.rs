@@ -75,7 +75,10 @@ impl GroupedNpsTally {
     pub fn finish_weighted(&self, opts: NpsOptions) -> Result<Vec<GroupSummary>> {
         self.finish_with(|t| t.finish_weighted(opts))
     }
-    fn finish_with(&self, f: impl Fn(&NpsTally) -> Result<NpsSummary>) -> Result<Vec<GroupSummary>> {
+    fn finish_with(
+        &self,
+        f: impl Fn(&NpsTally) -> Result<NpsSummary>,
+    ) -> Result<Vec<GroupSummary>> {
         let mut out = Vec::new();
         for (g, t) in self.groups.iter().enumerate() {
             if t.counts().n() > 0 {
@@ -446,7 +449,9 @@ pub struct TimeBuckets {
 fn bucket_date(d: NaiveDate, freq: Freq) -> Option<NaiveDate> {
     match freq {
         Freq::Day => Some(d),
-        Freq::Week => d.checked_sub_days(chrono::Days::new(u64::from(d.weekday().num_days_from_monday()))),
+        Freq::Week => d.checked_sub_days(chrono::Days::new(u64::from(
+            d.weekday().num_days_from_monday(),
+        ))),
         Freq::Month => NaiveDate::from_ymd_opt(d.year(), d.month(), 1),
         Freq::Quarter => NaiveDate::from_ymd_opt(d.year(), (d.month() - 1) / 3 * 3 + 1, 1),
         Freq::Year => NaiveDate::from_ymd_opt(d.year(), 1, 1),
@@ -498,7 +503,12 @@ fn local_start(tz: &Tz, d: NaiveDate) -> Option<DateTime<Tz>> {
 /// assert_eq!(b.codes, vec![0, 1]);
 /// # Ok::<(), cx_core::CxError>(())
 /// ```
-pub fn time_buckets(timestamps: &[i64], unit: TimeUnit, tz: &str, freq: Freq) -> Result<TimeBuckets> {
+pub fn time_buckets(
+    timestamps: &[i64],
+    unit: TimeUnit,
+    tz: &str,
+    freq: Freq,
+) -> Result<TimeBuckets> {
     let zone: Tz = tz
         .parse()
         .map_err(|_| CxError::option("tz", format!("unknown IANA time zone {tz:?}")))?;
@@ -523,7 +533,14 @@ pub fn time_buckets(timestamps: &[i64], unit: TimeUnit, tz: &str, freq: Freq) ->
             codes.push(code);
             continue;
         }
-        let bad = || CxError::invalid("timestamp", Some(row), ts, "outside the supported date range");
+        let bad = || {
+            CxError::invalid(
+                "timestamp",
+                Some(row),
+                ts,
+                "outside the supported date range",
+            )
+        };
         let secs = ts.div_euclid(per_sec);
         let nanos = (ts.rem_euclid(per_sec) * (1_000_000_000 / per_sec)) as u32;
         let utc = DateTime::from_timestamp(secs, nanos).ok_or_else(bad)?;
@@ -604,7 +621,13 @@ mod tests {
         let ts = 1_735_491_600_000;
         let w = time_buckets(&[ts], TimeUnit::Milliseconds, "Asia/Shanghai", Freq::Week).unwrap();
         assert_eq!(w.labels[0], "2024-12-30T00:00:00+08:00");
-        let q = time_buckets(&[ts], TimeUnit::Milliseconds, "Asia/Shanghai", Freq::Quarter).unwrap();
+        let q = time_buckets(
+            &[ts],
+            TimeUnit::Milliseconds,
+            "Asia/Shanghai",
+            Freq::Quarter,
+        )
+        .unwrap();
         assert_eq!(q.labels[0], "2024-10-01T00:00:00+08:00");
         let y = time_buckets(&[ts], TimeUnit::Milliseconds, "UTC", Freq::Year).unwrap();
         assert_eq!(y.labels[0], "2024-01-01T00:00:00+00:00");
@@ -613,7 +636,13 @@ mod tests {
     #[test]
     fn midnight_in_a_dst_gap_starts_after_the_gap() {
         // America/Santiago 2022-09-11: clocks jump 00:00 -> 01:00. 2022-09-11T12:00Z.
-        let b = time_buckets(&[1_662_897_600], TimeUnit::Seconds, "America/Santiago", Freq::Day).unwrap();
+        let b = time_buckets(
+            &[1_662_897_600],
+            TimeUnit::Seconds,
+            "America/Santiago",
+            Freq::Day,
+        )
+        .unwrap();
         assert_eq!(b.labels[0], "2022-09-11T01:00:00-03:00");
     }
 }

@@ -19,7 +19,9 @@ pub mod sample_size;
 pub mod tally;
 
 pub use ces::{CesOptions, CesScale, CesSummary, ces};
-pub use compare::{Comparison, compare_means, compare_nps, compare_nps_counts, compare_proportions};
+pub use compare::{
+    Comparison, compare_means, compare_nps, compare_nps_counts, compare_proportions,
+};
 pub use csat::{CsatOptions, CsatScale, CsatSummary, csat};
 pub use interval::{Interval, ProportionInterval};
 pub use nps::{NpsCounts, NpsInterval, NpsOptions, NpsSummary, nps, nps_u8, weighted_nps};

@@ -242,10 +242,7 @@ pub fn count_u8(scores: &[u8]) -> Result<(NpsCounts, u64)> {
 }
 
 pub(crate) fn first_bad_u8(scores: &[u8]) -> CxError {
-    match scores
-        .iter()
-        .position(|&s| s > 10 && s != SCORE_MISSING_U8)
-    {
+    match scores.iter().position(|&s| s > 10 && s != SCORE_MISSING_U8) {
         Some(row) => CxError::invalid(
             "score",
             Some(row),
@@ -343,7 +340,9 @@ pub fn summarize(counts: NpsCounts, n_missing: u64, opts: NpsOptions) -> Result<
             let (pa, da, se) = adjusted(counts);
             (se, (pa - da) - z * se, (pa - da) + z * se)
         }
-        NpsInterval::Bootstrap { resamples, seed } => bootstrap(counts, resamples, seed, opts.level)?,
+        NpsInterval::Bootstrap { resamples, seed } => {
+            bootstrap(counts, resamples, seed, opts.level)?
+        }
     };
     Ok(NpsSummary {
         score,
@@ -533,7 +532,9 @@ pub fn summarize_weighted(
     }
     let (p, a, d) = (sums.w[2] / sw, sums.w[1] / sw, sums.w[0] / sw);
     let y = p - d;
-    let ss = sums.w2[2] * (1.0 - y) * (1.0 - y) + sums.w2[1] * y * y + sums.w2[0] * (1.0 + y) * (1.0 + y);
+    let ss = sums.w2[2] * (1.0 - y) * (1.0 - y)
+        + sums.w2[1] * y * y
+        + sums.w2[0] * (1.0 + y) * (1.0 + y);
     let nf = n as f64;
     let se = if n > 1 {
         (nf / (nf - 1.0) * ss).sqrt() / sw
@@ -576,15 +577,32 @@ mod tests {
     #[test]
     fn bad_scores_name_row_and_value() {
         let e = nps(&[1.0, 2.5], NpsOptions::new()).unwrap_err();
-        assert_eq!((e.field(), e.row(), e.value()), (Some("score"), Some(1), Some("2.5")));
+        assert_eq!(
+            (e.field(), e.row(), e.value()),
+            (Some("score"), Some(1), Some("2.5"))
+        );
         let mut v = vec![3u8; 1000];
         v[777] = 11;
         let e = nps_u8(&v, NpsOptions::new()).unwrap_err();
         assert_eq!((e.row(), e.value()), (Some(777), Some("11")));
-        assert_eq!(nps(&[f64::NAN], NpsOptions::new()).unwrap_err().code(), "empty_input");
-        assert_eq!(nps(&[1.0], NpsOptions::new().level(1.0)).unwrap_err().code(), "invalid_option");
-        assert_eq!(nps(&[11.0], NpsOptions::new()).unwrap_err().code(), "invalid_value");
-        assert_eq!(nps(&[-1.0], NpsOptions::new()).unwrap_err().code(), "invalid_value");
+        assert_eq!(
+            nps(&[f64::NAN], NpsOptions::new()).unwrap_err().code(),
+            "empty_input"
+        );
+        assert_eq!(
+            nps(&[1.0], NpsOptions::new().level(1.0))
+                .unwrap_err()
+                .code(),
+            "invalid_option"
+        );
+        assert_eq!(
+            nps(&[11.0], NpsOptions::new()).unwrap_err().code(),
+            "invalid_value"
+        );
+        assert_eq!(
+            nps(&[-1.0], NpsOptions::new()).unwrap_err().code(),
+            "invalid_value"
+        );
     }
 
     #[test]
@@ -596,21 +614,35 @@ mod tests {
     #[test]
     fn bootstrap_is_seeded_and_close_to_wald() {
         let c = NpsCounts::new(900, 500, 600);
-        let b = NpsInterval::Bootstrap { resamples: 400, seed: 7 };
+        let b = NpsInterval::Bootstrap {
+            resamples: 400,
+            seed: 7,
+        };
         let s1 = summarize(c, 0, b.into()).unwrap();
         let s2 = summarize(c, 0, b.into()).unwrap();
         assert_eq!(s1, s2);
         let w = summarize(c, 0, NpsInterval::Wald.into()).unwrap();
-        assert!((s1.ci_low - w.ci_low).abs() < 1.0, "{} {}", s1.ci_low, w.ci_low);
+        assert!(
+            (s1.ci_low - w.ci_low).abs() < 1.0,
+            "{} {}",
+            s1.ci_low,
+            w.ci_low
+        );
         assert!((s1.ci_high - w.ci_high).abs() < 1.0);
         assert!((s1.standard_error - w.standard_error).abs() < 0.2);
-        let bad = NpsInterval::Bootstrap { resamples: 1, seed: 7 };
+        let bad = NpsInterval::Bootstrap {
+            resamples: 1,
+            seed: 7,
+        };
         assert!(summarize(c, 0, bad.into()).is_err());
     }
 
     #[test]
     fn degenerate_samples_for_every_method() {
-        let boot = NpsInterval::Bootstrap { resamples: 50, seed: 1 };
+        let boot = NpsInterval::Bootstrap {
+            resamples: 50,
+            seed: 1,
+        };
         for m in [NpsInterval::Wald, NpsInterval::AdjustedWald, boot] {
             for (c, score) in [
                 (NpsCounts::new(5, 0, 0), 100.0),

@@ -183,7 +183,10 @@ impl NpsTally {
         self.counts.passives += c.passives;
         self.counts.detractors += c.detractors;
         self.n_missing += n_missing;
-        for (i, k) in [c.detractors, c.passives, c.promoters].into_iter().enumerate() {
+        for (i, k) in [c.detractors, c.passives, c.promoters]
+            .into_iter()
+            .enumerate()
+        {
             self.sums.w[i] += k as f64;
             self.sums.w2[i] += k as f64;
         }
@@ -556,7 +559,12 @@ impl MeanTally {
             if v.is_nan() {
                 missing += 1;
             } else if v.is_infinite() {
-                return Err(CxError::invalid(what, Some(row), v, "values must be finite"));
+                return Err(CxError::invalid(
+                    what,
+                    Some(row),
+                    v,
+                    "values must be finite",
+                ));
             } else {
                 n += 1;
                 sum += v;
@@ -707,7 +715,11 @@ mod tests {
         for i in 0..b.len() {
             let mut c = b.clone();
             c[i] ^= 0x10;
-            assert_eq!(NpsTally::from_bytes(&c).unwrap_err().code(), "format", "byte {i}");
+            assert_eq!(
+                NpsTally::from_bytes(&c).unwrap_err().code(),
+                "format",
+                "byte {i}"
+            );
         }
         assert!(NpsTally::from_bytes(&b[..b.len() - 1]).is_err());
         assert!(MeanTally::from_bytes(&b).is_err());
@@ -717,7 +729,11 @@ mod tests {
         assert!(e.to_string().contains("version") || e.to_string().contains("checksum"));
         let m = MeanTally::from_values("x", &[1.0, 2.0]).unwrap();
         assert_eq!(MeanTally::from_bytes(&m.to_bytes()).unwrap(), m);
-        let p = ProportionTally { successes: 1, n: 2, n_missing: 0 };
+        let p = ProportionTally {
+            successes: 1,
+            n: 2,
+            n_missing: 0,
+        };
         assert_eq!(ProportionTally::from_bytes(&p.to_bytes()).unwrap(), p);
     }
 

@@ -27,7 +27,6 @@
 use crate::error::{CxError, Result};
 use statrs::function::{beta, erf, gamma};
 
-
 const SQRT_2: f64 = std::f64::consts::SQRT_2;
 
 fn check_prob(what: &str, p: f64) -> Result<()> {
@@ -330,7 +329,7 @@ fn t_upper_quantile(a: f64, df: f64) -> f64 {
         }
         let pdf = t_pdf(x, df);
         let mut next = x + f / pdf;
-        if !(next > lo && next < hi) || !next.is_finite() {
+        if !(next > lo && next < hi && next.is_finite()) {
             next = 0.5 * (lo + hi);
         }
         let done = (next - x).abs() <= 1e-15 * x.abs();
@@ -399,7 +398,7 @@ pub fn beta_quantile(p: f64, a: f64, b: f64) -> Result<f64> {
         }
         let pdf = beta_pdf(x, a, b);
         let mut next = x - f / pdf;
-        if !(next > lo && next < hi) || !next.is_finite() {
+        if !(next > lo && next < hi && next.is_finite()) {
             next = 0.5 * (lo + hi);
         }
         let done = (next - x).abs() <= 1e-16 * x.abs().max(f64::MIN_POSITIVE);
