@@ -5,57 +5,7 @@ use crate::error::{CxError, Result};
 use crate::metrics::interval::{ProportionInterval, mean_t_interval, proportion_interval};
 use crate::stats::dist;
 
-/// Rating scale of a CSAT question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum CsatScale {
-    /// 1–5 (the default; "very unsatisfied" … "very satisfied").
-    #[default]
-    OneToFive,
-    /// 1–7.
-    OneToSeven,
-    /// 1–10.
-    OneToTen,
-    /// 0–10.
-    ZeroToTen,
-}
-
-impl CsatScale {
-    /// Lowest and highest score of the scale.
-    pub fn bounds(self) -> (u8, u8) {
-        match self {
-            CsatScale::OneToFive => (1, 5),
-            CsatScale::OneToSeven => (1, 7),
-            CsatScale::OneToTen => (1, 10),
-            CsatScale::ZeroToTen => (0, 10),
-        }
-    }
-    /// Stable name: `"1-5"`, `"1-7"`, `"1-10"` or `"0-10"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            CsatScale::OneToFive => "1-5",
-            CsatScale::OneToSeven => "1-7",
-            CsatScale::OneToTen => "1-10",
-            CsatScale::ZeroToTen => "0-10",
-        }
-    }
-}
-
-impl std::str::FromStr for CsatScale {
-    type Err = CxError;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "1-5" => Ok(CsatScale::OneToFive),
-            "1-7" => Ok(CsatScale::OneToSeven),
-            "1-10" => Ok(CsatScale::OneToTen),
-            "0-10" => Ok(CsatScale::ZeroToTen),
-            other => Err(CxError::option(
-                "scale",
-                format!("must be one of {{1-5, 1-7, 1-10, 0-10}}, got {other:?}"),
-            )),
-        }
-    }
-}
+pub use crate::model::CsatScale;
 
 /// Options of [`csat`].
 #[derive(Debug, Clone, Copy, PartialEq)]
