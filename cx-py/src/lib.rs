@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod convert;
 mod datasets;
 mod error;
+mod metrics;
 mod privacy;
 
 /// Run core work with the GIL released, mapping the core error to a Python exception.
@@ -28,5 +29,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", cx_core::VERSION)?;
     privacy::register(m)?;
     datasets::register(m)?;
+    metrics::register(m)?;
     Ok(())
 }

@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, exceptions, privacy
+from cx import _cx, datasets, exceptions, metrics, privacy
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -23,6 +23,15 @@ from cx.exceptions import (
     MissingFieldError,
     MissingTimeZoneError,
     TooFewObservationsError,
+)
+from cx.metrics import (
+    ces,
+    compare_means,
+    compare_nps,
+    compare_proportions,
+    csat,
+    nps,
+    sample_size,
 )
 
 __version__: str = _cx.__version__
@@ -40,7 +49,15 @@ __all__ = [
     "MissingTimeZoneError",
     "TooFewObservationsError",
     "__version__",
+    "ces",
+    "compare_means",
+    "compare_nps",
+    "compare_proportions",
+    "csat",
     "datasets",
     "exceptions",
+    "metrics",
+    "nps",
     "privacy",
+    "sample_size",
 ]

@@ -5,6 +5,6 @@
 '请回电 [PHONE]'
 """
 
-from cx._cx import Pseudonymizer, PiiMatch, Redacted, redact, redact_many
+from cx._cx import PiiMatch, Pseudonymizer, Redacted, redact, redact_many
 
 __all__ = ["PiiMatch", "Pseudonymizer", "Redacted", "redact", "redact_many"]

@@ -6,9 +6,8 @@ import csv
 import hashlib
 from pathlib import Path
 
-import pytest
-
 import cx
+import pytest
 
 
 def _digest(path: Path) -> str:

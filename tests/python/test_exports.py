@@ -28,9 +28,7 @@ def test_every_extension_name_exported_once() -> None:
     modules = _loaded()
     for name in public:
         owners = [
-            m.__name__
-            for m in modules
-            if name in getattr(m, "__all__", []) and m.__name__ != "cx"
+            m.__name__ for m in modules if name in getattr(m, "__all__", []) and m.__name__ != "cx"
         ]
         assert len(owners) == 1, f"{name} exported by {owners}"
 

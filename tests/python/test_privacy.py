@@ -7,9 +7,8 @@ import hmac
 import re
 from pathlib import Path
 
-import pytest
-
 import cx
+import pytest
 from cx.exceptions import InvalidValueError
 
 CORPUS = Path(__file__).resolve().parent.parent / "vectors" / "privacy" / "corpus.txt"
@@ -37,7 +36,7 @@ def parse(line: str) -> tuple[str, set[tuple[str, int, int]], str]:
 
 def corpus() -> list[tuple[str, set[tuple[str, int, int]], str]]:
     lines = CORPUS.read_text(encoding="utf-8").splitlines()
-    return [parse(l) for l in lines if l.strip() and not l.startswith("#")]
+    return [parse(line) for line in lines if line.strip() and not line.startswith("#")]
 
 
 # --------------------------------------------------------------------- redact

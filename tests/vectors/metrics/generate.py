@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import platform
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -56,11 +56,22 @@ def quantiles():
         for df in [1.0, 2.0, 3.5, 9.0, 29.0, 200.0, 5000.0, 20000.0, 1e6]:
             cases.append({"dist": "t", "p": p, "df": df, "expected": float(stats.t.ppf(p, df))})
         for a, b in [(0.5, 0.5), (1.0, 10.0), (3.0, 8.0), (50.0, 951.0), (999.0, 2.0)]:
-            cases.append({"dist": "beta", "p": p, "a": a, "b": b, "expected": float(stats.beta.ppf(p, a, b))})
+            cases.append(
+                {"dist": "beta", "p": p, "a": a, "b": b, "expected": float(stats.beta.ppf(p, a, b))}
+            )
     for t, df in [(0.5, 3.0), (2.0, 10.0), (-3.1, 25.0), (6.0, 40.0), (1.96, 1e5)]:
-        cases.append({"dist": "t_two_sided_p", "t": t, "df": df, "expected": float(2 * stats.t.sf(abs(t), df))})
+        cases.append(
+            {
+                "dist": "t_two_sided_p",
+                "t": t,
+                "df": df,
+                "expected": float(2 * stats.t.sf(abs(t), df)),
+            }
+        )
     for z in [0.0, 1.0, 1.959963984540054, -2.5, 5.0, 8.0]:
-        cases.append({"dist": "norm_two_sided_p", "z": z, "expected": float(2 * stats.norm.sf(abs(z)))})
+        cases.append(
+            {"dist": "norm_two_sided_p", "z": z, "expected": float(2 * stats.norm.sf(abs(z)))}
+        )
     write(
         "quantiles",
         {
@@ -71,12 +82,28 @@ def quantiles():
     )
 
 
-SM_METHOD = {"wilson": "wilson", "clopper-pearson": "beta", "agresti-coull": "agresti_coull", "wald": "normal"}
+SM_METHOD = {
+    "wilson": "wilson",
+    "clopper-pearson": "beta",
+    "agresti-coull": "agresti_coull",
+    "wald": "normal",
+}
 
 
 def proportion_ci():
     cases = []
-    for x, n in [(0, 1), (1, 1), (0, 10), (10, 10), (1, 10), (8, 10), (3, 7), (50, 1000), (999, 1000), (17, 40)]:
+    for x, n in [
+        (0, 1),
+        (1, 1),
+        (0, 10),
+        (10, 10),
+        (1, 10),
+        (8, 10),
+        (3, 7),
+        (50, 1000),
+        (999, 1000),
+        (17, 40),
+    ]:
         for method, sm in SM_METHOD.items():
             for level in [0.9, 0.95, 0.99]:
                 lo, hi = proportion_confint(x, n, alpha=1 - level, method=sm)
@@ -89,8 +116,10 @@ def proportion_ci():
                 )
     write(
         "proportion_ci",
-        {"call": "statsmodels.stats.proportion.proportion_confint(x, n, alpha=1-level, method=M) with M in "
-         "{wilson, beta (clopper-pearson), agresti_coull, normal (wald)}"},
+        {
+            "call": "statsmodels.stats.proportion.proportion_confint(x, n, alpha=1-level, method=M) with M in "
+            "{wilson, beta (clopper-pearson), agresti_coull, normal (wald)}"
+        },
         cases,
     )
 
@@ -133,7 +162,12 @@ def nps_cases():
         "with_missing": [10.0, float("nan"), 9.0, 7.0, 3.0, float("nan"), 0.0, 8.0],
         "measuringu_like": [10.0] * 45 + [8.0] * 30 + [4.0] * 25,
         "random_200": [float(v) for v in rng.integers(0, 11, 200)],
-        "random_5000": [float(v) for v in rng.choice(11, 5000, p=[.03, .02, .03, .04, .05, .08, .1, .15, .2, .15, .15])],
+        "random_5000": [
+            float(v)
+            for v in rng.choice(
+                11, 5000, p=[0.03, 0.02, 0.03, 0.04, 0.05, 0.08, 0.1, 0.15, 0.2, 0.15, 0.15]
+            )
+        ],
     }
     cases = []
     for name, sc in inputs.items():
@@ -149,9 +183,11 @@ def nps_cases():
                 )
     write(
         "nps",
-        {"formula": "numpy, written out: Wald 100[(p-d) ± z sqrt((p+d-(p-d)^2)/n)]; adjusted Wald n'=n+3, "
-         "p'=(nP+3/4)/n', d'=(nD+3/4)/n' (Rocks 2016, Am. Stat. 70(4); measuringu.com/nps-confidence-intervals); "
-         "z = scipy.stats.norm.ppf(1-(1-level)/2); bounds clipped to [-100, 100] (cx convention)"},
+        {
+            "formula": "numpy, written out: Wald 100[(p-d) ± z sqrt((p+d-(p-d)^2)/n)]; adjusted Wald n'=n+3, "
+            "p'=(nP+3/4)/n', d'=(nD+3/4)/n' (Rocks 2016, Am. Stat. 70(4); measuringu.com/nps-confidence-intervals); "
+            "z = scipy.stats.norm.ppf(1-(1-level)/2); bounds clipped to [-100, 100] (cx convention)"
+        },
         cases,
     )
 
@@ -163,7 +199,10 @@ def weighted_nps():
         "small": ([10.0, 0.0, 8.0, 9.0, 6.0], [2.0, 1.0, 1.0, 0.5, 3.0]),
         "unit_weights": ([10.0, 9.0, 7.0, 3.0, 0.0, 8.0], [1.0] * 6),
         "with_missing": ([10.0, float("nan"), 5.0, 9.0], [1.5, 2.0, 0.5, 1.0]),
-        "random_300": ([float(v) for v in rng.integers(0, 11, 300)], [float(w) for w in rng.gamma(2.0, 1.5, 300)]),
+        "random_300": (
+            [float(v) for v in rng.integers(0, 11, 300)],
+            [float(w) for w in rng.gamma(2.0, 1.5, 300)],
+        ),
     }
     for name, (sc, w) in sets.items():
         s = np.asarray(sc)
@@ -193,9 +232,11 @@ def weighted_nps():
         )
     write(
         "weighted_nps",
-        {"formula": "numpy, written out: R survey::svymean(~y, svydesign(ids=~1, weights=~w)) linearisation "
-         "SE = sqrt(n/(n-1) * sum(w^2 (y-ybar_w)^2)) / sum(w) (Lumley 2010, Complex Surveys §2.3); "
-         "Kish n_eff = (sum w)^2/sum w^2; z = scipy.stats.norm.ppf(0.975)"},
+        {
+            "formula": "numpy, written out: R survey::svymean(~y, svydesign(ids=~1, weights=~w)) linearisation "
+            "SE = sqrt(n/(n-1) * sum(w^2 (y-ybar_w)^2)) / sum(w) (Lumley 2010, Complex Surveys §2.3); "
+            "Kish n_eff = (sum w)^2/sum w^2; z = scipy.stats.norm.ppf(0.975)"
+        },
         cases,
     )
 
@@ -226,7 +267,7 @@ def csat_cases():
         ("top2_0_10", "0-10", 2, [float(v) for v in rng.integers(0, 11, 60)]),
     ]
     for name, scale, k, sc in specs:
-        lo_s, hi_s = CSAT_SCALES[scale]
+        _lo_s, hi_s = CSAT_SCALES[scale]
         s = np.asarray([v for v in sc if not math.isnan(v)])
         x, n = int(np.sum(s >= hi_s - k + 1)), len(s)
         sd, mlo, mhi = t_interval(s, 0.95)
@@ -235,19 +276,34 @@ def csat_cases():
             cases.append(
                 {
                     "name": name,
-                    "input": {"scores": [num(v) for v in sc], "scale": scale, "top_box": k, "method": method, "level": 0.95},
+                    "input": {
+                        "scores": [num(v) for v in sc],
+                        "scale": scale,
+                        "top_box": k,
+                        "method": method,
+                        "level": 0.95,
+                    },
                     "expected": {
-                        "score": 100 * x / n, "ci_low": 100 * float(lo), "ci_high": 100 * float(hi),
-                        "n_top_box": x, "n": n, "n_missing": len(sc) - n,
-                        "mean": float(np.mean(s)), "sd": sd, "mean_ci_low": mlo, "mean_ci_high": mhi,
+                        "score": 100 * x / n,
+                        "ci_low": 100 * float(lo),
+                        "ci_high": 100 * float(hi),
+                        "n_top_box": x,
+                        "n": n,
+                        "n_missing": len(sc) - n,
+                        "mean": float(np.mean(s)),
+                        "sd": sd,
+                        "mean_ci_low": mlo,
+                        "mean_ci_high": mhi,
                     },
                     "tolerance": {"rel": 1e-10, "abs": 1e-10},
                 }
             )
     write(
         "csat",
-        {"calls": "share: statsmodels proportion_confint(x, n, alpha=0.05, method=M) x100; "
-         "mean: scipy.stats.t.interval(0.95, n-1, loc=mean, scale=sd/sqrt(n)), sd = numpy.std(ddof=1)"},
+        {
+            "calls": "share: statsmodels proportion_confint(x, n, alpha=0.05, method=M) x100; "
+            "mean: scipy.stats.t.interval(0.95, n-1, loc=mean, scale=sd/sqrt(n)), sd = numpy.std(ddof=1)"
+        },
         cases,
     )
 
@@ -272,17 +328,26 @@ def ces_cases():
                 "name": name,
                 "input": {"scores": [num(v) for v in sc], "scale": scale, "level": 0.95},
                 "expected": {
-                    "mean": float(np.mean(s)), "sd": sd, "ci_low": mlo, "ci_high": mhi, "n": n,
-                    "n_missing": len(sc) - n, "n_favorable": fav, "favorable_pct": 100 * fav / n,
-                    "favorable_ci_low": 100 * float(lo), "favorable_ci_high": 100 * float(hi),
+                    "mean": float(np.mean(s)),
+                    "sd": sd,
+                    "ci_low": mlo,
+                    "ci_high": mhi,
+                    "n": n,
+                    "n_missing": len(sc) - n,
+                    "n_favorable": fav,
+                    "favorable_pct": 100 * fav / n,
+                    "favorable_ci_low": 100 * float(lo),
+                    "favorable_ci_high": 100 * float(hi),
                 },
                 "tolerance": {"rel": 1e-10, "abs": 1e-10},
             }
         )
     write(
         "ces",
-        {"calls": "mean: scipy.stats.t.interval(0.95, n-1, loc, scale=sd/sqrt(n)); favourable (5-7, or 1-2 on "
-         "the legacy effort scale): statsmodels proportion_confint(x, n, alpha=0.05, method='wilson') x100"},
+        {
+            "calls": "mean: scipy.stats.t.interval(0.95, n-1, loc, scale=sd/sqrt(n)); favourable (5-7, or 1-2 on "
+            "the legacy effort scale): statsmodels proportion_confint(x, n, alpha=0.05, method='wilson') x100"
+        },
         cases,
     )
 
@@ -291,7 +356,11 @@ def compare_cases():
     rng = np.random.default_rng(17)
     nps_pairs = [
         ("small", [10.0, 10.0, 9.0, 8.0, 3.0], [10.0, 6.0, 5.0, 8.0, 3.0]),
-        ("random", [float(v) for v in rng.integers(0, 11, 150)], [float(v) for v in rng.integers(2, 11, 170)]),
+        (
+            "random",
+            [float(v) for v in rng.integers(0, 11, 150)],
+            [float(v) for v in rng.integers(2, 11, 170)],
+        ),
         ("all_promoters_vs_all_detractors", [10.0] * 4, [0.0] * 3),
     ]
     nps_out = []
@@ -300,13 +369,15 @@ def compare_cases():
         methods = ["adjusted-wald"] if name.startswith("all_") else ["wald", "adjusted-wald"]
         for method in methods:
             ea, eb = nps_expected(a, method, 0.95), nps_expected(b, method, 0.95)
+
             # Centres: raw or adjusted proportions, written out again.
-            def centre(sc):
+            def centre(sc, method=method):
                 s = np.asarray(sc)
                 n, npro, ndet = len(s), np.sum(s >= 9), np.sum(s <= 6)
                 if method == "wald":
                     return (npro - ndet) / n
                 return (npro + 0.75) / (n + 3) - (ndet + 0.75) / (n + 3)
+
             c = centre(a) - centre(b)
             se = math.hypot(ea["standard_error"], eb["standard_error"]) / 100
             z = c / se
@@ -316,23 +387,36 @@ def compare_cases():
                     "name": name,
                     "input": {"a": a, "b": b, "method": method, "level": 0.95},
                     "expected": {
-                        "difference": ea["score"] - eb["score"], "standard_error": 100 * se, "statistic": z,
+                        "difference": ea["score"] - eb["score"],
+                        "standard_error": 100 * se,
+                        "statistic": z,
                         "p_value": float(2 * stats.norm.sf(abs(z))),
-                        "ci_low": 100 * (c - zc * se), "ci_high": 100 * (c + zc * se),
+                        "ci_low": 100 * (c - zc * se),
+                        "ci_high": 100 * (c + zc * se),
                     },
                     "tolerance": {"rel": 1e-11, "abs": 1e-11},
                 }
             )
     write(
         "compare_nps",
-        {"formula": "numpy, written out: Z = (NPS'a - NPS'b)/sqrt(SE'a^2 + SE'b^2) (measuringu.com/nps-significance-test); "
-         "p = 2*scipy.stats.norm.sf(|Z|)"},
+        {
+            "formula": "numpy, written out: Z = (NPS'a - NPS'b)/sqrt(SE'a^2 + SE'b^2) (measuringu.com/nps-significance-test); "
+            "p = 2*scipy.stats.norm.sf(|Z|)"
+        },
         nps_out,
     )
     prop = []
-    for x1, n1, x2, n2 in [(45, 60, 30, 55), (5, 20, 9, 21), (100, 1000, 130, 1100), (0, 10, 3, 12), (10, 10, 7, 9)]:
+    for x1, n1, x2, n2 in [
+        (45, 60, 30, 55),
+        (5, 20, 9, 21),
+        (100, 1000, 130, 1100),
+        (0, 10, 3, 12),
+        (10, 10, 7, 9),
+    ]:
         zstat, pval = proportions_ztest([x1, x2], [n1, n2])
-        lo, hi = confint_proportions_2indep(x1, n1, x2, n2, method="wald", compare="diff", alpha=0.05)
+        lo, hi = confint_proportions_2indep(
+            x1, n1, x2, n2, method="wald", compare="diff", alpha=0.05
+        )
         p1, p2 = x1 / n1, x2 / n2
         prop.append(
             {
@@ -340,20 +424,29 @@ def compare_cases():
                 "expected": {
                     "difference": p1 - p2,
                     "standard_error": math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2),
-                    "statistic": float(zstat), "p_value": float(pval), "ci_low": float(lo), "ci_high": float(hi),
+                    "statistic": float(zstat),
+                    "p_value": float(pval),
+                    "ci_low": float(lo),
+                    "ci_high": float(hi),
                 },
                 "tolerance": {"rel": 1e-10, "abs": 1e-12},
             }
         )
     write(
         "compare_proportions",
-        {"calls": "statsmodels.stats.proportion.proportions_ztest([x1, x2], [n1, n2]) (pooled); "
-         "confint_proportions_2indep(x1, n1, x2, n2, method='wald', compare='diff', alpha=0.05) (unpooled)"},
+        {
+            "calls": "statsmodels.stats.proportion.proportions_ztest([x1, x2], [n1, n2]) (pooled); "
+            "confint_proportions_2indep(x1, n1, x2, n2, method='wald', compare='diff', alpha=0.05) (unpooled)"
+        },
         prop,
     )
     means = []
     pairs = [
-        ("ces_like", [float(v) for v in rng.integers(1, 8, 40)], [float(v) for v in rng.integers(2, 8, 55)]),
+        (
+            "ces_like",
+            [float(v) for v in rng.integers(1, 8, 40)],
+            [float(v) for v in rng.integers(2, 8, 55)],
+        ),
         ("normal", list(rng.normal(5.0, 1.2, 30)), list(rng.normal(5.6, 2.5, 12))),
         ("tiny", [1.0, 2.0], [3.0, 5.0, 4.0]),
         ("large", list(rng.normal(4.0, 1.0, 3000)), list(rng.normal(4.05, 1.1, 4000))),
@@ -367,16 +460,22 @@ def compare_cases():
                 "name": name,
                 "input": {"a": [float(v) for v in a], "b": [float(v) for v in b], "level": 0.95},
                 "expected": {
-                    "difference": float(np.mean(a) - np.mean(b)), "standard_error": float(math.sqrt(va + vb)),
-                    "statistic": float(r.statistic), "df": float(r.df), "p_value": float(r.pvalue),
-                    "ci_low": float(ci.low), "ci_high": float(ci.high),
+                    "difference": float(np.mean(a) - np.mean(b)),
+                    "standard_error": float(math.sqrt(va + vb)),
+                    "statistic": float(r.statistic),
+                    "df": float(r.df),
+                    "p_value": float(r.pvalue),
+                    "ci_low": float(ci.low),
+                    "ci_high": float(ci.high),
                 },
                 "tolerance": {"rel": 1e-9, "abs": 1e-12},
             }
         )
     write(
         "compare_means",
-        {"call": "scipy.stats.ttest_ind(a, b, equal_var=False) -> statistic, pvalue, df, confidence_interval(0.95)"},
+        {
+            "call": "scipy.stats.ttest_ind(a, b, equal_var=False) -> statistic, pvalue, df, confidence_interval(0.95)"
+        },
         means,
     )
 
@@ -393,22 +492,33 @@ def sample_size_cases():
                 "tolerance": {"rel": 1e-12, "abs": 0.0},
             }
         )
-    for m, level, shares in [(5.0, 0.95, None), (10.0, 0.9, (0.5, 0.2)), (3.0, 0.95, (0.4, 0.3)), (7.5, 0.99, (0.6, 0.1))]:
+    for m, level, shares in [
+        (5.0, 0.95, None),
+        (10.0, 0.9, (0.5, 0.2)),
+        (3.0, 0.95, (0.4, 0.3)),
+        (7.5, 0.99, (0.6, 0.1)),
+    ]:
         p, d = shares if shares else (0.5, 0.5)
         z = stats.norm.ppf(1 - (1 - level) / 2)
         exact = z**2 * (p + d - (p - d) ** 2) / (m / 100) ** 2
         cases.append(
             {
                 "kind": "nps",
-                "input": {"margin": m, "level": level, "expected": list(shares) if shares else None},
+                "input": {
+                    "margin": m,
+                    "level": level,
+                    "expected": list(shares) if shares else None,
+                },
                 "expected": {"n_exact": exact, "n": math.ceil(exact)},
                 "tolerance": {"rel": 1e-12, "abs": 0.0},
             }
         )
     write(
         "sample_size",
-        {"calls": "proportion: statsmodels.stats.proportion.samplesize_confint_proportion(p, margin, alpha=1-level); "
-         "nps: numpy, z^2 (p+d-(p-d)^2)/(margin/100)^2 with z = scipy.stats.norm.ppf(1-(1-level)/2); n = ceil"},
+        {
+            "calls": "proportion: statsmodels.stats.proportion.samplesize_confint_proportion(p, margin, alpha=1-level); "
+            "nps: numpy, z^2 (p+d-(p-d)^2)/(margin/100)^2 with z = scipy.stats.norm.ppf(1-(1-level)/2); n = ceil"
+        },
         cases,
     )
 
@@ -431,7 +541,7 @@ def first_instant(naive: datetime, tz: ZoneInfo) -> datetime:
     for minutes in range(0, 24 * 60 + 1, 15):
         t = (naive + timedelta(minutes=minutes)).replace(tzinfo=tz, fold=0)
         # A wall time in a gap does not round-trip through UTC.
-        back = t.astimezone(timezone.utc).astimezone(tz)
+        back = t.astimezone(UTC).astimezone(tz)
         if back.replace(tzinfo=None) == t.replace(tzinfo=None):
             return t
     raise ValueError("no instant")
@@ -468,8 +578,10 @@ def time_bucket_cases():
             )
     write(
         "time_buckets",
-        {"calls": "Python zoneinfo (IANA tzdata): datetime.fromtimestamp(s, ZoneInfo(tz)), bucket start date "
-         "(ISO week Monday, month/quarter/year 1st), first existing local instant at/after midnight, isoformat()"},
+        {
+            "calls": "Python zoneinfo (IANA tzdata): datetime.fromtimestamp(s, ZoneInfo(tz)), bucket start date "
+            "(ISO week Monday, month/quarter/year 1st), first existing local instant at/after midnight, isoformat()"
+        },
         cases,
     )
 
