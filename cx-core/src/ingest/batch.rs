@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use super::column::{ListColumn, StrColumn};
 use crate::model::{Channel, CustomerId, Feedback, FeedbackId, FeedbackKind, TouchpointId};
 use crate::{CxError, Result};
 
@@ -25,6 +26,9 @@ pub const NAMED_CHANNELS: usize = 12;
 /// * `nps`, `csat`, `ces` use [`MISSING_RATING`] (255) for missing.
 /// * `weight` uses NaN for missing.
 /// * `row` is the 0-based record position each row came from.
+/// * String columns are [`StrColumn`]s (one buffer plus offsets, the Arrow
+///   layout) and `tags` a [`ListColumn`], so a batch costs a few allocations
+///   rather than several per row.
 ///
 /// `Debug` never prints `text` (personal data), only its length.
 ///
@@ -44,15 +48,15 @@ pub const NAMED_CHANNELS: usize = 12;
 #[non_exhaustive]
 pub struct FeedbackBatch {
     /// Feedback ids.
-    pub feedback_id: Vec<String>,
+    pub feedback_id: StrColumn,
     /// Customer ids.
-    pub customer_id: Vec<Option<String>>,
+    pub customer_id: StrColumn,
     /// Channel codes into `channel_dict`.
     pub channel: Vec<u8>,
     /// Channel dictionary: [`Channel::all`] then this batch's `Other` names.
     pub channel_dict: Vec<Channel>,
     /// Touchpoint ids.
-    pub touchpoint_id: Vec<Option<String>>,
+    pub touchpoint_id: StrColumn,
     /// Milliseconds since 1970-01-01T00:00:00Z.
     pub timestamp_ms: Vec<i64>,
     /// UTC offset the timestamp was written in, seconds east.
@@ -66,11 +70,11 @@ pub struct FeedbackBatch {
     /// CES ratings 1–7, [`MISSING_RATING`] when missing.
     pub ces: Vec<u8>,
     /// Free text (personal data).
-    pub text: Vec<Option<String>>,
+    pub text: StrColumn,
     /// Tags.
-    pub tags: Vec<Vec<String>>,
+    pub tags: ListColumn,
     /// Language tags.
-    pub language: Vec<Option<String>>,
+    pub language: StrColumn,
     /// Weights (finite, ≥ 0), NaN when missing.
     pub weight: Vec<f64>,
     /// 0-based record position of each row in the input.
@@ -143,7 +147,7 @@ pub(crate) struct ValidRow<'a> {
     pub csat: u8,
     pub ces: u8,
     pub text: Option<&'a str>,
-    pub tags: Vec<String>,
+    pub tags: Option<&'a str>,
     pub language: Option<&'a str>,
     pub weight: f64,
 }
@@ -157,20 +161,20 @@ impl FeedbackBatch {
     /// An empty batch with room for `n` rows.
     pub fn with_capacity(n: usize) -> Self {
         Self {
-            feedback_id: Vec::with_capacity(n),
-            customer_id: Vec::with_capacity(n),
+            feedback_id: StrColumn::with_capacity(n, n * 8),
+            customer_id: StrColumn::with_capacity(n, n * 8),
             channel: Vec::with_capacity(n),
             channel_dict: Channel::all().collect(),
-            touchpoint_id: Vec::with_capacity(n),
+            touchpoint_id: StrColumn::with_capacity(n, n * 8),
             timestamp_ms: Vec::with_capacity(n),
             utc_offset_secs: Vec::with_capacity(n),
             kind: Vec::with_capacity(n),
             nps: Vec::with_capacity(n),
             csat: Vec::with_capacity(n),
             ces: Vec::with_capacity(n),
-            text: Vec::with_capacity(n),
-            tags: Vec::with_capacity(n),
-            language: Vec::with_capacity(n),
+            text: StrColumn::with_capacity(n, n * 8),
+            tags: ListColumn::new(),
+            language: StrColumn::with_capacity(n, n * 8),
             weight: Vec::with_capacity(n),
             row: Vec::with_capacity(n),
         }
@@ -178,12 +182,12 @@ impl FeedbackBatch {
 
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.feedback_id.len()
+        self.row.len()
     }
 
     /// Whether the batch has no rows.
     pub fn is_empty(&self) -> bool {
-        self.feedback_id.is_empty()
+        self.row.is_empty()
     }
 
     /// The channel of row `i`.
@@ -215,19 +219,20 @@ impl FeedbackBatch {
     }
 
     pub(crate) fn push(&mut self, v: ValidRow<'_>) {
-        self.feedback_id.push(v.id.into_owned());
-        self.customer_id.push(v.customer.map(str::to_owned));
+        self.feedback_id.push(Some(&v.id));
+        self.customer_id.push(v.customer);
         self.channel.push(v.channel);
-        self.touchpoint_id.push(v.touchpoint.map(str::to_owned));
+        self.touchpoint_id.push(v.touchpoint);
         self.timestamp_ms.push(v.epoch_ms);
         self.utc_offset_secs.push(v.offset_secs);
         self.kind.push(v.kind);
         self.nps.push(v.nps);
         self.csat.push(v.csat);
         self.ces.push(v.ces);
-        self.text.push(v.text.map(str::to_owned));
-        self.tags.push(v.tags);
-        self.language.push(v.language.map(str::to_owned));
+        self.text.push(v.text);
+        self.tags
+            .push(v.tags.map(super::validate::tag_iter).into_iter().flatten());
+        self.language.push(v.language);
         self.weight.push(v.weight);
         self.row.push(v.row);
     }
@@ -255,19 +260,19 @@ impl FeedbackBatch {
                 *c = remap[usize::from(*c)];
             }
         }
-        self.feedback_id.append(&mut other.feedback_id);
-        self.customer_id.append(&mut other.customer_id);
+        self.feedback_id.append(&other.feedback_id);
+        self.customer_id.append(&other.customer_id);
         self.channel.append(&mut other.channel);
-        self.touchpoint_id.append(&mut other.touchpoint_id);
+        self.touchpoint_id.append(&other.touchpoint_id);
         self.timestamp_ms.append(&mut other.timestamp_ms);
         self.utc_offset_secs.append(&mut other.utc_offset_secs);
         self.kind.append(&mut other.kind);
         self.nps.append(&mut other.nps);
         self.csat.append(&mut other.csat);
         self.ces.append(&mut other.ces);
-        self.text.append(&mut other.text);
-        self.tags.append(&mut other.tags);
-        self.language.append(&mut other.language);
+        self.text.append(&other.text);
+        self.tags.append(&other.tags);
+        self.language.append(&other.language);
         self.weight.append(&mut other.weight);
         self.row.append(&mut other.row);
         Ok(())
@@ -301,6 +306,16 @@ impl FeedbackBatch {
         if sorted.is_empty() {
             return;
         }
+        for c in [
+            &mut self.feedback_id,
+            &mut self.customer_id,
+            &mut self.touchpoint_id,
+            &mut self.text,
+            &mut self.language,
+        ] {
+            c.remove_rows(sorted);
+        }
+        self.tags.remove_rows(sorted);
         fn keep<T>(v: &mut Vec<T>, sorted: &[usize]) {
             let mut i = 0usize;
             let mut k = 0usize;
@@ -313,19 +328,13 @@ impl FeedbackBatch {
                 !drop
             });
         }
-        keep(&mut self.feedback_id, sorted);
-        keep(&mut self.customer_id, sorted);
         keep(&mut self.channel, sorted);
-        keep(&mut self.touchpoint_id, sorted);
         keep(&mut self.timestamp_ms, sorted);
         keep(&mut self.utc_offset_secs, sorted);
         keep(&mut self.kind, sorted);
         keep(&mut self.nps, sorted);
         keep(&mut self.csat, sorted);
         keep(&mut self.ces, sorted);
-        keep(&mut self.text, sorted);
-        keep(&mut self.tags, sorted);
-        keep(&mut self.language, sorted);
         keep(&mut self.weight, sorted);
         keep(&mut self.row, sorted);
     }
@@ -357,12 +366,16 @@ impl FeedbackBatch {
                     "code not in the dictionary",
                 )
             })?;
-        let mut f = Feedback::new(FeedbackId::new(self.feedback_id[i].as_str())?, channel, ts);
-        if let Some(c) = &self.customer_id[i] {
-            f = f.with_customer(CustomerId::new(c.as_str())?);
+        let mut f = Feedback::new(
+            FeedbackId::new(self.feedback_id.get(i).unwrap_or_default())?,
+            channel,
+            ts,
+        );
+        if let Some(c) = self.customer_id.get(i) {
+            f = f.with_customer(CustomerId::new(c)?);
         }
-        if let Some(t) = &self.touchpoint_id[i] {
-            f = f.with_touchpoint(TouchpointId::new(t.as_str())?);
+        if let Some(t) = self.touchpoint_id.get(i) {
+            f = f.with_touchpoint(TouchpointId::new(t)?);
         }
         if let Some(k) = self.kind[i] {
             f = f.with_kind(k);
@@ -372,11 +385,11 @@ impl FeedbackBatch {
         f.ratings.csat = opt(self.csat[i]);
         f.ratings.ces = opt(self.ces[i]);
         f.ratings.validate().map_err(|e| e.at_row(i))?;
-        if let Some(t) = &self.text[i] {
-            f = f.with_text(t.as_str());
+        if let Some(t) = self.text.get(i) {
+            f = f.with_text(t);
         }
-        f.tags = self.tags[i].clone();
-        f.language = self.language[i].clone();
+        f.tags = self.tags.get(i).map(str::to_owned).collect();
+        f.language = self.language.get(i).map(str::to_owned);
         Ok(f)
     }
 }
@@ -393,7 +406,7 @@ mod arrow_impl {
     };
     use arrow_schema::{DataType, Field as AField, Schema, TimeUnit};
 
-    use super::{FeedbackBatch, MISSING_RATING};
+    use super::{FeedbackBatch, MISSING_RATING, StrColumn};
     use crate::{CxError, Result};
 
     impl FeedbackBatch {
@@ -445,9 +458,8 @@ mod arrow_impl {
                 what: "arrow record batch".into(),
                 reason: e.to_string(),
             };
-            let opt_str = |v: &[Option<String>]| -> ArrayRef {
-                Arc::new(v.iter().map(Option::as_deref).collect::<StringArray>())
-            };
+            let opt_str =
+                |v: &StrColumn| -> ArrayRef { Arc::new(v.iter().collect::<StringArray>()) };
             let rating = |v: &[u8]| -> ArrayRef {
                 Arc::new(
                     v.iter()
@@ -463,14 +475,14 @@ mod arrow_impl {
             )
             .map_err(err)?;
             let mut tags = ListBuilder::new(StringBuilder::new());
-            for t in &self.tags {
-                for s in t {
+            for i in 0..self.tags.len() {
+                for s in self.tags.get(i) {
                     tags.values().append_value(s);
                 }
                 tags.append(true);
             }
             let columns: Vec<ArrayRef> = vec![
-                Arc::new(StringArray::from_iter_values(self.feedback_id.iter())),
+                opt_str(&self.feedback_id),
                 opt_str(&self.customer_id),
                 Arc::new(channel),
                 opt_str(&self.touchpoint_id),
@@ -521,7 +533,7 @@ mod tests {
             csat: MISSING_RATING,
             ces: MISSING_RATING,
             text: Some("秘密"),
-            tags: vec![],
+            tags: None,
             language: None,
             weight: f64::NAN,
         }
@@ -544,7 +556,7 @@ mod tests {
         let mut tail = a.split_off(2);
         assert_eq!(tail.len(), 2);
         tail.remove_rows(&[0]);
-        assert_eq!(tail.feedback_id, ["d"]);
+        assert_eq!(tail.feedback_id.iter().collect::<Vec<_>>(), [Some("d")]);
         assert_eq!(tail.row, [3]);
         assert!(!format!("{a:?}").contains("秘密"));
         let recs = a.to_records()?;

@@ -211,7 +211,7 @@ fn parse_span(
             Ok(()) => {
                 o.lines.push(line);
                 if layout.dedupe {
-                    if let Some(id) = o.batch.feedback_id.last() {
+                    if let Some(id) = o.batch.feedback_id.get(o.batch.len() - 1) {
                         o.fps.push(fingerprint(id));
                     }
                 }
@@ -631,7 +631,7 @@ impl<R: Read> FeedbackReader<R> {
                 for (i, fp) in o.fps.iter().enumerate() {
                     let row = o.batch.row[i];
                     if let Some(&first) = self.seen.get(fp) {
-                        let id = &o.batch.feedback_id[i];
+                        let id = o.batch.feedback_id.get(i).unwrap_or_default();
                         let e = CxError::invalid(
                             "feedback_id",
                             None,
@@ -768,7 +768,7 @@ mod tests {
             .map(|r| (r.row, r.line, r.field.as_str()))
             .collect();
         assert_eq!(rl, [(1, 5, "timestamp"), (3, 9, "<record>")]);
-        assert_eq!(got.accepted.text[1].as_deref(), Some("q\"q,\n\n"));
+        assert_eq!(got.accepted.text.get(1), Some("q\"q,\n\n"));
         assert_eq!(got.accepted.row, [0, 2]);
         Ok(())
     }

@@ -93,15 +93,20 @@ pub fn read_feedback_jsonl<R: BufRead>(
             if !opts.reject_duplicate_ids {
                 return Ok(());
             }
-            let Some(id) = batch.feedback_id.last() else {
+            let Some(id) = batch
+                .len()
+                .checked_sub(1)
+                .and_then(|i| batch.feedback_id.get(i))
+                .map(str::to_owned)
+            else {
                 return Ok(());
             };
-            match seen.get(&fingerprint(id)) {
+            match seen.get(&fingerprint(&id)) {
                 Some(&first) => {
                     let e = CxError::invalid(
                         "feedback_id",
                         None,
-                        id,
+                        &id,
                         format!("duplicate feedback_id (first seen at row {first})"),
                     );
                     let last = batch.len() - 1;
@@ -109,7 +114,7 @@ pub fn read_feedback_jsonl<R: BufRead>(
                     Err(e)
                 }
                 None => {
-                    seen.insert(fingerprint(id), this_row);
+                    seen.insert(fingerprint(&id), this_row);
                     Ok(())
                 }
             }
@@ -226,7 +231,10 @@ mod tests {
             data.as_bytes(),
             &ReadOptions::new().errors(ErrorPolicy::Collect),
         )?;
-        assert_eq!(got.accepted.tags[0], ["物流", "价格"]);
+        assert_eq!(
+            got.accepted.tags.get(0).collect::<Vec<_>>(),
+            ["物流", "价格"]
+        );
         assert_eq!(got.ignored_columns, ["extra"]);
         let r: Vec<(usize, &str, &str)> = got
             .rejected

@@ -32,6 +32,7 @@
 //! ```
 
 mod batch;
+mod column;
 mod csv;
 mod encoding;
 mod jsonl;
@@ -40,6 +41,7 @@ mod time;
 mod validate;
 
 pub use batch::{FeedbackBatch, MISSING_RATING, NAMED_CHANNELS};
+pub use column::{ListColumn, StrColumn};
 pub use csv::{FeedbackReader, read_feedback_csv, read_feedback_file};
 pub use encoding::Encoding;
 pub use jsonl::read_feedback_jsonl;

@@ -172,14 +172,14 @@ impl TsError {
     }
 }
 
-const CACHE_SLOTS: usize = 32;
+const CACHE_SLOTS: usize = 64;
 
-/// Reusable timestamp parser with a small cache of time-zone offsets per local hour.
+/// Reusable timestamp parser with a small cache of time-zone offsets per local day.
 #[derive(Debug, Clone)]
 pub(crate) struct TimeParser {
     tz: Option<Tz>,
     epoch: EpochUnit,
-    /// (local hour index, offset seconds) for hours that have one offset throughout.
+    /// (local day index, offset seconds) for days that have one offset throughout.
     cache: [(i64, i32); CACHE_SLOTS],
 }
 
@@ -473,9 +473,9 @@ impl TimeParser {
 
     fn zone_offset(&mut self, local_secs: i64, p: &Parts) -> std::result::Result<i32, TsError> {
         let tz = self.tz.ok_or(TsError::MissingTz)?;
-        let hour = local_secs.div_euclid(3600);
-        let slot = (hour.rem_euclid(CACHE_SLOTS as i64)) as usize;
-        if self.cache[slot].0 == hour {
+        let day = local_secs.div_euclid(86_400);
+        let slot = (day.rem_euclid(CACHE_SLOTS as i64)) as usize;
+        if self.cache[slot].0 == day {
             return Ok(self.cache[slot].1);
         }
         let resolve =
@@ -492,12 +492,13 @@ impl TimeParser {
             chrono::LocalResult::Ambiguous(earliest, _) => return Ok(earliest),
             chrono::LocalResult::None => return Err(TsError::Gap),
         };
-        // Cache the hour only if it has this one offset from start to end.
+        // Cache the day only if it has this one offset from start to end (no
+        // zone changes its offset twice within a day).
         if let (chrono::LocalResult::Single(a), chrono::LocalResult::Single(b)) =
-            (resolve(p.h, 0, 0)?, resolve(p.h, 59, 59)?)
+            (resolve(0, 0, 0)?, resolve(23, 59, 59)?)
         {
             if a == off && b == off {
-                self.cache[slot] = (hour, off);
+                self.cache[slot] = (day, off);
             }
         }
         Ok(off)

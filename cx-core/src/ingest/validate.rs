@@ -184,7 +184,7 @@ impl Validator {
             csat,
             ces,
             text,
-            tags: present(Field::Tags).map(split_tags).unwrap_or_default(),
+            tags: present(Field::Tags),
             language: present(Field::Language),
             weight,
         });
@@ -230,12 +230,10 @@ fn rating(s: Option<&str>, f: Field, lo: u8, hi: u8) -> Result<u8> {
 }
 
 /// Split tags on `;`, `；`, `|`, `、`, trimming and dropping empty pieces.
-pub(crate) fn split_tags(s: &str) -> Vec<String> {
+pub(crate) fn tag_iter(s: &str) -> impl Iterator<Item = &str> {
     s.split([';', '；', '|', '、'])
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 #[cfg(test)]
@@ -259,7 +257,10 @@ mod tests {
             assert!(rating(Some(bad), Field::Nps, 0, 10).is_err(), "{bad}");
         }
         assert!(rating(Some("0"), Field::Ces, 1, 7).is_err());
-        assert_eq!(split_tags("物流；价格| 包装 、;"), ["物流", "价格", "包装"]);
+        assert_eq!(
+            tag_iter("物流；价格| 包装 、;").collect::<Vec<_>>(),
+            ["物流", "价格", "包装"]
+        );
     }
 
     #[test]
@@ -273,7 +274,7 @@ mod tests {
             (Field::Kind, "投诉"),
         ]);
         assert!(v.push(7, &ok, &mut b).is_ok());
-        assert_eq!(b.feedback_id, ["row-7"]);
+        assert_eq!(b.feedback_id.get(0), Some("row-7"));
         assert_eq!(b.kind, [Some(FeedbackKind::Complaint)]);
         let bad_channel = cells(&[(Field::Channel, "信鸽"), (Field::Timestamp, "2024-03-01")]);
         let e = v.push(0, &bad_channel, &mut b).err();
