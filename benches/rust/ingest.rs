@@ -83,6 +83,29 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+    // Optional: time a file on disk too (e.g. the 1M-row CSV written by
+    // `benches/python/compare_ingest.py --keep PATH`).
+    if let Some(path) = std::env::var_os("CX_INGEST_FILE") {
+        let Ok(bytes) = std::fs::read(&path) else {
+            return;
+        };
+        let got = read_feedback_csv(&bytes[..], &opts).ok();
+        if let Some(g) = &got {
+            println!(
+                "file: rows_read={} accepted={} rejected={}",
+                g.rows_read,
+                g.accepted.len(),
+                g.rejected.len()
+            );
+        }
+        let mut g = c.benchmark_group("ingest/read_csv_file");
+        g.throughput(Throughput::Bytes(bytes.len() as u64));
+        g.sample_size(10);
+        g.bench_function("file/threads=auto", |b| {
+            b.iter(|| black_box(read_feedback_csv(black_box(&bytes[..]), &opts)))
+        });
+        g.finish();
+    }
 }
 
 criterion_group!(benches, bench);

@@ -539,6 +539,23 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "arrow")]
+    #[test]
+    fn record_batch_has_nulls_and_utc_timestamps() -> Result<()> {
+        use arrow_array::Array;
+        let mut b = FeedbackBatch::new();
+        b.push(row(0, "a", 1));
+        let rb = b.to_record_batch()?;
+        assert_eq!(rb.num_rows(), 1);
+        assert_eq!(
+            rb.schema().field(4).data_type().to_string(),
+            "Timestamp(ms, \"UTC\")"
+        );
+        assert_eq!(rb.column(8).null_count(), 1);
+        assert_eq!(rb.column(13).null_count(), 1);
+        Ok(())
+    }
+
     #[test]
     fn append_remaps_other_channels() -> Result<()> {
         let mut a = FeedbackBatch::new();

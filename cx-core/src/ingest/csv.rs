@@ -210,10 +210,10 @@ fn parse_span(
         ) {
             Ok(()) => {
                 o.lines.push(line);
-                if layout.dedupe {
-                    if let Some(id) = o.batch.feedback_id.get(o.batch.len() - 1) {
-                        o.fps.push(fingerprint(id));
-                    }
+                if layout.dedupe
+                    && let Some(id) = o.batch.feedback_id.get(o.batch.len() - 1)
+                {
+                    o.fps.push(fingerprint(id));
                 }
             }
             Err(e) => {
@@ -587,19 +587,20 @@ impl<R: Read> FeedbackReader<R> {
             outs.truncate(keep);
             let from = outs.last().map_or(0, |o| o.end);
             let resume = outs.last().is_none_or(|o| o.complete);
-            if resume && from < len {
-                if let Some(v) = self.validators.first_mut() {
-                    outs.push(parse_span(
-                        &self.layout,
-                        v,
-                        &self.buf,
-                        from,
-                        len,
-                        self.eof,
-                        base,
-                        policy,
-                    ));
-                }
+            if resume
+                && from < len
+                && let Some(v) = self.validators.first_mut()
+            {
+                outs.push(parse_span(
+                    &self.layout,
+                    v,
+                    &self.buf,
+                    from,
+                    len,
+                    self.eof,
+                    base,
+                    policy,
+                ));
             }
         }
         let consumed = outs.last().map_or(0, |o| o.end);
@@ -659,11 +660,11 @@ impl<R: Read> FeedbackReader<R> {
             }
         }
         new_rejected.sort_by_key(|r| r.row);
-        if self.opts.errors == ErrorPolicy::Strict {
-            if let Some(r) = new_rejected.first() {
-                self.pending.clear();
-                return Err(r.to_error());
-            }
+        if self.opts.errors == ErrorPolicy::Strict
+            && let Some(r) = new_rejected.first()
+        {
+            self.pending.clear();
+            return Err(r.to_error());
         }
         self.rejected.append(&mut new_rejected);
         Ok(())

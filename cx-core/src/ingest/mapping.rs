@@ -392,7 +392,7 @@ mod tests {
         let r = r.ok();
         assert_eq!(
             r.as_ref().map(|r| r.columns),
-            Some(std::array::from_fn(|i| Some(i)))
+            Some(std::array::from_fn(Some))
         );
         assert_eq!(r.map(|r| r.ignored), Some(h(&["备注"])));
     }

@@ -496,10 +496,10 @@ impl TimeParser {
         // zone changes its offset twice within a day).
         if let (chrono::LocalResult::Single(a), chrono::LocalResult::Single(b)) =
             (resolve(0, 0, 0)?, resolve(23, 59, 59)?)
+            && a == off
+            && b == off
         {
-            if a == off && b == off {
-                self.cache[slot] = (day, off);
-            }
+            self.cache[slot] = (day, off);
         }
         Ok(off)
     }
