@@ -153,7 +153,7 @@ impl Validator {
             None => None,
         };
         let nps = rating(present(Field::Nps), Field::Nps, 0, 10)?;
-        let (lo, hi) = self.csat.map_or((0, 10), |s| (s.min, s.max));
+        let (lo, hi) = self.csat.map_or((0, 10), CsatScale::bounds);
         let csat = rating(present(Field::Csat), Field::Csat, lo, hi)?;
         let ces = rating(present(Field::Ces), Field::Ces, 1, 7)?;
         let weight = match present(Field::Weight) {
