@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod convert;
 mod datasets;
 mod error;
+mod io;
 mod metrics;
 mod privacy;
 
@@ -30,5 +31,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     privacy::register(m)?;
     datasets::register(m)?;
     metrics::register(m)?;
+    io::register(m)?;
     Ok(())
 }
