@@ -36,3 +36,9 @@ def test_fields_survive_pickling() -> None:
 @pytest.mark.parametrize("name", exc.__all__)
 def test_every_class_is_exported_at_top_level(name: str) -> None:
     assert getattr(cx, name) is getattr(exc, name)
+
+
+def test_too_few_observations() -> None:
+    with pytest.raises(cx.TooFewObservationsError) as e:
+        cx.compare_means([1.0], [2.0, 3.0])
+    assert e.value.code == "too_few_observations"
