@@ -233,13 +233,13 @@ fn read_options(
     Ok(opts)
 }
 
-/// Read a CSV or JSON Lines feedback file.
+/// Read a CSV or JSON Lines feedback file, or validate a data frame.
 #[pyfunction]
-#[pyo3(signature = (path, /, *, mapping=None, encoding=None, tz=None, errors="raise", allow_other_channels=false, csat_scale=None))]
+#[pyo3(signature = (source, /, *, mapping=None, encoding=None, tz=None, errors="raise", allow_other_channels=false, csat_scale=None))]
 #[allow(clippy::too_many_arguments)]
 fn read_feedback(
     py: Python<'_>,
-    path: std::path::PathBuf,
+    source: &Bound<'_, PyAny>,
     mapping: Option<Vec<(String, String)>>,
     encoding: Option<&str>,
     tz: Option<&str>,

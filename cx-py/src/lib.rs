@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod convert;
 mod datasets;
 mod error;
+mod frame;
 mod io;
 mod metrics;
 mod privacy;

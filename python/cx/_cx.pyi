@@ -484,7 +484,7 @@ class Ingested:
         """The accepted rows as a polars DataFrame (needs polars)."""
 
 def read_feedback(
-    path: str | os.PathLike[str],
+    source: str | os.PathLike[str] | Any,
     /,
     *,
     mapping: list[tuple[str, str]] | None = None,
@@ -494,7 +494,8 @@ def read_feedback(
     allow_other_channels: bool = False,
     csat_scale: str | None = None,
 ) -> Ingested:
-    """Read a CSV or JSON Lines feedback file (use `cx.read_feedback`, which takes a dict mapping).
+    """Read a CSV or JSON Lines feedback file, or validate an Arrow-speaking data frame
+    (use `cx.read_feedback`, which takes a dict mapping).
 
     Raises:
         InvalidValueError: a bad value under `errors="raise"` (names row, column, value).

@@ -31,7 +31,7 @@ def _pairs(mapping: Mapping[str, str] | None) -> list[tuple[str, str]] | None:
 
 
 def read_feedback(
-    path: str | os.PathLike[str],
+    source: str | os.PathLike[str] | Any,
     /,
     *,
     mapping: Mapping[str, str] | None = None,
@@ -41,10 +41,12 @@ def read_feedback(
     allow_other_channels: bool = False,
     csat_scale: str | None = None,
 ) -> Ingested:
-    """Read a feedback file (CSV, or JSON Lines for `.jsonl`/`.ndjson`/`.json`).
+    """Read a feedback file (CSV, or JSON Lines for `.jsonl`/`.ndjson`/`.json`), or validate a frame.
 
     Args:
-        path: the file.
+        source: the file; or a data frame (pandas, polars, pyarrow, duckdb, ... through the
+            Arrow PyCapsule interface), whose columns are mapped and validated by the same
+            rules; rejections then report `line = row + 1`.
         mapping: your header → cx field (`{"客户编号": "customer_id"}`); common English and
             Chinese headers are recognised without it.
         encoding: `"utf-8"`, `"gb18030"`/`"gbk"`, or `None` to detect (BOM, then UTF-8, then GB18030).
@@ -59,8 +61,10 @@ def read_feedback(
         `Ingested`: `.table` (pyarrow), `.to_pandas()`, `.to_polars()`, `.records()`,
         `.rejected`, `.rows_read`, and the Arrow PyCapsule stream interface.
     """
+    if not (hasattr(source, "__arrow_c_stream__") or hasattr(source, "__arrow_c_array__")):
+        source = os.fspath(source)
     return _read_feedback(
-        os.fspath(path),
+        source,
         mapping=_pairs(mapping),
         encoding=encoding,
         tz=tz,

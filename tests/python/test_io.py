@@ -202,3 +202,54 @@ def test_cli_redact_and_sample(tmp_path: Path) -> None:
     gen = _cx("sample", "--out", str(tmp_path / "s"), "--n-feedback", "300", "--seed", "3")
     assert gen.returncode == 0, gen.stderr
     assert (tmp_path / "s" / "sample_feedback.csv").is_file()
+
+
+# --- data frames in, through the Arrow PyCapsule interface ---
+
+
+def test_frames_validate_like_files() -> None:
+    path = FIX / "bad_rows.csv"
+    from_file = cx.read_feedback(path, tz="Asia/Shanghai", errors="collect")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for frame in (df, pl.from_pandas(df), pa.Table.from_pandas(df)):
+        got = cx.read_feedback(frame, tz="Asia/Shanghai", errors="collect")
+        # The malformed-record row of the file is a well-formed (short) row in a frame,
+        # so compare the value rejections that do not depend on the file's layout.
+        by_row = {r.row: (r.field, r.value, r.code) for r in got.rejected}
+        for r in from_file.rejected:
+            if r.field != "<record>" and r.field != "timestamp":
+                assert by_row[r.row] == (r.field, r.value, r.code)
+        assert got.rows_read == len(got) + len(got.rejected)
+
+
+def test_frame_types_are_rendered_as_the_file_would_be() -> None:
+    df = pd.DataFrame(
+        {
+            "反馈ID": ["A", "B", "C"],
+            "渠道": pd.Categorical(["电话", "微信", "门店"]),
+            "时间": pd.to_datetime(["2024-03-01 09:00", "2024-03-01 10:00", None]).tz_localize(
+                "Asia/Shanghai"
+            ),
+            "推荐意愿": [9.0, None, 3.0],  # a float column with NaN still holds integer ratings
+            "标签": [["物流", "价格"], [], None],
+        }
+    )
+    got = cx.read_feedback(df, errors="collect")
+    recs = got.records()
+    assert [r["feedback_id"] for r in recs] == ["A", "B"]
+    assert recs[0]["timestamp"] == "2024-03-01T09:00:00+08:00"
+    assert recs[0]["nps"] == 9
+    assert recs[1]["nps"] is None
+    assert recs[0]["tags"] == ["物流", "价格"]
+    assert recs[1]["channel"] == "messaging_app"
+    assert [(r.row, r.field, r.code) for r in got.rejected] == [(2, "timestamp", "missing_field")]
+
+
+def test_naive_frame_timestamps_need_a_zone() -> None:
+    df = pl.DataFrame(
+        {"id": ["A"], "channel": ["phone"], "time": [pd.Timestamp("2024-03-01 09:00")]}
+    )
+    with pytest.raises(cx.MissingTimeZoneError):
+        cx.read_feedback(df, mapping={"id": "feedback_id"})
+    ok = cx.read_feedback(df, mapping={"id": "feedback_id"}, tz="Asia/Shanghai")
+    assert ok.records()[0]["timestamp"] == "2024-03-01T09:00:00+08:00"

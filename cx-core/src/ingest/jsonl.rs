@@ -14,9 +14,10 @@ use std::io::BufRead;
 use serde_json::Value;
 
 use super::batch::FeedbackBatch;
-use super::csv::{SeenIds, fingerprint, record_value};
+use super::csv::{SeenIds, record_value};
 use super::encoding::{self, Encoding, UTF8_BOM};
 use super::mapping::{Field, N_FIELDS};
+use super::rows::check_duplicate;
 use super::validate::{Cells, Validator};
 use super::{ErrorPolicy, Ingested, ReadOptions, Rejection};
 use crate::{CxError, Result};
@@ -90,33 +91,10 @@ pub fn read_feedback_jsonl<R: BufRead>(
                 })
             });
         let result = result.and_then(|()| {
-            if !opts.reject_duplicate_ids {
-                return Ok(());
-            }
-            let Some(id) = batch
-                .len()
-                .checked_sub(1)
-                .and_then(|i| batch.feedback_id.get(i))
-                .map(str::to_owned)
-            else {
-                return Ok(());
-            };
-            match seen.get(&fingerprint(&id)) {
-                Some(&first) => {
-                    let e = CxError::invalid(
-                        "feedback_id",
-                        None,
-                        &id,
-                        format!("duplicate feedback_id (first seen at row {first})"),
-                    );
-                    let last = batch.len() - 1;
-                    batch.remove_rows(&[last]);
-                    Err(e)
-                }
-                None => {
-                    seen.insert(fingerprint(&id), this_row);
-                    Ok(())
-                }
+            if opts.reject_duplicate_ids {
+                check_duplicate(&mut seen, &mut batch, this_row)
+            } else {
+                Ok(())
             }
         });
         if let Err(e) = result {

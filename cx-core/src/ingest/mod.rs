@@ -37,6 +37,7 @@ mod csv;
 mod encoding;
 mod jsonl;
 mod mapping;
+mod rows;
 mod time;
 mod validate;
 
@@ -46,6 +47,7 @@ pub use csv::{FeedbackReader, read_feedback_csv, read_feedback_file};
 pub use encoding::Encoding;
 pub use jsonl::read_feedback_jsonl;
 pub use mapping::{ColumnMapping, Field};
+pub use rows::read_feedback_columns;
 pub use time::{EpochUnit, parse_timestamp, parse_tz};
 
 use chrono_tz::Tz;
