@@ -22,6 +22,7 @@ from cx.exceptions import (
     LengthMismatchError,
     MissingFieldError,
     MissingTimeZoneError,
+    TollgateNotMetError,
     TooFewObservationsError,
 )
 
@@ -38,6 +39,7 @@ __all__ = [
     "LengthMismatchError",
     "MissingFieldError",
     "MissingTimeZoneError",
+    "TollgateNotMetError",
     "TooFewObservationsError",
     "__version__",
     "exceptions",

@@ -1,1 +1,3 @@
-//! stats (filled in by its issue).
+//! Statistics: hypothesis tests of the Analyze phase ([`tests`]).
+
+pub mod tests;
