@@ -950,6 +950,7 @@ pub fn kruskal<G: AsRef<[f64]>>(groups: &[G], opts: impl Into<TestOptions>) -> R
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a failure should stop loudly
 mod unit {
     use super::*;
 
