@@ -49,6 +49,7 @@ impl<'py> F64Column<'py> {
     }
 
     /// Whether the values were borrowed rather than copied (for tests).
+    #[allow(dead_code)] // no binding reports it yet
     pub(crate) fn is_borrowed(&self) -> bool {
         !matches!(self, F64Column::Owned(_))
     }

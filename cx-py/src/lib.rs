@@ -6,7 +6,9 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod dmaic;
 mod error;
+mod stats;
 
 /// Run core work with the GIL released, mapping the core error to a Python exception.
 ///
@@ -24,5 +26,7 @@ pub(crate) fn run<T: Send>(
 #[pymodule(gil_used = false)]
 fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", cx_core::VERSION)?;
+    stats::register(m)?;
+    dmaic::register(m)?;
     Ok(())
 }

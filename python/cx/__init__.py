@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, exceptions
+from cx import _cx, dmaic, exceptions, stats
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -42,5 +42,7 @@ __all__ = [
     "TollgateNotMetError",
     "TooFewObservationsError",
     "__version__",
+    "dmaic",
     "exceptions",
+    "stats",
 ]

@@ -1,4 +1,4 @@
-"""Each public name of the extension is exported by exactly one Python module (datafusion-python)."""
+"""Each public name of the extension is exported by exactly one module (datafusion-python)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import cx
 from cx import _cx
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-MODULES = ["cx", *(f"cx.{m}" for m in ["io", "privacy", "metrics", "datasets", "exceptions"])]
+MODULES = [
+    "cx",
+    *(f"cx.{m}" for m in ["io", "privacy", "metrics", "datasets", "exceptions", "stats", "dmaic"]),
+]
 
 
 def _loaded() -> list[object]:
@@ -28,9 +31,7 @@ def test_every_extension_name_exported_once() -> None:
     modules = _loaded()
     for name in public:
         owners = [
-            m.__name__
-            for m in modules
-            if name in getattr(m, "__all__", []) and m.__name__ != "cx"
+            m.__name__ for m in modules if name in getattr(m, "__all__", []) and m.__name__ != "cx"
         ]
         assert len(owners) == 1, f"{name} exported by {owners}"
 

@@ -152,3 +152,39 @@ fn kruskal_matches_scipy() {
         kruskal(&groups(&i["groups"]), TestOptions::new()).expect("kruskal")
     });
 }
+
+mod invariants {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample() -> impl Strategy<Value = Vec<f64>> {
+        proptest::collection::vec(-1e3..1e3_f64, 3..30)
+    }
+
+    proptest! {
+        #[test]
+        fn welch_is_antisymmetric(a in sample(), b in sample()) {
+            if let (Ok(x), Ok(y)) = (welch_t(&a, &b, TestOptions::new()), welch_t(&b, &a, TestOptions::new())) {
+                prop_assert!((x.statistic + y.statistic).abs() <= 1e-9 * x.statistic.abs().max(1.0));
+                prop_assert!((x.p_value - y.p_value).abs() <= 1e-12);
+                prop_assert!((0.0..=1.0).contains(&x.p_value));
+            }
+        }
+
+        #[test]
+        fn rank_tests_ignore_order_within_groups(a in sample(), b in sample()) {
+            let mut ra = a.clone();
+            ra.reverse();
+            let x = kruskal(&[&a[..], &b[..]], TestOptions::new());
+            let y = kruskal(&[&ra[..], &b[..]], TestOptions::new());
+            if let (Ok(x), Ok(y)) = (x, y) {
+                prop_assert!((x.statistic - y.statistic).abs() <= 1e-9 * x.statistic.abs().max(1.0));
+            }
+            let u = mann_whitney_u(&a, &b, MwuMethod::Asymptotic).expect("mwu");
+            let v = mann_whitney_u(&b, &a, MwuMethod::Asymptotic).expect("mwu");
+            // U1 + U2 = n1·n2 and the two-sided p-value is symmetric.
+            prop_assert!((u.statistic + v.statistic - (a.len() * b.len()) as f64).abs() < 1e-9);
+            prop_assert!((u.p_value - v.p_value).abs() <= 1e-12);
+        }
+    }
+}
