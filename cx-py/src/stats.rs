@@ -5,6 +5,8 @@ use cx_core::stats::tests::{
     self as t, Chi2Options, MannWhitneyOptions, Missing, MwuMethod, ProportionOptions, TestOptions,
     TestResult,
 };
+use numpy::PyReadonlyArray2;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -162,10 +164,37 @@ fn two_proportion_z(
     run(py, || t::two_proportion_z(x1, n1, x2, n2, opts)).map(PyTestResult)
 }
 
+/// Rows of a 2-D table: anything `numpy.asarray(x, float64)` makes 2-D (lists of
+/// lists, numpy arrays, a pandas crosstab); ragged rows are passed on as they are
+/// so that the core reports the row whose length differs.
+fn table_rows(table: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<f64>>> {
+    let np = table.py().import("numpy")?;
+    if let Ok(arr) = np.call_method1("asarray", (table, "float64"))
+        && let Ok(a) = arr.extract::<PyReadonlyArray2<'_, f64>>()
+    {
+        return Ok(a
+            .as_array()
+            .rows()
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect());
+    }
+    table.extract::<Vec<Vec<f64>>>().map_err(|_| {
+        PyTypeError::new_err(
+            "`table` must be a 2-D table of counts (list of rows, numpy array, DataFrame)",
+        )
+    })
+}
+
 /// Chi-square test of independence of an r x c table of counts.
 #[pyfunction]
 #[pyo3(signature = (table, /, *, yates=false))]
-fn chi2_independence(py: Python<'_>, table: Vec<Vec<f64>>, yates: bool) -> PyResult<PyTestResult> {
+fn chi2_independence(
+    py: Python<'_>,
+    table: &Bound<'_, PyAny>,
+    yates: bool,
+) -> PyResult<PyTestResult> {
+    let table = table_rows(table)?;
     let opts = Chi2Options::new().yates(yates);
     run(py, || t::chi2_independence(&table, opts)).map(PyTestResult)
 }

@@ -8,7 +8,6 @@ __version__: str
 # --- stats ---
 import datetime as _dt
 from collections.abc import Iterable as _Iterable
-from collections.abc import Sequence as _Sequence
 from typing import Any as _Any
 from typing import ClassVar as _ClassVar
 from typing import Literal as _Literal
@@ -81,8 +80,11 @@ def two_proportion_z(x1: int, n1: int, x2: int, n2: int, /, *, level: float = 0.
 
     """
 
-def chi2_independence(table: _Sequence[_Sequence[float]], /, *, yates: bool = False) -> TestResult:
+def chi2_independence(table: _Any, /, *, yates: bool = False) -> TestResult:
     """Pearson chi-square test of independence of an r x c table of counts.
+
+    ``table``: a list of rows, a 2-D numpy array or a DataFrame such as a
+    ``pandas.crosstab``.
 
     Yates' correction only on request and only for 2x2 tables (scipy applies it by
     default to 2x2: pass ``yates=True`` to match ``chi2_contingency(table)``).

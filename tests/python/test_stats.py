@@ -151,3 +151,20 @@ def test_result_dict_and_repr() -> None:
     assert d["ci"] == r.ci
     assert repr(r).startswith("TestResult(test='two_proportion_z', statistic=2.828427")
     assert stats.anova_oneway([1, 2, 3], [3, 4, 5]).effect_size_name == "eta_squared"
+
+
+def test_chi2_table_from_numpy_and_pandas() -> None:
+    pd = pytest.importorskip("pandas")
+    t = [[120, 45, 35], [80, 60, 60], [40, 30, 70]]
+    ref = sps.chi2_contingency(t, correction=False)
+    assert stats.chi2_independence(np.array(t)).statistic == pytest.approx(ref.statistic)
+    df = pd.DataFrame(
+        {"channel": ["phone"] * 3 + ["chat"] * 2, "outcome": ["ok", "ok", "bad", "bad", "ok"]}
+    )
+    xt = pd.crosstab(df.channel, df.outcome)
+    r = stats.chi2_independence(xt)
+    assert r.statistic == pytest.approx(sps.chi2_contingency(xt, correction=False).statistic)
+    with pytest.raises(cx.LengthMismatchError):
+        stats.chi2_independence([[1, 2, 3], [4, 5]])
+    with pytest.raises(TypeError):
+        stats.chi2_independence("table")  # type: ignore[arg-type]
