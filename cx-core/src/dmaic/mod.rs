@@ -4,7 +4,7 @@
 //! A [`Project`] moves Define → Measure → Analyze → Improve → Control → Closed.
 //! Each phase has a configurable [`Criterion`] checklist (its tollgate);
 //! [`Project::advance`] closes the current phase only when every criterion is met,
-//! and otherwise fails with [`CxError::TollgateNotMet`](crate::CxError::TollgateNotMet)
+//! and otherwise fails with [`CxError::TollgateNotMet`]
 //! listing each unmet item. Sign-off times are supplied by the caller: the core
 //! never reads the system clock.
 //!
