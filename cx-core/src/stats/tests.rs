@@ -486,43 +486,37 @@ pub fn paired_t(a: &[f64], b: &[f64], opts: impl Into<TestOptions>) -> Result<Te
     })
 }
 
-/// Largest `n1·n2·(n1+n2)` for which [`MwuMethod::Exact`] runs (work of the recursion).
-const MWU_EXACT_MAX_WORK: usize = 50_000_000;
-
-/// Exact two-sided p-value 2·P(U ≥ u) under H₀, no ties (counts of rank arrangements).
-fn mwu_exact_p(u_max: f64, n1: usize, n2: usize) -> Result<f64> {
-    if n1 * n2 * (n1 + n2) > MWU_EXACT_MAX_WORK {
-        return Err(CxError::option(
-            "method",
-            format!("exact p-value too costly for n1={n1}, n2={n2}; use the asymptotic method"),
-        ));
-    }
-    // c[k][u]: arrangements of the first j pooled values with k from sample 1 and
-    // U-count u; adding value j to sample 1 adds (j − k) to U (values of sample 2
-    // below it). All terms are positive, so f64 sums lose no relative accuracy.
-    let umax = n1 * n2;
-    let mut c = vec![vec![0.0_f64; umax + 1]; n1 + 1];
-    c[0][0] = 1.0;
-    for j in 0..(n1 + n2) {
-        // Descending k: row k is read before it is updated for this j.
-        for k in (0..n1.min(j + 1)).rev() {
-            let add = j - k.min(j);
-            if k > j || add > n2 {
-                continue; // impossible or dead state
-            }
-            let (lo, hi) = c.split_at_mut(k + 1);
-            for (u, &v) in lo[k].iter().enumerate().take(umax + 1 - add) {
-                if v != 0.0 {
-                    hi[0][u + add] += v;
-                }
-            }
+/// Counts of the null distribution of U for samples of sizes m and n: the
+/// coefficients of the Gaussian binomial [m+n choose m]_q = ∏ᵢ (1 − q^{n+i})/(1 − q^i),
+/// built factor by factor in exact integers. `None` if C(m+n, m) overflows i128.
+///
+/// Reference: Andrews, G. E. (1976), *The Theory of Partitions*, Thm 3.1
+/// (generating function of partitions in an m×n box = distribution of U).
+fn mwu_counts(n1: usize, n2: usize) -> Option<Vec<i128>> {
+    let (m, n) = (n1.min(n2), n1.max(n2));
+    let mut c = vec![0_i128; m * n + m + 1];
+    c[0] = 1;
+    for i in 1..=m {
+        // c holds [n+i−1 choose i−1]_q, of degree (i−1)·n.
+        let (s, top) = (n + i, (i - 1) * n + n + i);
+        for u in (s..=top).rev() {
+            c[u] = c[u].checked_sub(c[u - s])?;
+        }
+        for u in i..=top {
+            c[u] = c[u].checked_add(c[u - i])?;
         }
     }
-    let counts = &c[n1];
-    let total: f64 = counts.iter().sum();
-    let start = u_max.ceil() as usize;
-    let tail: f64 = counts.iter().skip(start).sum();
-    Ok((2.0 * tail / total).min(1.0))
+    c.truncate(m * n + 1);
+    Some(c)
+}
+
+/// Exact two-sided p-value 2·P(U ≥ u) under H₀ without ties, clipped to 1.
+fn mwu_exact_p(u_max: f64, n1: usize, n2: usize) -> Option<f64> {
+    let c = mwu_counts(n1, n2)?;
+    let total = c.iter().try_fold(0_i128, |a, &x| a.checked_add(x))?;
+    let start = (u_max.ceil() as usize).min(c.len());
+    let tail: i128 = c[start..].iter().sum();
+    Some((2.0 * tail as f64 / total as f64).min(1.0))
 }
 
 /// Mann–Whitney U test (two-sided), with the rank-biserial correlation.
@@ -534,7 +528,8 @@ fn mwu_exact_p(u_max: f64, n1: usize, n2: usize) -> Result<f64> {
 /// U₁ = R₁ − n₁(n₁+1)/2 with R₁ the sum of the mid-ranks of `a` in the pooled sample;
 /// U = max(U₁, n₁n₂−U₁). Asymptotic: z = (U − n₁n₂/2 − c)/σ, c = ½ with continuity
 /// correction, σ² = n₁n₂/12·[(N+1) − Σ(t³−t)/(N(N−1))]; p = 2·P(Z ≥ z).
-/// Exact (no ties): p = 2·P(U ≥ u) from the null distribution of U.
+/// Exact (no ties): p = 2·P(U ≥ u), with the null counts of U taken from the Gaussian
+/// binomial coefficient [n₁+n₂ choose n₁]_q in exact integer arithmetic.
 /// Rank-biserial r = 2U₁/(n₁n₂) − 1 (positive when `a` tends to exceed `b`).
 /// # Reference
 /// Mann, H. B. & Whitney, D. R. (1947), Ann. Math. Stat. 18(1); tie correction:
@@ -544,7 +539,8 @@ fn mwu_exact_p(u_max: f64, n1: usize, n2: usize) -> Result<f64> {
 /// # Errors
 /// [`CxError::InvalidValue`] for NaN (under [`Missing::Reject`]) or infinite values;
 /// [`CxError::EmptyInput`] for an empty sample; [`CxError::InvalidOption`] for
-/// [`MwuMethod::Exact`] with ties or samples too large to enumerate.
+/// [`MwuMethod::Exact`] with ties, or when C(n₁+n₂, n₁) exceeds 2¹²⁷ (then
+/// [`MwuMethod::Auto`] falls back to the asymptotic p-value).
 /// # Examples
 /// ```
 /// use cx_core::stats::tests::{mann_whitney_u, MwuMethod};
@@ -575,15 +571,7 @@ pub fn mann_whitney_u(
         MwuMethod::Auto => MwuMethod::Asymptotic,
         m => m,
     };
-    let p = if method == MwuMethod::Exact {
-        if ties != 0.0 {
-            return Err(CxError::option(
-                "method",
-                "the exact p-value assumes no ties; the samples have ties, use the asymptotic method",
-            ));
-        }
-        mwu_exact_p(u, n1, n2)?
-    } else {
+    let asymptotic = || {
         let n = f1 + f2;
         let sigma = (f1 * f2 / 12.0 * ((n + 1.0) - ties / (n * (n - 1.0)))).sqrt();
         let cc = if opts.continuity { 0.5 } else { 0.0 };
@@ -593,13 +581,33 @@ pub fn mann_whitney_u(
             (2.0 * norm_sf((u - f1 * f2 / 2.0 - cc) / sigma)).min(1.0)
         }
     };
+    let (p, exact) = if method == MwuMethod::Exact {
+        if ties != 0.0 {
+            return Err(CxError::option(
+                "method",
+                "the exact p-value assumes no ties; the samples have ties, use the asymptotic method",
+            ));
+        }
+        match mwu_exact_p(u, n1, n2) {
+            Some(p) => (p, true),
+            // Auto picks exact only when a sample has ≤ 8 values: counts overflow
+            // only beyond about 200,000 values in the other sample.
+            None if opts.method == MwuMethod::Auto => (asymptotic(), false),
+            None => {
+                return Err(CxError::option(
+                    "method",
+                    format!(
+                        "exact counts overflow for n1={n1}, n2={n2}; use the asymptotic method"
+                    ),
+                ));
+            }
+        }
+    } else {
+        (asymptotic(), false)
+    };
     Ok(TestResult {
         test: "mann_whitney_u",
-        method: if method == MwuMethod::Exact {
-            "exact"
-        } else {
-            "asymptotic"
-        },
+        method: if exact { "exact" } else { "asymptotic" },
         statistic: u1,
         p_value: p,
         df: None,
@@ -813,12 +821,18 @@ mod unit {
     }
 
     #[test]
-    fn exact_mwu_counts_sum_to_binomial() {
+    fn exact_mwu_counts() {
         // P(U >= 0) = 1 → p = 2 clipped to 1.
         assert_eq!(mwu_exact_p(0.0, 4, 5).unwrap(), 1.0);
         // Extreme: U = n1·n2 has probability 1/C(9,4) = 1/126.
         let p = mwu_exact_p(20.0, 4, 5).unwrap();
         assert!((p - 2.0 / 126.0).abs() < 1e-15);
+        // Counts sum to C(m+n, m), are symmetric, and match the partition numbers.
+        let c = mwu_counts(5, 3).unwrap();
+        assert_eq!(c.iter().sum::<i128>(), 56);
+        assert_eq!(c, c.iter().rev().copied().collect::<Vec<_>>());
+        assert_eq!(&c[..5], &[1, 1, 2, 3, 4]);
+        assert!(mwu_counts(80, 80).is_none()); // C(160, 80) > 2^127
     }
 
     #[test]

@@ -177,12 +177,14 @@ def mwu() -> None:
         "wait_no_ties": (r(g.exponential(4, 7), 3), r(g.exponential(6, 6), 3)),
         "n5_n20": (r(g.normal(0, 1, 5), 4), r(g.normal(1, 1, 20), 4)),
         "large": (r(g.normal(0, 1, 60), 3), r(g.normal(0.4, 1, 55), 3)),
+        "n3_n400": (r(g.normal(1.5, 1, 3), 6), r(g.normal(0, 1, 400), 6)),
+        "n8_n40": (r(g.normal(1.0, 1, 8), 6), r(g.normal(0, 1, 40), 6)),
         "tail_p_1e-12": (r(g.normal(0, 1, 80), 3), r(g.normal(1.6, 1, 80), 3)),
     }
     cases = []
     for name, (a, b) in data.items():
         ties = len(set(a + b)) < len(a) + len(b)
-        methods = ["asymptotic"] if ties or min(len(a), len(b)) > 20 else ["asymptotic", "exact"]
+        methods = ["asymptotic"] if ties or min(len(a), len(b)) > 8 else ["asymptotic", "exact"]
         for method in methods:
             for cont in [True, False] if method == "asymptotic" else [True]:
                 res = stats.mannwhitneyu(a, b, method=method, use_continuity=cont)
