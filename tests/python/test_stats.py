@@ -168,3 +168,15 @@ def test_chi2_table_from_numpy_and_pandas() -> None:
         stats.chi2_independence([[1, 2, 3], [4, 5]])
     with pytest.raises(TypeError):
         stats.chi2_independence("table")  # type: ignore[arg-type]
+
+
+def test_none_and_arrow_nulls_are_missing() -> None:
+    pa = pytest.importorskip("pyarrow")
+    with pytest.raises(cx.InvalidValueError) as e:
+        stats.mann_whitney_u([1.0, None, 3.0], [4.0, 5.0])  # type: ignore[list-item]
+    assert e.value.row == 1
+    r = stats.mann_whitney_u(pa.array([1.0, None, 3.0]), [4.0, 5.0], missing="skip")
+    ref = sps.mannwhitneyu([1.0, 3.0], [4.0, 5.0])
+    assert (r.statistic, r.p_value, r.n) == (ref.statistic, pytest.approx(ref.pvalue), [2, 2])
+    k = stats.kruskal([1, 2, math.nan], [3, 4, 5], missing="skip")
+    assert k.statistic == pytest.approx(sps.kruskal([1, 2], [3, 4, 5]).statistic, rel=1e-12)
