@@ -16,8 +16,9 @@ REL_TARGET := $(abspath target/py-release)
 OUT := out
 export PYO3_PYTHON := $(PY)
 export CARGO_TERM_COLOR ?= never
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help venv develop develop-release demo test lint test-rust test-python stubtest bench docs clean
+.PHONY: help venv develop develop-release demo test lint test-rust test-python test-wheel stubtest bench docs clean
 
 help:
 	@echo "make demo    build cx (release) and run the main job on the bundled sample"
@@ -66,7 +67,16 @@ stubtest: develop
 test-python: develop
 	$(BIN)/pytest -q tests/python python/cx
 
-test: venv lint test-rust stubtest test-python
+# A wheel built by maturin installs into a clean virtualenv and `import cx` works.
+test-wheel: develop
+	rm -rf target/wheels target/wheel-venv
+	CARGO_TARGET_DIR=$(DEV_TARGET) $(BIN)/maturin build -q -m cx-py/Cargo.toml -o target/wheels
+	$(PYTHON) -m venv target/wheel-venv
+	target/wheel-venv/bin/pip install -q --disable-pip-version-check target/wheels/*.whl
+	cd target && wheel-venv/bin/python -c "import cx, cx._cx; print('wheel ok:', cx.__version__, cx.__file__)"
+	cd target && wheel-venv/bin/cx --version
+
+test: venv lint test-rust stubtest test-python test-wheel
 	$(BIN)/mkdocs build --strict -q -d $(abspath target/site)
 	@echo "make test: all checks passed"
 

@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod model;
 pub mod privacy;
 pub mod stats;
+pub mod summary;
 
 pub use error::{CxError, Result};
 

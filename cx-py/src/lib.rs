@@ -6,8 +6,11 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod datasets;
 mod dmaic;
 mod error;
+mod metrics;
+mod privacy;
 mod stats;
 
 /// Run core work with the GIL released, mapping the core error to a Python exception.
@@ -26,6 +29,9 @@ pub(crate) fn run<T: Send>(
 #[pymodule(gil_used = false)]
 fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", cx_core::VERSION)?;
+    privacy::register(m)?;
+    datasets::register(m)?;
+    metrics::register(m)?;
     stats::register(m)?;
     dmaic::register(m)?;
     Ok(())

@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, dmaic, exceptions, stats
+from cx import _cx, datasets, dmaic, exceptions, metrics, privacy, stats
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -24,6 +24,15 @@ from cx.exceptions import (
     MissingTimeZoneError,
     TollgateNotMetError,
     TooFewObservationsError,
+)
+from cx.metrics import (
+    ces,
+    compare_means,
+    compare_nps,
+    compare_proportions,
+    csat,
+    nps,
+    sample_size,
 )
 
 __version__: str = _cx.__version__
@@ -42,7 +51,17 @@ __all__ = [
     "TollgateNotMetError",
     "TooFewObservationsError",
     "__version__",
+    "ces",
+    "compare_means",
+    "compare_nps",
+    "compare_proportions",
+    "csat",
+    "datasets",
     "dmaic",
     "exceptions",
+    "metrics",
+    "nps",
+    "privacy",
+    "sample_size",
     "stats",
 ]

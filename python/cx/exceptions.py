@@ -1,6 +1,6 @@
 """Exceptions raised by cx.
 
-Every error cx raises is a :class:`CxError`. Each subclass also derives from
+Every error cx raises is a `CxError`. Each subclass also derives from
 the standard-library exception a Python user would expect (``ValueError`` for
 bad data and options, ``OSError`` for I/O), so ``except ValueError`` works too.
 
@@ -63,7 +63,7 @@ class CxError(Exception):
 
     @property
     def column(self) -> str | None:
-        """Alias of :attr:`field`, for errors about a table column."""
+        """Alias of `field`, for errors about a table column."""
         return self.field
 
     def __str__(self) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pickle
 
-import pytest
-
 import cx
+import pytest
 from cx import exceptions as exc
 
 

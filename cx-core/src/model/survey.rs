@@ -6,66 +6,61 @@ use serde::{Deserialize, Serialize};
 use super::{CustomerId, Personal, QuestionId, ResponseId, normalize_label};
 use crate::{CxError, Result};
 
-/// The scale of a CSAT question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Rating scale of a CSAT question (shared by the survey model and [`crate::metrics::csat`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub struct CsatScale {
-    /// Lowest point.
-    pub min: u8,
-    /// Highest point.
-    pub max: u8,
+pub enum CsatScale {
+    /// 1–5 (the default; "very unsatisfied" … "very satisfied").
+    #[default]
+    OneToFive,
+    /// 1–7.
+    OneToSeven,
+    /// 1–10.
+    OneToTen,
+    /// 0–10.
+    ZeroToTen,
 }
 
 impl CsatScale {
-    /// 1–5, the usual CSAT scale (the default).
-    pub const ONE_TO_FIVE: CsatScale = CsatScale { min: 1, max: 5 };
-    /// 1–7.
-    pub const ONE_TO_SEVEN: CsatScale = CsatScale { min: 1, max: 7 };
-    /// 1–10.
-    pub const ONE_TO_TEN: CsatScale = CsatScale { min: 1, max: 10 };
-    /// 0–10.
-    pub const ZERO_TO_TEN: CsatScale = CsatScale { min: 0, max: 10 };
-
-    /// A custom scale.
-    ///
-    /// # Errors
-    /// [`CxError::InvalidOption`] unless `min < max <= 10`.
-    pub fn new(min: u8, max: u8) -> Result<Self> {
-        if min >= max || max > 10 {
-            return Err(CxError::option(
-                "scale",
-                format!("need min < max <= 10, got {min}-{max}"),
-            ));
+    /// Lowest and highest score of the scale.
+    pub fn bounds(self) -> (u8, u8) {
+        match self {
+            CsatScale::OneToFive => (1, 5),
+            CsatScale::OneToSeven => (1, 7),
+            CsatScale::OneToTen => (1, 10),
+            CsatScale::ZeroToTen => (0, 10),
         }
-        Ok(Self { min, max })
     }
-
     /// Whether a score lies on the scale.
     pub fn contains(self, score: u8) -> bool {
-        (self.min..=self.max).contains(&score)
+        let (lo, hi) = self.bounds();
+        (lo..=hi).contains(&score)
     }
-}
-
-impl Default for CsatScale {
-    fn default() -> Self {
-        Self::ONE_TO_FIVE
+    /// Stable name: `"1-5"`, `"1-7"`, `"1-10"` or `"0-10"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CsatScale::OneToFive => "1-5",
+            CsatScale::OneToSeven => "1-7",
+            CsatScale::OneToTen => "1-10",
+            CsatScale::ZeroToTen => "0-10",
+        }
     }
 }
 
 impl std::str::FromStr for CsatScale {
     type Err = CxError;
-    /// Parses `"1-5"`, `"1-7"`, `"1-10"`, `"0-10"` (any `min-max`).
     fn from_str(s: &str) -> Result<Self> {
-        let bad = || {
-            CxError::option(
+        match s.trim() {
+            "1-5" => Ok(CsatScale::OneToFive),
+            "1-7" => Ok(CsatScale::OneToSeven),
+            "1-10" => Ok(CsatScale::OneToTen),
+            "0-10" => Ok(CsatScale::ZeroToTen),
+            other => Err(CxError::option(
                 "scale",
-                format!("expected \"min-max\" such as \"1-5\", got {s:?}"),
-            )
-        };
-        let (a, b) = s.trim().split_once('-').ok_or_else(bad)?;
-        let min = a.trim().parse().map_err(|_| bad())?;
-        let max = b.trim().parse().map_err(|_| bad())?;
-        Self::new(min, max)
+                format!("must be one of {{1-5, 1-7, 1-10, 0-10}}, got {other:?}"),
+            )),
+        }
     }
 }
 
@@ -339,7 +334,7 @@ mod tests {
             QuestionId::new("q")?,
             "满意度",
             QuestionKind::Csat {
-                scale: CsatScale::ONE_TO_FIVE,
+                scale: CsatScale::OneToFive,
             },
         )?;
         assert!(q.check(&Answer::Score(5)).is_ok());
@@ -360,10 +355,7 @@ mod tests {
 
     #[test]
     fn scale_parses() {
-        assert_eq!(
-            "0-10".parse::<CsatScale>().ok(),
-            Some(CsatScale::ZERO_TO_TEN)
-        );
+        assert_eq!("0-10".parse::<CsatScale>().ok(), Some(CsatScale::ZeroToTen));
         assert!("5-1".parse::<CsatScale>().is_err());
         assert!("five".parse::<CsatScale>().is_err());
     }
