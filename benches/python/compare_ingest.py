@@ -32,9 +32,22 @@ import tempfile
 import time
 
 TZ = "Asia/Shanghai"
-CHANNELS = ["电话", "微信", "email", "在线客服", "门店", "app", "短信", "问卷调查", "phone", "live_chat"]
+CHANNELS = [
+    "电话",
+    "微信",
+    "email",
+    "在线客服",
+    "门店",
+    "app",
+    "短信",
+    "问卷调查",
+    "phone",
+    "live_chat",
+]
 # The names the contenders accept (a subset of cx's synonyms that covers the data).
-ALLOWED_CHANNELS = sorted(set(CHANNELS) | {"sms", "web_form", "social_media", "电话回访", "邮件", "微博"})
+ALLOWED_CHANNELS = sorted(
+    set(CHANNELS) | {"sms", "web_form", "social_media", "电话回访", "邮件", "微博"}
+)
 KINDS = ["投诉", "建议", "表扬", "咨询", "complaint", "praise", ""]
 ALLOWED_KINDS = [k for k in KINDS if k]
 TEXTS = [
@@ -53,7 +66,12 @@ def generate(path: str, rows: int, seed: int = 42) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(HEADER)
         for i in range(rows):
-            day, h, m, s = rng.randint(1, 28), rng.randrange(24), rng.randrange(60), rng.randrange(60)
+            day, h, m, s = (
+                rng.randint(1, 28),
+                rng.randrange(24),
+                rng.randrange(60),
+                rng.randrange(60),
+            )
             ts = f"2024-03-{day:02d} {h:02d}:{m:02d}:{s:02d}"
             channel = rng.choice(CHANNELS)
             nps = str(rng.randrange(11))
@@ -77,7 +95,7 @@ def generate(path: str, rows: int, seed: int = 42) -> None:
 
 
 def run_cx(path: str) -> tuple[int, int]:
-    import cx  # noqa: PLC0415 (bindings are optional here)
+    import cx
 
     got = cx.read_feedback(path, tz=TZ, errors="collect")
     assert got.rows_read == got.table.num_rows + len(got.rejected)
@@ -85,7 +103,7 @@ def run_cx(path: str) -> tuple[int, int]:
 
 
 def run_pandas(path: str) -> tuple[int, int]:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     ok = df["feedback_id"].str.strip() != ""
@@ -105,13 +123,16 @@ def run_pandas(path: str) -> tuple[int, int]:
 
 
 def run_polars(path: str) -> tuple[int, int]:
-    import polars as pl  # noqa: PLC0415
+    import polars as pl
 
     df = pl.read_csv(path, infer_schema=False)
     c = pl.col
     rating = lambda name, lo, hi: (  # noqa: E731
         c(name).is_null()
-        | (c(name).str.contains(r"^\d{1,2}$") & c(name).cast(pl.Int32, strict=False).is_between(lo, hi))
+        | (
+            c(name).str.contains(r"^\d{1,2}$")
+            & c(name).cast(pl.Int32, strict=False).is_between(lo, hi)
+        )
     )
     ts = (
         c("timestamp")
@@ -129,7 +150,9 @@ def run_polars(path: str) -> tuple[int, int]:
     )
     df = df.with_columns(ok.alias("_ok"))
     dup = pl.when(c("_ok")).then(c("feedback_id")).otherwise(None)
-    df = df.with_columns((c("_ok") & ~(dup.is_duplicated() & ~dup.is_first_distinct())).alias("_ok"))
+    df = df.with_columns(
+        (c("_ok") & ~(dup.is_duplicated() & ~dup.is_first_distinct())).alias("_ok")
+    )
     accepted = int(df["_ok"].sum())
     return accepted, df.height - accepted
 
@@ -139,7 +162,7 @@ RUNNERS = {"cx": run_cx, "pandas": run_pandas, "polars": run_polars}
 
 def child(name: str, path: str, repeat: int) -> None:
     """Run one contender in this process and print a JSON line."""
-    import resource  # noqa: PLC0415
+    import resource
 
     fn = RUNNERS[name]
     counts = fn(path)  # warm-up (and the counts)
@@ -150,7 +173,9 @@ def child(name: str, path: str, repeat: int) -> None:
         times.append(time.perf_counter() - t0)
         assert got == counts
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"name": name, "counts": counts, "times": times, "maxrss_mib": rss_kib / 1024}))
+    print(
+        json.dumps({"name": name, "counts": counts, "times": times, "maxrss_mib": rss_kib / 1024})
+    )
 
 
 def main() -> None:
@@ -167,7 +192,9 @@ def main() -> None:
     t0 = time.perf_counter()
     generate(path, args.rows)
     size_mb = os.path.getsize(path) / 1e6
-    print(f"data: {args.rows:,} rows, {size_mb:.1f} MB, generated in {time.perf_counter() - t0:.1f} s: {path}")
+    print(
+        f"data: {args.rows:,} rows, {size_mb:.1f} MB, generated in {time.perf_counter() - t0:.1f} s: {path}"
+    )
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     env.pop("OPENBLAS_CORETYPE", None)
     env.pop("OPENBLAS_L2_SIZE", None)
@@ -194,7 +221,9 @@ def main() -> None:
     for name, r in results.items():
         med = statistics.median(r["times"])
         ratio = f"  {med / base:5.2f}× cx" if base else ""
-        print(f"{name:>7}: median {med:6.3f} s  {size_mb / med:7.1f} MB/s  peak RSS {r['maxrss_mib']:7.1f} MiB{ratio}")
+        print(
+            f"{name:>7}: median {med:6.3f} s  {size_mb / med:7.1f} MB/s  peak RSS {r['maxrss_mib']:7.1f} MiB{ratio}"
+        )
     if not args.keep:
         os.remove(path)
 

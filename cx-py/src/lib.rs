@@ -9,6 +9,7 @@ mod convert;
 mod datasets;
 mod dmaic;
 mod error;
+mod io;
 mod metrics;
 mod privacy;
 mod stats;
@@ -32,6 +33,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     privacy::register(m)?;
     datasets::register(m)?;
     metrics::register(m)?;
+    io::register(m)?;
     stats::register(m)?;
     dmaic::register(m)?;
     Ok(())

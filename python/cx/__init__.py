@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, metrics, privacy, stats
+from cx import _cx, datasets, dmaic, exceptions, io, metrics, privacy, stats
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -25,6 +25,7 @@ from cx.exceptions import (
     TollgateNotMetError,
     TooFewObservationsError,
 )
+from cx.io import read_feedback, summarize_feedback
 from cx.metrics import (
     ces,
     compare_means,
@@ -59,9 +60,12 @@ __all__ = [
     "datasets",
     "dmaic",
     "exceptions",
+    "io",
     "metrics",
     "nps",
     "privacy",
+    "read_feedback",
     "sample_size",
     "stats",
+    "summarize_feedback",
 ]
