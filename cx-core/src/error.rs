@@ -100,6 +100,14 @@ pub enum CxError {
         /// What is wrong.
         reason: String,
     },
+    /// A DMAIC phase cannot be closed: some tollgate criteria are not met.
+    #[error("{phase} tollgate not met: {}", unmet.join("; "))]
+    TollgateNotMet {
+        /// The phase whose tollgate was checked (e.g. "define").
+        phase: String,
+        /// One human-readable line per unmet criterion.
+        unmet: Vec<String>,
+    },
     /// An I/O failure while reading or writing.
     #[error("I/O error on {path}: {message}")]
     Io {
@@ -138,6 +146,7 @@ impl CxError {
             CxError::InvalidOption { .. } => "invalid_option",
             CxError::Format { .. } => "format",
             CxError::Io { .. } => "io",
+            CxError::TollgateNotMet { .. } => "tollgate_not_met",
         }
     }
 
@@ -154,6 +163,7 @@ impl CxError {
             | CxError::TooFewObservations { what, .. }
             | CxError::Format { what, .. } => Some(what),
             CxError::Io { path, .. } => Some(path),
+            CxError::TollgateNotMet { phase, .. } => Some(phase),
         }
     }
 
@@ -174,6 +184,14 @@ impl CxError {
             CxError::InvalidValue { value, .. } | CxError::MissingTimeZone { value, .. } => {
                 Some(value)
             }
+            _ => None,
+        }
+    }
+
+    /// The unmet tollgate criteria, for [`CxError::TollgateNotMet`].
+    pub fn unmet(&self) -> Option<&[String]> {
+        match self {
+            CxError::TollgateNotMet { unmet, .. } => Some(unmet),
             _ => None,
         }
     }
@@ -245,6 +263,21 @@ mod tests {
         assert_eq!(e.row(), Some(7));
         let e = e.at_row(9);
         assert_eq!(e.row(), Some(7));
+    }
+
+    #[test]
+    fn tollgate_not_met_lists_items() {
+        let e = CxError::TollgateNotMet {
+            phase: "define".into(),
+            unmet: vec!["problem statement".into(), "SIPOC".into()],
+        };
+        assert_eq!(e.code(), "tollgate_not_met");
+        assert_eq!(e.field(), Some("define"));
+        assert_eq!(e.unmet().map(<[String]>::len), Some(2));
+        assert_eq!(
+            e.to_string(),
+            "define tollgate not met: problem statement; SIPOC"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 pub mod datasets;
+pub mod dmaic;
 pub mod error;
 pub mod ingest;
 pub mod metrics;

@@ -15,6 +15,7 @@ mod exc {
     pyo3::import_exception!(cx.exceptions, InvalidOptionError);
     pyo3::import_exception!(cx.exceptions, FormatError);
     pyo3::import_exception!(cx.exceptions, CxIOError);
+    pyo3::import_exception!(cx.exceptions, TollgateNotMetError);
 }
 
 /// Newtype so that `?` turns a core error into the right Python exception (orphan rule).
@@ -46,6 +47,10 @@ impl From<PyCxError> for PyErr {
             CxError::InvalidOption { .. } => exc::InvalidOptionError::new_err(args),
             CxError::Format { .. } => exc::FormatError::new_err(args),
             CxError::Io { .. } => exc::CxIOError::new_err(args),
+            CxError::TollgateNotMet { unmet, .. } => {
+                let (m, c, f, r, v) = args;
+                exc::TollgateNotMetError::new_err((m, c, f, r, v, unmet))
+            }
             _ => exc::CxError::new_err(args),
         }
     }

@@ -7,11 +7,13 @@ use pyo3::prelude::*;
 
 mod convert;
 mod datasets;
+mod dmaic;
 mod error;
 mod frame;
 mod io;
 mod metrics;
 mod privacy;
+mod stats;
 
 /// Run core work with the GIL released, mapping the core error to a Python exception.
 ///
@@ -33,5 +35,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     datasets::register(m)?;
     metrics::register(m)?;
     io::register(m)?;
+    stats::register(m)?;
+    dmaic::register(m)?;
     Ok(())
 }

@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, exceptions, io, metrics, privacy
+from cx import _cx, datasets, dmaic, exceptions, io, metrics, privacy, stats
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -22,6 +22,7 @@ from cx.exceptions import (
     LengthMismatchError,
     MissingFieldError,
     MissingTimeZoneError,
+    TollgateNotMetError,
     TooFewObservationsError,
 )
 from cx.io import read_feedback, summarize_feedback
@@ -48,6 +49,7 @@ __all__ = [
     "LengthMismatchError",
     "MissingFieldError",
     "MissingTimeZoneError",
+    "TollgateNotMetError",
     "TooFewObservationsError",
     "__version__",
     "ces",
@@ -56,6 +58,7 @@ __all__ = [
     "compare_proportions",
     "csat",
     "datasets",
+    "dmaic",
     "exceptions",
     "io",
     "metrics",
@@ -63,5 +66,6 @@ __all__ = [
     "privacy",
     "read_feedback",
     "sample_size",
+    "stats",
     "summarize_feedback",
 ]

@@ -3,8 +3,14 @@
 Hand-written; checked against the extension by ``python -m mypy.stubtest cx._cx``.
 """
 
+import datetime as _dt
 import os
+from collections.abc import Iterable as _Iterable
 from typing import Any, final
+from typing import Any as _Any
+from typing import ClassVar as _ClassVar
+from typing import Literal as _Literal
+from typing import final as _final
 
 __version__: str
 
@@ -520,3 +526,355 @@ def summarize_feedback_json(
     top_tags: int = 10,
 ) -> str:
     """The summary of a feedback file as JSON text (use `cx.summarize_feedback`)."""
+
+# --- stats ---
+
+@_final
+class TestResult:
+    """The result of a hypothesis test (all tests are two-sided).
+
+    ``statistic`` is z, chi², t, U of the *first* sample, F or H; ``df`` the degrees of
+    freedom (numerator df for F; ``None`` for z and U); ``df2`` the denominator df (F
+    only). ``effect_size_name`` is one of ``cohens_h``, ``cramers_v``, ``hedges_g``,
+    ``cohens_dz``, ``rank_biserial``, ``eta_squared``, ``epsilon_squared``.
+    """
+
+    __test__: _ClassVar[bool]
+
+    @property
+    def test(self) -> str:
+        """Test identifier (``"welch_t"``, ``"kruskal"``, ...)."""
+    @property
+    def method(self) -> str:
+        """How the p-value was obtained (``"asymptotic"``, ``"exact"``, ``"yates"``, ...)."""
+    @property
+    def statistic(self) -> float:
+        """The test statistic."""
+    @property
+    def p_value(self) -> float:
+        """Two-sided p-value (accurate in the far tail: computed as a survival function)."""
+    @property
+    def df(self) -> float | None:
+        """Degrees of freedom (numerator df for F), or ``None``."""
+    @property
+    def df2(self) -> float | None:
+        """Denominator degrees of freedom (F tests only)."""
+    @property
+    def effect_size(self) -> float:
+        """The effect size named by :attr:`effect_size_name`."""
+    @property
+    def effect_size_name(self) -> str:
+        """Name of the effect size."""
+    @property
+    def estimate(self) -> float | None:
+        """Point estimate of the difference (p1 - p2, mean difference), when there is one."""
+    @property
+    def ci(self) -> tuple[float, float] | None:
+        """Confidence interval ``(lower, upper)`` of :attr:`estimate`, when computed."""
+    @property
+    def ci_level(self) -> float | None:
+        """Confidence level of :attr:`ci`."""
+    @property
+    def n(self) -> list[int]:
+        """Observations used per sample (the table total for chi-square)."""
+    def to_dict(self) -> dict[str, _Any]:
+        """The result as a plain dict."""
+
+def two_proportion_z(x1: int, n1: int, x2: int, n2: int, /, *, level: float = 0.95) -> TestResult:
+    """Two-proportion z test (pooled SE) with the unpooled Wald interval of p1 - p2.
+
+    Effect size: Cohen's h = 2·asin√p1 − 2·asin√p2. Matches statsmodels
+    ``proportions_ztest`` and ``confint_proportions_2indep(method="wald")``.
+
+    Raises:
+        InvalidValueError: n = 0, x > n, or pooled proportion 0 or 1.
+
+    >>> from cx.stats import two_proportion_z
+    >>> r = two_proportion_z(45, 60, 30, 60)
+    >>> round(r.statistic, 6), round(r.p_value, 6)
+    (2.828427, 0.004678)
+
+    """
+
+def chi2_independence(table: _Any, /, *, yates: bool = False) -> TestResult:
+    """Pearson chi-square test of independence of an r x c table of counts.
+
+    ``table``: a list of rows, a 2-D numpy array or a DataFrame such as a
+    ``pandas.crosstab``.
+
+    Yates' correction only on request and only for 2x2 tables (scipy applies it by
+    default to 2x2: pass ``yates=True`` to match ``chi2_contingency(table)``).
+    Effect size: Cramér's V from the uncorrected chi-square.
+
+    >>> from cx.stats import chi2_independence
+    >>> r = chi2_independence([[20, 30], [30, 20]])
+    >>> r.statistic, r.df, round(r.p_value, 5)
+    (4.0, 1.0, 0.0455)
+
+    """
+
+def welch_t(a: _Any, b: _Any, /, *, missing: _Literal["reject", "skip"] = "reject") -> TestResult:
+    """Welch's two-sample t test (unequal variances); effect size Hedges' g.
+
+    ``missing="skip"`` drops NaN/None; the default rejects them, naming the row.
+
+    >>> from cx.stats import welch_t
+    >>> r = welch_t([1, 2, 3, 4], [3, 4, 5, 6])
+    >>> round(r.statistic, 6), r.df, round(r.p_value, 6)
+    (-2.19089, 6.0, 0.070988)
+
+    """
+
+def paired_t(a: _Any, b: _Any, /, *, missing: _Literal["reject", "skip"] = "reject") -> TestResult:
+    """Paired t test on ``a - b``; effect size Cohen's d_z.
+
+    With ``missing="skip"`` a pair with NaN on either side is dropped.
+
+    >>> from cx.stats import paired_t
+    >>> r = paired_t([5, 6, 7, 9], [4, 6, 5, 6])
+    >>> round(r.statistic, 5), r.df, round(r.p_value, 5)
+    (2.32379, 3.0, 0.10273)
+
+    """
+
+def mann_whitney_u(
+    a: _Any,
+    b: _Any,
+    /,
+    *,
+    method: _Literal["auto", "exact", "asymptotic"] = "auto",
+    continuity: bool = True,
+    missing: _Literal["reject", "skip"] = "reject",
+) -> TestResult:
+    """Mann-Whitney U test (two-sided); effect size rank-biserial r = 2·U1/(n1·n2) − 1.
+
+    The statistic is U1, the U of the **first** sample (as scipy). ``"auto"`` is
+    exact when a sample has at most 8 values and there are no ties, else
+    asymptotic (tie and continuity corrected). ``"exact"`` refuses ties.
+
+    >>> from cx.stats import mann_whitney_u
+    >>> r = mann_whitney_u([1, 2, 3], [4, 5, 6], method="exact")
+    >>> r.statistic, round(r.p_value, 10)
+    (0.0, 0.1)
+
+    """
+
+def anova_oneway(*groups: _Any, missing: _Literal["reject", "skip"] = "reject") -> TestResult:
+    """One-way ANOVA F test; effect size eta squared.
+
+    >>> from cx.stats import anova_oneway
+    >>> r = anova_oneway([1, 2, 3], [3, 4, 5])
+    >>> r.statistic, r.df, r.df2, round(r.p_value, 6)
+    (6.0, 1.0, 4.0, 0.070484)
+
+    """
+
+def kruskal(*groups: _Any, missing: _Literal["reject", "skip"] = "reject") -> TestResult:
+    """Kruskal-Wallis H test with tie correction; effect size epsilon squared.
+
+    >>> from cx.stats import kruskal
+    >>> r = kruskal([1, 2, 3], [4, 5, 6])
+    >>> round(r.statistic, 6), round(r.p_value, 6)
+    (3.857143, 0.049535)
+
+    """
+
+# --- dmaic ---
+
+@_final
+class TollgateReport:
+    """The state of one phase's tollgate checklist."""
+
+    @property
+    def phase(self) -> str:
+        """The phase checked."""
+    @property
+    def met(self) -> int:
+        """Number of criteria met."""
+    @property
+    def total(self) -> int:
+        """Number of criteria."""
+    @property
+    def passed(self) -> bool:
+        """Whether every criterion is met."""
+    @property
+    def unmet(self) -> list[str]:
+        """Labels of the unmet criteria."""
+    @property
+    def checks(self) -> list[dict[str, _Any]]:
+        """One dict per criterion: ``criterion``, ``met``, ``label``."""
+
+@_final
+class Project:
+    """A Six Sigma DMAIC project (see the DMAIC guide).
+
+    Phases: ``define`` → ``measure`` → ``analyze`` → ``improve`` → ``control`` →
+    ``closed``. Categories, roles, phases and statuses accept English or Chinese
+    (``"人"``, ``"黑带"``, ``"分析"``, ``"完成"``).
+
+    >>> from cx.dmaic import Project
+    >>> p = Project("Cut repeat calls", owner="ops", problem="32% of calls repeat")
+    >>> p.add_cause("法", "no callback script")
+    'C1'
+    >>> p.tollgate().met, p.tollgate().total
+    (1, 5)
+
+    """
+
+    def __new__(
+        cls,
+        title: str,
+        /,
+        *,
+        owner: str | None = None,
+        problem: str | None = None,
+        business_case: str | None = None,
+    ) -> Project: ...
+    @property
+    def title(self) -> str:
+        """Project title."""
+    @property
+    def owner(self) -> str | None:
+        """Project owner."""
+    @property
+    def phase(self) -> str:
+        """Current phase (``"define"`` ... ``"closed"``)."""
+    @property
+    def charter(self) -> dict[str, _Any]:
+        """Charter: ``problem``, ``goal`` (metric, baseline, target, unit), scope, business case."""
+    @property
+    def team(self) -> list[dict[str, _Any]]:
+        """Team members: ``name`` and ``role``."""
+    @property
+    def ctqs(self) -> list[dict[str, _Any]]:
+        """CTQ tree branches: ``id``, ``voice``, ``need``, ``driver``, ``spec``."""
+    @property
+    def sipoc(self) -> dict[str, list[str]]:
+        """SIPOC columns."""
+    @property
+    def data_collection_plan(self) -> list[dict[str, _Any]]:
+        """Data collection plan rows."""
+    @property
+    def causes(self) -> list[dict[str, _Any]]:
+        """Fishbone causes: ``id``, ``category``, ``text``, ``verified``, ``evidence``."""
+    @property
+    def actions(self) -> list[dict[str, _Any]]:
+        """Improvement actions: ``id``, ``title``, ``owner``, ``due``, ``status``, ``causes``."""
+    @property
+    def control_plan(self) -> list[dict[str, _Any]]:
+        """Control plan rows: ``metric``, ``chart``, ``rules``, ``reaction_plan``, ``owner``."""
+    @property
+    def signoffs(self) -> list[dict[str, _Any]]:
+        """Sign-offs: ``phase``, ``by``, ``at`` (aware datetime)."""
+    def fishbone(self) -> dict[str, list[dict[str, _Any]]]:
+        """Causes grouped by the six M (people, machine, material, method, environment,
+        measurement)."""
+    def set_problem(self, text: str) -> None:
+        """Set the charter's problem statement."""
+    def set_business_case(self, text: str) -> None:
+        """Set the charter's business case."""
+    def set_scope(self, in_scope: list[str], out_scope: list[str] = ...) -> None:
+        """Set what is in and out of scope."""
+    def set_goal(
+        self,
+        metric: str,
+        target: float,
+        /,
+        *,
+        baseline: float | None = None,
+        unit: str | None = None,
+    ) -> None:
+        """Set the goal: move ``metric`` (from ``baseline``) to ``target``."""
+    def set_baseline(self, value: float) -> None:
+        """Record the measured baseline of the goal metric (Measure)."""
+    def add_member(self, name: str, role: str) -> None:
+        """Add a team member.
+
+        ``role``: champion, black_belt, green_belt, process_owner, member (or Chinese).
+        """
+    def add_ctq(
+        self,
+        id: str,
+        /,
+        *,
+        lsl: float | None = None,
+        usl: float | None = None,
+        target: float | None = None,
+        unit: str | None = None,
+        voice: str = "",
+        need: str = "",
+        driver: str = "",
+    ) -> None:
+        """Add a CTQ-tree branch (voice of the customer → need → driver → CTQ with its spec)."""
+    def set_sipoc(
+        self,
+        *,
+        suppliers: list[str],
+        inputs: list[str],
+        process: list[str],
+        outputs: list[str],
+        customers: list[str],
+    ) -> None:
+        """Set the SIPOC."""
+    def add_data_collection(
+        self, metric: str, definition: str, /, *, source: str = "", sampling: str = ""
+    ) -> None:
+        """Add a data collection plan row (operational definition, source, sampling)."""
+    def add_cause(self, category: str, text: str) -> str:
+        """Add a fishbone cause in one of the six M (人机料法环测 or English); returns its id."""
+    def verify_cause(self, id: str, evidence: str) -> None:
+        """Mark a cause as a verified root cause, with the evidence."""
+    def add_action(
+        self,
+        title: str,
+        /,
+        *,
+        owner: str,
+        due: _dt.date | str,
+        causes: list[str] = ...,
+    ) -> str:
+        """Add an improvement action (status ``open``); returns its id."""
+    def set_action_status(self, id: str, status: str) -> None:
+        """Set an action's status: open, in_progress, done, cancelled (or 待办/进行中/完成/取消)."""
+    def add_control(
+        self,
+        metric: str,
+        /,
+        *,
+        chart: str,
+        reaction_plan: str,
+        rules: str = "western_electric",
+        owner: str | None = None,
+    ) -> None:
+        """Add a control plan row.
+
+        ``chart``: i_mr, xbar_r, xbar_s, p, np, c, u; ``rules``: basic, western_electric, nelson.
+        """
+    def set_tollgate(self, phase: str, criteria: _Iterable[str | dict[str, _Any]]) -> None:
+        """Replace a phase's checklist, e.g. ``["goal", {"kind": "ctqs", "min": 2}]``."""
+    def tick(self, key: str) -> None:
+        """Tick a manual checklist item (``{"kind": "manual", "key": ..., "label": ...}``)."""
+    def tollgate(self, phase: str | None = None) -> TollgateReport:
+        """Check a phase's tollgate now (default: the current phase)."""
+    def advance(self, *, by: str, at: _dt.datetime) -> str:
+        """Sign off the current phase and move to the next; returns the new phase.
+
+        Raises:
+            TollgateNotMetError: criteria unmet; ``.unmet`` lists them.
+            MissingTimeZoneError: ``at`` is a naive datetime.
+        """
+    def open_items(self) -> list[str]:
+        """Unmet criteria of the current phase, then open actions."""
+    def to_json(self) -> str:
+        """Serialize to JSON."""
+    @staticmethod
+    def from_json(text: str) -> Project:
+        """Read a project written by :meth:`to_json`."""
+    def to_dict(self) -> dict[str, _Any]:
+        """The JSON form as a dict."""
+    def to_yaml(self) -> str:
+        """Serialize to YAML (needs PyYAML)."""
+    @staticmethod
+    def from_yaml(text: str) -> Project:
+        """Read a project from YAML (needs PyYAML)."""
+    def _repr_html_(self) -> str: ...

@@ -33,6 +33,7 @@ __all__ = [
     "LengthMismatchError",
     "MissingFieldError",
     "MissingTimeZoneError",
+    "TollgateNotMetError",
     "TooFewObservationsError",
 ]
 
@@ -111,3 +112,37 @@ class FormatError(CxError, ValueError):
 
 class CxIOError(CxError, OSError):
     """Reading or writing a file failed."""
+
+
+class TollgateNotMetError(CxError, ValueError):
+    """A DMAIC phase cannot be closed: some tollgate criteria are not met.
+
+    ``field`` is the phase (``"define"``, ...); ``unmet`` lists each unmet criterion.
+    """
+
+    unmet: list[str]
+
+    def __init__(
+        self,
+        message: str,
+        code: str = "tollgate_not_met",
+        field: str | None = None,
+        row: int | None = None,
+        value: str | None = None,
+        unmet: list[str] | None = None,
+    ) -> None:
+        super().__init__(message, code, field, row, value)
+        self.unmet = list(unmet or [])
+
+    @property
+    def phase(self) -> str | None:
+        """The phase whose tollgate was checked (alias of :attr:`field`)."""
+        return self.field
+
+    def __reduce__(  # type: ignore[override]
+        self,
+    ) -> tuple[type, tuple[str, str, str | None, int | None, str | None, list[str]]]:
+        return (
+            type(self),
+            (self.message, self.code, self.field, self.row, self.value, self.unmet),
+        )

@@ -42,3 +42,13 @@ def test_too_few_observations() -> None:
     with pytest.raises(cx.TooFewObservationsError) as e:
         cx.compare_means([1.0], [2.0, 3.0])
     assert e.value.code == "too_few_observations"
+
+
+def test_tollgate_not_met() -> None:
+    import datetime as dt
+
+    p = cx.dmaic.Project("Cut repeat calls", problem="32% of calls repeat")
+    at = dt.datetime(2026, 3, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with pytest.raises(cx.TollgateNotMetError) as e:
+        p.advance(by="Li Na", at=at)
+    assert (e.value.code, e.value.field, len(e.value.unmet)) == ("tollgate_not_met", "define", 4)

@@ -1,4 +1,4 @@
-"""Each public name of the extension is exported by exactly one Python module (datafusion-python)."""
+"""Each public name of the extension is exported by exactly one module (datafusion-python)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import cx
 from cx import _cx
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-MODULES = ["cx", *(f"cx.{m}" for m in ["io", "privacy", "metrics", "datasets", "exceptions"])]
+MODULES = [
+    "cx",
+    *(f"cx.{m}" for m in ["io", "privacy", "metrics", "datasets", "exceptions", "stats", "dmaic"]),
+]
 
 
 def _loaded() -> list[object]:

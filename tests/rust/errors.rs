@@ -105,3 +105,25 @@ fn io_names_the_path() {
             .contains("/no/such/dir/feedback.csv")
     );
 }
+
+#[test]
+fn tollgate_not_met_names_phase_and_items() {
+    use cx_core::dmaic::Project;
+    let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T10:00:00+08:00");
+    let e = Project::builder("Cut repeat calls")
+        .problem("32% of calls repeat")
+        .build()
+        .and_then(|mut p| {
+            p.advance(
+                "Li Na",
+                at.map_err(|e| CxError::option("at", e.to_string()))?,
+            )
+        })
+        .err();
+    assert_eq!(e.as_ref().map(CxError::code), Some("tollgate_not_met"));
+    assert_eq!(e.as_ref().and_then(CxError::field), Some("define"));
+    assert_eq!(
+        e.as_ref().and_then(CxError::unmet).map(<[String]>::len),
+        Some(4)
+    );
+}

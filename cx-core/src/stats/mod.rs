@@ -1,8 +1,10 @@
 //! Statistical building blocks shared by the metric modules: distribution
 //! quantiles and tail probabilities polished to double precision ([`dist`]) and
 //! a small seeded pseudo-random generator for the bootstrap ([`Xoshiro256`]).
+//! The hypothesis tests of the Analyze phase are in [`tests`].
 
 pub mod dist;
+pub mod tests;
 
 /// xoshiro256** pseudo-random generator, seeded through SplitMix64.
 ///
