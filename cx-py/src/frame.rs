@@ -15,13 +15,16 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 
-/// Read every column of an Arrow-speaking frame as text cells.
-pub(crate) fn frame_columns(obj: &Bound<'_, PyAny>) -> PyResult<(Vec<String>, Vec<Vec<Option<String>>>)> {
+/// Text cells of one column (`None` = null).
+pub(crate) type TextColumn = Vec<Option<String>>;
+
+/// Read every column of an Arrow-speaking frame as text cells: (headers, columns).
+pub(crate) fn frame_columns(obj: &Bound<'_, PyAny>) -> PyResult<(Vec<String>, Vec<TextColumn>)> {
     let any: AnyRecordBatch = obj.extract()?;
     let reader = any.into_reader()?;
     let schema = reader.schema();
     let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-    let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); headers.len()];
+    let mut cols: Vec<TextColumn> = vec![Vec::new(); headers.len()];
     for batch in reader {
         let batch = batch.map_err(|e| PyTypeError::new_err(e.to_string()))?;
         for (i, col) in batch.columns().iter().enumerate() {
@@ -100,15 +103,29 @@ fn push_text(arr: &ArrayRef, name: &str, out: &mut Vec<Option<String>>) -> PyRes
         DataType::Timestamp(unit, tz) => {
             let tz = tz.as_deref();
             match unit {
-                TimeUnit::Second => prim!(arr, TimestampSecondType, out, |v: i64| ts_text(v, 0, tz)),
+                TimeUnit::Second => {
+                    prim!(arr, TimestampSecondType, out, |v: i64| ts_text(v, 0, tz))
+                }
                 TimeUnit::Millisecond => prim!(arr, TimestampMillisecondType, out, |v: i64| {
-                    ts_text(v.div_euclid(1000), (v.rem_euclid(1000) * 1_000_000) as u32, tz)
+                    ts_text(
+                        v.div_euclid(1000),
+                        (v.rem_euclid(1000) * 1_000_000) as u32,
+                        tz,
+                    )
                 }),
                 TimeUnit::Microsecond => prim!(arr, TimestampMicrosecondType, out, |v: i64| {
-                    ts_text(v.div_euclid(1_000_000), (v.rem_euclid(1_000_000) * 1000) as u32, tz)
+                    ts_text(
+                        v.div_euclid(1_000_000),
+                        (v.rem_euclid(1_000_000) * 1000) as u32,
+                        tz,
+                    )
                 }),
                 TimeUnit::Nanosecond => prim!(arr, TimestampNanosecondType, out, |v: i64| {
-                    ts_text(v.div_euclid(1_000_000_000), v.rem_euclid(1_000_000_000) as u32, tz)
+                    ts_text(
+                        v.div_euclid(1_000_000_000),
+                        v.rem_euclid(1_000_000_000) as u32,
+                        tz,
+                    )
                 }),
             }
         }
@@ -117,11 +134,13 @@ fn push_text(arr: &ArrayRef, name: &str, out: &mut Vec<Option<String>>) -> PyRes
             let mut values = Vec::new();
             push_text(d.values(), name, &mut values)?;
             let keys = d.normalized_keys();
-            out.extend(
-                keys.iter()
-                    .enumerate()
-                    .map(|(i, &k)| if arr.is_null(i) { None } else { values.get(k).cloned().flatten() }),
-            );
+            out.extend(keys.iter().enumerate().map(|(i, &k)| {
+                if arr.is_null(i) {
+                    None
+                } else {
+                    values.get(k).cloned().flatten()
+                }
+            }));
         }
         DataType::List(_) | DataType::LargeList(_) => {
             for i in 0..n {
@@ -135,7 +154,9 @@ fn push_text(arr: &ArrayRef, name: &str, out: &mut Vec<Option<String>>) -> PyRes
                 };
                 let mut parts = Vec::new();
                 push_text(&item, name, &mut parts)?;
-                out.push(Some(parts.into_iter().flatten().collect::<Vec<_>>().join(";")));
+                out.push(Some(
+                    parts.into_iter().flatten().collect::<Vec<_>>().join(";"),
+                ));
             }
         }
         other => {

@@ -255,11 +255,26 @@ fn read_feedback(
         allow_other_channels,
         csat_scale,
     )?;
-    let (ing, rb) = run(py, || {
-        let ing: Ingested<FeedbackBatch> = read_feedback_file(&path, &opts)?;
-        let rb = ing.accepted.to_record_batch()?;
-        Ok((ing, rb))
-    })?;
+    let is_frame = source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?;
+    let (ing, rb) = if is_frame {
+        let (headers, cols) = crate::frame::frame_columns(source)?;
+        run(py, || {
+            let ing = cx_core::ingest::read_feedback_columns(&headers, &cols, &opts)?;
+            let rb = ing.accepted.to_record_batch()?;
+            Ok((ing, rb))
+        })?
+    } else {
+        let path: std::path::PathBuf = source.extract().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(
+                "`source` must be a path or a data frame with the Arrow PyCapsule interface (pyarrow, polars, pandas >= 2.2)",
+            )
+        })?;
+        run(py, || {
+            let ing: Ingested<FeedbackBatch> = read_feedback_file(&path, &opts)?;
+            let rb = ing.accepted.to_record_batch()?;
+            Ok((ing, rb))
+        })?
+    };
     let rejected = ing
         .rejected
         .into_iter()

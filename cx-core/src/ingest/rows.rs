@@ -92,6 +92,8 @@ pub fn read_feedback_columns(
     let mut batch = FeedbackBatch::with_capacity(n);
     let mut rejected = Vec::new();
     let mut seen = SeenIds::default();
+    // Rows cut across the columns, so the row index is the natural loop variable.
+    #[allow(clippy::needless_range_loop)]
     for row in 0..n {
         let mut cells: Cells<'_> = Default::default();
         for f in Field::ALL {
