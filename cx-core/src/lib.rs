@@ -24,6 +24,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod privacy;
+pub mod spc;
 pub mod stats;
 
 pub use error::{CxError, Result};

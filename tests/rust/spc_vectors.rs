@@ -1,0 +1,351 @@
+//! cx-core SPC against R's qcc 3.0 and base-R quadrature (`tests/vectors/spc/generate.R`).
+#![allow(clippy::unwrap_used)]
+
+use cx_core::spc::{
+    ChartOptions, Constants, ControlChart, RuleFamily, RuleSet, SigmaMethod, Subgroups, c_chart,
+    np_chart, p_chart, r_chart, s_chart, u_chart, xbar_r, xbar_s, xmr,
+};
+use cx_tests::load_vector;
+use serde_json::Value;
+
+/// Numbers of a JSON scalar or array; null is NaN.
+fn nums(v: &Value) -> Vec<f64> {
+    match v {
+        Value::Array(a) => a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect(),
+        Value::Null => vec![f64::NAN],
+        x => vec![x.as_f64().unwrap_or(f64::NAN)],
+    }
+}
+
+fn num(v: &Value) -> f64 {
+    nums(v)[0]
+}
+
+fn close(what: &str, got: f64, want: f64, tol: f64) {
+    let ok = (got.is_nan() && want.is_nan()) || (got - want).abs() <= tol * want.abs().max(1.0);
+    assert!(ok, "{what}: got {got:.17}, want {want:.17} (tol {tol})");
+}
+
+fn close_all(what: &str, got: &[f64], want: &[f64], tol: f64) {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        close(&format!("{what}[{i}]"), *g, *w, tol);
+    }
+}
+
+/// A qcc chart record against a cx chart: statistics, centre, σ, limits, codes.
+fn check(what: &str, c: &ControlChart, q: &Value, tol: f64, sigma: bool) {
+    let n = c.len();
+    close_all(
+        &format!("{what} statistics"),
+        &c.statistics,
+        &nums(&q["statistics"]),
+        tol,
+    );
+    let center = nums(&q["center"]);
+    let want_c = if center.len() == 1 {
+        vec![center[0]; n]
+    } else {
+        center
+    };
+    close_all(&format!("{what} center"), &c.center.to_vec(n), &want_c, tol);
+    if sigma {
+        close(
+            &format!("{what} std.dev"),
+            c.sigma(),
+            num(&q["std_dev"]),
+            tol,
+        );
+    }
+    for (name, mine) in [("lcl", &c.lcl), ("ucl", &c.ucl)] {
+        let want = nums(&q[name]);
+        let want = if want.len() == 1 {
+            vec![want[0]; n]
+        } else {
+            want
+        };
+        close_all(&format!("{what} {name}"), &mine.to_vec(n), &want, tol);
+    }
+    let codes: Vec<f64> = (0..n).map(|i| f64::from(c.code(i).unwrap_or(0))).collect();
+    assert_eq!(codes, nums(&q["violations"]), "{what} violations");
+}
+
+#[test]
+fn constants_match_quadrature_in_r_and_qcc_table() {
+    let v = load_vector("spc/constants.json");
+    let tol = &v["tolerance"];
+    for (i, n) in nums(&v["n"]).iter().enumerate() {
+        let n = *n as usize;
+        close(
+            &format!("d2({n})"),
+            Constants::Exact.d2(n).unwrap(),
+            nums(&v["d2"])[i],
+            num(&tol["d2"]),
+        );
+        close(
+            &format!("d3({n})"),
+            Constants::Exact.d3(n).unwrap(),
+            nums(&v["d3"])[i],
+            num(&tol["d3"]),
+        );
+    }
+    let c = load_vector("spc/c4.json");
+    for (i, n) in nums(&c["n"]).iter().enumerate() {
+        let n = *n as usize;
+        close(
+            &format!("c4({n})"),
+            Constants::Exact.c4(n).unwrap(),
+            nums(&c["c4"])[i],
+            num(&c["tolerance"]),
+        );
+    }
+    for (i, want) in nums(&v["qcc_d2"]).iter().enumerate() {
+        assert_eq!(Constants::Qcc.d2(i + 2).unwrap(), *want);
+    }
+    for (i, want) in nums(&v["qcc_d3"]).iter().enumerate() {
+        assert_eq!(Constants::Qcc.d3(i + 2).unwrap(), *want);
+    }
+}
+
+#[test]
+fn piston_rings_phase_one_and_two_match_qcc() {
+    let v = load_vector("spc/pistonrings.json");
+    let data = nums(&v["data"]);
+    let tol = num(&v["tolerance"]);
+    let g = Subgroups::matrix(&data, 5).unwrap();
+    let q = ChartOptions::new().phase1(25).constants(Constants::Qcc);
+    let c = xbar_r(g, q).unwrap();
+    check("xbar", &c, &v["xbar"], tol, true);
+    check("R", c.secondary.as_deref().unwrap(), &v["r"], tol, true);
+    check("R alone", &r_chart(g, q).unwrap(), &v["r"], tol, true);
+    check("S", &s_chart(g, q).unwrap(), &v["s"], tol, true);
+    let c = xbar_s(g, q).unwrap();
+    check("xbar UWAVE-SD", &c, &v["xbar_uwave_sd"], tol, true);
+    check(
+        "S of xbar_s",
+        c.secondary.as_deref().unwrap(),
+        &v["s"],
+        tol,
+        true,
+    );
+    check(
+        "xbar nelson",
+        &xbar_r(g, q.rules(RuleSet::Nelson)).unwrap(),
+        &v["xbar_nelson"],
+        tol,
+        true,
+    );
+    check(
+        "xbar prob",
+        &xbar_r(g, q.confidence(0.99)).unwrap(),
+        &v["xbar_prob"],
+        tol,
+        true,
+    );
+    check(
+        "R prob",
+        &r_chart(g, q.confidence(0.99)).unwrap(),
+        &v["r_prob"],
+        1e-7,
+        true,
+    );
+    check(
+        "S prob",
+        &s_chart(g, q.confidence(0.99)).unwrap(),
+        &v["s_prob"],
+        tol,
+        true,
+    );
+    // Montgomery Example 6.3 (3 decimals): x̿ = 74.001, R̄ = 0.023.
+    let c = xbar_r(g, ChartOptions::new().phase1(25)).unwrap();
+    assert_eq!((c.center.get(0) * 1e3).round() / 1e3, 74.001);
+    let rbar = c.secondary.as_deref().unwrap().center.get(0);
+    assert_eq!((rbar * 1e3).round() / 1e3, 0.023);
+    // Exact constants differ from qcc's by the rounding of d2(5) only.
+    let ratio = Constants::Qcc.d2(5).unwrap() / Constants::Exact.d2(5).unwrap();
+    close(
+        "exact sigma",
+        c.sigma(),
+        num(&v["xbar"]["std_dev"]) * ratio,
+        1e-12,
+    );
+}
+
+#[test]
+fn unequal_sizes_give_per_point_limits_like_qcc() {
+    let v = load_vector("spc/unequal_sizes.json");
+    let data = nums(&v["data"]);
+    let tol = num(&v["tolerance"]);
+    let g = Subgroups::matrix(&data, 5).unwrap();
+    let q = ChartOptions::new().constants(Constants::Qcc);
+    check("xbar", &xbar_r(g, q).unwrap(), &v["xbar"], tol, true);
+    check("R", &r_chart(g, q).unwrap(), &v["r"], tol, true);
+    check("S", &s_chart(g, q).unwrap(), &v["s"], tol, true);
+    let m = q.sigma_method(SigmaMethod::MvlueR);
+    check(
+        "xbar MVLUE-R",
+        &xbar_r(g, m).unwrap(),
+        &v["xbar_mvlue_r"],
+        tol,
+        true,
+    );
+    let m = q.sigma_method(SigmaMethod::Rmsdf);
+    check(
+        "xbar RMSDF",
+        &xbar_r(g, m).unwrap(),
+        &v["xbar_rmsdf"],
+        tol,
+        true,
+    );
+}
+
+#[test]
+fn individuals_match_qcc() {
+    let v = load_vector("spc/viscosity.json");
+    let x = nums(&v["data"]);
+    let tol = num(&v["tolerance"]);
+    let q = ChartOptions::new()
+        .phase1(num(&v["phase1"]) as usize)
+        .constants(Constants::Qcc);
+    check("xmr", &xmr(&x, q).unwrap(), &v["xmr"], tol, true);
+    check(
+        "xmr SD",
+        &xmr(&x, q.sigma_method(SigmaMethod::Sd)).unwrap(),
+        &v["xmr_sd"],
+        tol,
+        true,
+    );
+    check(
+        "xmr nelson",
+        &xmr(&x, q.rules(RuleSet::Nelson)).unwrap(),
+        &v["xmr_nelson"],
+        tol,
+        true,
+    );
+    check(
+        "xmr prob",
+        &xmr(&x, q.confidence(0.95)).unwrap(),
+        &v["xmr_prob"],
+        tol,
+        true,
+    );
+}
+
+#[test]
+fn attribute_charts_match_qcc() {
+    let v = load_vector("spc/attributes.json");
+    let tol = num(&v["tolerance"]);
+    let oj = &v["oj"];
+    let (mut d, mut s) = (nums(&oj["d"]), nums(&oj["sizes"]));
+    let p1 = d.len();
+    d.extend(nums(&oj["d2"]));
+    s.extend(nums(&oj["sizes2"]));
+    let o = ChartOptions::new().phase1(p1);
+    let p = p_chart(&d, &s, o).unwrap();
+    check("p", &p, &oj["p"], tol, false);
+    // Montgomery Example 7.1: p̄ = 0.2313.
+    assert_eq!((p.center.get(0) * 1e4).round() / 1e4, 0.2313);
+    let (d1, s1) = (&d[..p1], &s[..p1]);
+    check(
+        "np",
+        &np_chart(d1, s1, ChartOptions::new()).unwrap(),
+        &oj["np"],
+        tol,
+        false,
+    );
+    check(
+        "p nelson",
+        &p_chart(d1, s1, RuleSet::Nelson).unwrap(),
+        &oj["p_nelson"],
+        tol,
+        false,
+    );
+
+    let ci = &v["circuit"];
+    let mut x = nums(&ci["x"]);
+    let p1 = x.len();
+    x.extend(nums(&ci["x2"]));
+    let c = c_chart(&x, ChartOptions::new().phase1(p1)).unwrap();
+    check("c", &c, &ci["c"], tol, false);
+    assert_eq!((c.center.get(0) * 100.0).round() / 100.0, 19.85);
+    check(
+        "c prob",
+        &c_chart(&x[..p1], ChartOptions::new().confidence(0.99)).unwrap(),
+        &ci["c_prob"],
+        tol,
+        false,
+    );
+
+    let dc = &v["dyedcloth"];
+    let (x, s) = (nums(&dc["x"]), nums(&dc["sizes"]));
+    check(
+        "u",
+        &u_chart(&x, &s, ChartOptions::new()).unwrap(),
+        &dc["u"],
+        tol,
+        false,
+    );
+    check(
+        "u prob",
+        &u_chart(&x, &s, ChartOptions::new().confidence(0.95)).unwrap(),
+        &dc["u_prob"],
+        tol,
+        false,
+    );
+
+    let va = &v["variable"];
+    let (d, s) = (nums(&va["d"]), nums(&va["sizes"]));
+    check(
+        "p variable",
+        &p_chart(&d, &s, ChartOptions::new()).unwrap(),
+        &va["p"],
+        tol,
+        false,
+    );
+    check(
+        "np variable",
+        &np_chart(&d, &s, ChartOptions::new()).unwrap(),
+        &va["np"],
+        tol,
+        false,
+    );
+    check(
+        "p prob",
+        &p_chart(&d, &s, ChartOptions::new().confidence(0.99)).unwrap(),
+        &va["p_prob"],
+        tol,
+        false,
+    );
+}
+
+#[test]
+fn run_rules_match_qcc_rule_by_rule() {
+    let v = load_vector("spc/rules.json");
+    let cases = v["cases"].as_object().unwrap();
+    assert!(cases.len() >= 40);
+    for (name, case) in cases {
+        let x = nums(&case["x"]);
+        let rules: Vec<u8> = nums(&case["rules"]).iter().map(|r| *r as u8).collect();
+        let set = match (case["rule_set"].as_str().unwrap(), rules.len()) {
+            ("nelson", _) => RuleSet::custom(RuleFamily::Nelson, &rules).unwrap(),
+            (_, 2) => RuleSet::Qcc,
+            _ => RuleSet::custom(RuleFamily::WesternElectric, &rules).unwrap(),
+        };
+        let c = xmr(&x, ChartOptions::new().center(0.0).sigma(1.0).rules(set)).unwrap();
+        let codes: Vec<f64> = (0..x.len())
+            .map(|i| f64::from(c.code(i).unwrap_or(0)))
+            .collect();
+        assert_eq!(codes, nums(&case["violations"]), "{name} codes");
+        for r in rules {
+            let mut want: Vec<usize> = match &case["per_rule"][r.to_string()] {
+                Value::Array(a) if a.is_empty() => vec![],
+                other => nums(other).iter().map(|p| *p as usize - 1).collect(),
+            };
+            want.sort_unstable();
+            let got: Vec<usize> = (0..x.len())
+                .filter(|&i| c.flags[i] & (1 << (r - 1)) != 0)
+                .collect();
+            assert_eq!(got, want, "{name} rule {r}");
+        }
+    }
+}
