@@ -349,3 +349,118 @@ fn run_rules_match_qcc_rule_by_rule() {
         }
     }
 }
+
+#[test]
+fn capability_matches_qcc_process_capability() {
+    use cx_core::spc::{CapabilityOptions, capability};
+    let v = load_vector("spc/capability.json");
+    let tol = num(&v["tolerance"]);
+    let pr = nums(&v["pistonrings"]);
+    let visc = nums(&v["viscosity"]);
+    let sizes = vec![5usize; pr.len() / 5];
+    for (name, case) in v["cases"].as_object().unwrap() {
+        let spec = nums(&case["spec"]);
+        let opt = |x: f64| (!x.is_nan()).then_some(x);
+        let o = CapabilityOptions::new(opt(spec[0]), opt(spec[1]))
+            .target(num(&case["target"]))
+            .constants(Constants::Qcc);
+        let c = if name.starts_with("pr") {
+            capability(&pr, Some(&sizes), o)
+        } else {
+            capability(&visc, None, o)
+        };
+        let c = c.unwrap_or_else(|e| panic!("{name}: {e}"));
+        close(
+            &format!("{name} center"),
+            c.center,
+            num(&case["center"]),
+            tol,
+        );
+        close(
+            &format!("{name} sd"),
+            c.sigma_within,
+            num(&case["std_dev"]),
+            tol,
+        );
+        close(
+            &format!("{name} overall"),
+            c.sigma_overall,
+            num(&case["overall_std_dev"]),
+            tol,
+        );
+        let names: Vec<String> = case["index"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        for (k, (iname, idx)) in c.indices().iter().enumerate() {
+            assert_eq!(names[k], *iname);
+            close(
+                &format!("{name} {iname}"),
+                idx.value,
+                nums(&case["value"])[k],
+                tol,
+            );
+            close(
+                &format!("{name} {iname} lower"),
+                idx.lower,
+                nums(&case["lower"])[k],
+                tol,
+            );
+            close(
+                &format!("{name} {iname} upper"),
+                idx.upper,
+                nums(&case["upper"])[k],
+                tol,
+            );
+        }
+        // qcc prints expected percentages below 0.01 % as 0.
+        let exp = nums(&case["exp"]);
+        for (mine, want) in [c.expected_within_pct.0, c.expected_within_pct.1]
+            .iter()
+            .zip(&exp)
+        {
+            if *want == 0.0 {
+                assert!(*mine < 0.01, "{name} exp {mine}");
+            } else {
+                close(&format!("{name} exp"), *mine, *want, tol);
+            }
+        }
+        let obs = nums(&case["obs"]);
+        close_all(
+            &format!("{name} obs"),
+            &[c.observed_pct.0, c.observed_pct.1],
+            &obs,
+            tol,
+        );
+    }
+}
+
+#[test]
+fn sigma_levels_match_r_pnorm_and_motorola_table() {
+    use cx_core::spc::{dpmo_to_sigma, sigma_to_dpmo};
+    let v = load_vector("spc/sigma.json");
+    let tol = num(&v["tolerance"]);
+    for (s, d) in nums(&v["sigma"]).iter().zip(nums(&v["dpmo"])) {
+        close(
+            &format!("dpmo({s})"),
+            sigma_to_dpmo(*s, 1.5).unwrap(),
+            d,
+            tol,
+        );
+        close(
+            &format!("sigma({d})"),
+            dpmo_to_sigma(d, 1.5).unwrap(),
+            *s,
+            tol,
+        );
+    }
+    for (s, want) in [(3.0, 66_807.0), (4.0, 6_210.0), (5.0, 233.0)] {
+        assert_eq!(sigma_to_dpmo(s, 1.5).unwrap().round(), want);
+    }
+    assert_eq!(
+        (sigma_to_dpmo(6.0, 1.5).unwrap() * 10.0).round() / 10.0,
+        3.4
+    );
+}

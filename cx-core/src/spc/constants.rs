@@ -338,14 +338,12 @@ fn upper_tail(x: f64) -> f64 {
 }
 
 /// Upper tail `1 − Φ(x)` with full relative precision for large `x`.
-#[allow(dead_code)] // used by capability and sigma levels
 pub(crate) fn phi_upper(x: f64) -> f64 {
     if x > 2.5 { upper_tail(x) } else { phi(-x) }
 }
 
 /// Standard normal quantile: statrs' estimate refined by two Newton steps on
 /// the accurate [`phi`].
-#[allow(dead_code)] // used by sigma levels
 pub(crate) fn norm_quantile_accurate(p: f64) -> f64 {
     let mut x = norm_quantile(p);
     if !x.is_finite() {

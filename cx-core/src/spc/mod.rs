@@ -7,6 +7,7 @@
 //!   all returning a [`ControlChart`] and all taking [`ChartOptions`]
 //!   (phase I/II, stages, excluded points, known centre/σ, probability limits).
 //! * [`rules`]: Western Electric and Nelson run rules and their semantics.
+//! * [`capability()`] (Cp…Ppm with intervals) and [`sigma`] (DPMO, yields, sigma level).
 //!
 //! The numbers reproduce R's qcc 3.0 (with [`Constants::Qcc`] to 1e-9; with
 //! the default exact constants they differ by qcc's rounding of d2/d3).
@@ -21,16 +22,23 @@
 //! ```
 
 pub mod attributes;
+pub mod capability;
 pub mod chart;
 pub mod constants;
 mod report;
 pub mod rules;
+pub mod sigma;
 pub mod variables;
 
 pub use attributes::{c_chart, laney_p, laney_u, np_chart, p_chart, u_chart};
+pub use capability::{Capability, CapabilityOptions, Index, capability};
 pub use chart::{
     ChartKind, ChartOptions, ControlChart, PerPoint, SigmaMethod, Stage, Violation, XmrOptions,
 };
 pub use constants::{Constants, Factors};
 pub use rules::{Rule, RuleFamily, RulePoint, RuleSet, RuleState};
+pub use sigma::{
+    SigmaLevel, dpmo_to_sigma, first_time_yield, rolled_throughput_yield, sigma_level,
+    sigma_to_dpmo,
+};
 pub use variables::{Subgroups, r_chart, s_chart, xbar_r, xbar_s, xmr};

@@ -198,7 +198,7 @@ write_vec("ewma_cusum", list(provenance = list(source = "qcc ewma()/cusum()"),
 pc <- function(q, spec, target, call) {
   r <- if (missing(target)) processCapability(q, spec.limits = spec) else processCapability(q, spec.limits = spec, target = target)
   ix <- r$indices
-  list(call = call, spec = spec, center = r$center, std_dev = r$std.dev, overall_std_dev = r$overall.std.dev,
+  list(call = call, spec = spec, target = r$target, center = r$center, std_dev = r$std.dev, overall_std_dev = r$overall.std.dev,
        index = rownames(ix), value = as.numeric(ix[, 1]), lower = as.numeric(ix[, 2]), upper = as.numeric(ix[, 3]),
        exp = as.numeric(r$exp), obs = as.numeric(r$obs))
 }
