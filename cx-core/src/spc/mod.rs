@@ -7,6 +7,7 @@
 //!   all returning a [`ControlChart`] and all taking [`ChartOptions`]
 //!   (phase I/II, stages, excluded points, known centre/σ, probability limits).
 //! * [`rules`]: Western Electric and Nelson run rules and their semantics.
+//! * [`SpcMonitor`]: streaming phase II with serializable state.
 //! * [`capability()`] (Cp…Ppm with intervals) and [`sigma`] (DPMO, yields, sigma level).
 //!
 //! The numbers reproduce R's qcc 3.0 (with [`Constants::Qcc`] to 1e-9; with
@@ -25,6 +26,7 @@ pub mod attributes;
 pub mod capability;
 pub mod chart;
 pub mod constants;
+pub mod monitor;
 mod report;
 pub mod rules;
 pub mod sigma;
@@ -36,6 +38,7 @@ pub use chart::{
     ChartKind, ChartOptions, ControlChart, PerPoint, SigmaMethod, Stage, Violation, XmrOptions,
 };
 pub use constants::{Constants, Factors};
+pub use monitor::{Signal, SpcMonitor};
 pub use rules::{Rule, RuleFamily, RulePoint, RuleSet, RuleState};
 pub use sigma::{
     SigmaLevel, dpmo_to_sigma, first_time_yield, rolled_throughput_yield, sigma_level,

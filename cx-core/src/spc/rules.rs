@@ -210,7 +210,7 @@ pub struct RuleState {
     zone1: f64,
     up: u32,
     down: u32,
-    prev: f64,
+    prev: Option<f64>,
     prev_diff: i8,
     inc: u32,
     dec: u32,
@@ -233,7 +233,7 @@ impl RuleState {
             zone1: nsigmas / 3.0,
             up: 0,
             down: 0,
-            prev: f64::NAN,
+            prev: None,
             prev_diff: 0,
             inc: 0,
             dec: 0,
@@ -276,7 +276,7 @@ impl RuleState {
         self.up = if z > 0.0 { self.up + 1 } else { 0 };
         self.down = if z < 0.0 { self.down + 1 } else { 0 };
         // Trends and alternation on the raw statistic.
-        let d = x - self.prev;
+        let d = self.prev.map_or(f64::NAN, |p| x - p);
         let sign: i8 = if d > 0.0 {
             1
         } else if d < 0.0 {
@@ -291,7 +291,7 @@ impl RuleState {
         } else {
             0
         };
-        self.prev = x;
+        self.prev = Some(x);
         self.prev_diff = sign;
         // Zone windows (bit 0 = this point).
         self.hi2 = (self.hi2 << 1) | u8::from(z > self.zone2);
