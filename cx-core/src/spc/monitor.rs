@@ -71,7 +71,8 @@ impl SpcMonitor {
         nsigmas: f64,
         rules: RuleSet,
     ) -> Result<Self> {
-        if !center.is_finite() || !(se >= 0.0) || lcl > ucl || !(nsigmas > 0.0) {
+        let bad = |v: f64| v.is_nan() || v < 0.0;
+        if !center.is_finite() || bad(se) || lcl > ucl || bad(nsigmas) || nsigmas == 0.0 {
             return Err(CxError::option(
                 "limits",
                 format!(
