@@ -464,3 +464,92 @@ fn sigma_levels_match_r_pnorm_and_motorola_table() {
         3.4
     );
 }
+
+#[test]
+fn ewma_and_cusum_match_qcc() {
+    use cx_core::spc::{Series, cusum, ewma};
+    let v = load_vector("spc/ewma_cusum.json");
+    let tol = num(&v["tolerance"]);
+    let pr = nums(&v["pistonrings"]);
+    let visc = nums(&v["viscosity"]);
+    let g = Series::Subgroups(Subgroups::matrix(&pr, 5).unwrap());
+    let q = ChartOptions::new().constants(Constants::Qcc);
+    let flagged = |c: &ControlChart| -> Vec<f64> {
+        (0..c.len())
+            .filter(|&i| c.flags[i] & 1 == 1)
+            .map(|i| i as f64 + 1.0)
+            .collect()
+    };
+    for (name, chart) in [
+        ("ewma_pr", ewma(g, q.phase1(25).lambda(0.2)).unwrap()),
+        (
+            "ewma_visc",
+            ewma(Series::Individuals(&visc), q.lambda(0.1).nsigmas(2.7)).unwrap(),
+        ),
+    ] {
+        let e = &v[name];
+        close_all(
+            &format!("{name} ewma"),
+            &chart.statistics,
+            &nums(&e["ewma"]),
+            tol,
+        );
+        close(
+            &format!("{name} center"),
+            chart.center.get(0),
+            num(&e["center"]),
+            tol,
+        );
+        close(
+            &format!("{name} sd"),
+            chart.sigma(),
+            num(&e["std_dev"]),
+            tol,
+        );
+        close_all(
+            &format!("{name} lcl"),
+            &chart.lcl.to_vec(chart.len()),
+            &nums(&e["lcl"]),
+            tol,
+        );
+        close_all(
+            &format!("{name} ucl"),
+            &chart.ucl.to_vec(chart.len()),
+            &nums(&e["ucl"]),
+            tol,
+        );
+        let want = match &e["violations"] {
+            Value::Array(a) if a.is_empty() => vec![],
+            other => nums(other),
+        };
+        assert_eq!(flagged(&chart), want, "{name} violations");
+    }
+    for (name, chart) in [
+        ("cusum_pr", cusum(g, q.phase1(25).k(0.5).h(5.0)).unwrap()),
+        (
+            "cusum_visc",
+            cusum(Series::Individuals(&visc), q.k(0.75).h(4.0)).unwrap(),
+        ),
+    ] {
+        let e = &v[name];
+        close_all(
+            &format!("{name} pos"),
+            &chart.statistics,
+            &nums(&e["pos"]),
+            tol,
+        );
+        let lower = chart.secondary.as_deref().unwrap();
+        close_all(
+            &format!("{name} neg"),
+            &lower.statistics,
+            &nums(&e["neg"]),
+            tol,
+        );
+        let list = |k: &str| match &e[k] {
+            Value::Array(a) if a.is_empty() => vec![],
+            other => nums(other),
+        };
+        assert_eq!(flagged(&chart), list("violations_upper"), "{name} upper");
+        assert_eq!(flagged(lower), list("violations_lower"), "{name} lower");
+    }
+}

@@ -4,7 +4,7 @@
 //! * [`constants`]: d2, d3, c4 computed exactly, or qcc's rounded table.
 //! * Charts: [`xmr`], [`xbar_r`], [`xbar_s`], [`r_chart`], [`s_chart`],
 //!   [`p_chart`], [`np_chart`], [`c_chart`], [`u_chart`], [`laney_p`], [`laney_u`],
-//!   all returning a [`ControlChart`] and all taking [`ChartOptions`]
+//!   [`ewma`], [`cusum`], all returning a [`ControlChart`] and all taking [`ChartOptions`]
 //!   (phase I/II, stages, excluded points, known centre/σ, probability limits).
 //! * [`rules`]: Western Electric and Nelson run rules and their semantics.
 //! * [`SpcMonitor`]: streaming phase II with serializable state.
@@ -26,6 +26,7 @@ pub mod attributes;
 pub mod capability;
 pub mod chart;
 pub mod constants;
+pub mod ewma_cusum;
 pub mod monitor;
 mod report;
 pub mod rules;
@@ -38,6 +39,7 @@ pub use chart::{
     ChartKind, ChartOptions, ControlChart, PerPoint, SigmaMethod, Stage, Violation, XmrOptions,
 };
 pub use constants::{Constants, Factors};
+pub use ewma_cusum::{Series, cusum, ewma};
 pub use monitor::{Signal, SpcMonitor};
 pub use rules::{Rule, RuleFamily, RulePoint, RuleSet, RuleState};
 pub use sigma::{

@@ -182,8 +182,8 @@ qe1 <- ewma(v1, lambda = 0.1, nsigmas = 2.7, plot = FALSE)
 qcu <- cusum(p1, decision.interval = 5, se.shift = 1, newdata = p2, plot = FALSE)
 qcu1 <- cusum(v1, decision.interval = 4, se.shift = 1.5, plot = FALSE)
 ew <- function(q, call) list(call = call, statistics = as.numeric(c(q$statistics, q$newstats)),
-  ewma = as.numeric(q$y), center = q$center, std_dev = q$std.dev, lcl = as.numeric(q$limits[, 1]),
-  ucl = as.numeric(q$limits[, 2]), violations = as.integer(q$violations))
+  ewma = as.numeric(q$ewma), center = q$center, std_dev = q$std.dev, lcl = as.numeric(q$limits[, 1]),
+  ucl = as.numeric(q$limits[, 2]), violations = which(!is.na(q$violations)))
 cu <- function(q, call) list(call = call, pos = as.numeric(q$pos), neg = as.numeric(q$neg),
   center = q$center, std_dev = q$std.dev, violations_upper = which(!is.na(q$violations$upper)),
   violations_lower = which(!is.na(q$violations$lower)))

@@ -9,8 +9,11 @@ import json
 import mpmath as mp
 
 mp.mp.dps = 30
-ns = list(range(2, 101)) + [150, 200, 500, 1000, 1001, 5000, 100000]
-c4 = [float(mp.sqrt(mp.mpf(2) / (n - 1)) * mp.gamma(mp.mpf(n) / 2) / mp.gamma(mp.mpf(n - 1) / 2)) for n in ns]
+ns = [*range(2, 101), 150, 200, 500, 1000, 1001, 5000, 100000]
+c4 = [
+    float(mp.sqrt(mp.mpf(2) / (n - 1)) * mp.gamma(mp.mpf(n) / 2) / mp.gamma(mp.mpf(n - 1) / 2))
+    for n in ns
+]
 out = {
     "provenance": {
         "tool": f"mpmath {mp.__version__} at 30 digits",
