@@ -553,3 +553,48 @@ fn ewma_and_cusum_match_qcc() {
         assert_eq!(flagged(lower), list("violations_lower"), "{name} lower");
     }
 }
+
+#[test]
+fn run_chart_limits_match_r_qbinom() {
+    use cx_core::spc::anhoej_limits;
+    let v = load_vector("spc/anhoej.json");
+    for (i, n) in nums(&v["n"]).iter().enumerate() {
+        let (longest, crossings) = anhoej_limits(*n as usize);
+        assert_eq!(longest as f64, nums(&v["longest_run_max"])[i], "n = {n}");
+        assert_eq!(crossings as f64, nums(&v["crossings_min"])[i], "n = {n}");
+    }
+}
+
+#[test]
+fn rare_event_charts_match_r() {
+    use cx_core::spc::{g_chart, t_chart};
+    let v = load_vector("spc/rare.json");
+    let tol = num(&v["tolerance"]);
+    let g = &v["g"];
+    let c = g_chart(&nums(&g["data"]), ChartOptions::new()).unwrap();
+    close("g center", c.center.get(0), num(&g["center"]), tol);
+    close("g lcl", c.lcl.get(0), num(&g["lcl"]), tol);
+    close("g ucl", c.ucl.get(0), num(&g["ucl"]), tol);
+    let beyond: Vec<f64> = (0..c.len())
+        .filter(|&i| c.flags[i] & 1 == 1)
+        .map(|i| i as f64 + 1.0)
+        .collect();
+    let want = match &g["beyond"] {
+        Value::Array(a) if a.is_empty() => vec![],
+        other => nums(other),
+    };
+    assert_eq!(beyond, want);
+    let t = &v["t"];
+    let c = t_chart(
+        &nums(&t["data"]),
+        ChartOptions::new().constants(Constants::Qcc),
+    )
+    .unwrap();
+    close("t center", c.center.get(0), num(&t["center"]), tol);
+    close("t lcl", c.lcl.get(0), num(&t["lcl"]), tol);
+    close("t ucl", c.ucl.get(0), num(&t["ucl"]), tol);
+    let codes: Vec<f64> = (0..c.len())
+        .map(|i| f64::from(c.code(i).unwrap_or(0)))
+        .collect();
+    assert_eq!(codes, nums(&t["violations"]));
+}

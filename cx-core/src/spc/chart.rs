@@ -54,6 +54,8 @@ pub enum ChartKind {
     CusumUpper,
     /// Tabular CUSUM, lower side.
     CusumLower,
+    /// Run chart (median, Anhøj rules).
+    Run,
 }
 
 impl ChartKind {
@@ -76,6 +78,7 @@ impl ChartKind {
             ChartKind::Ewma => "ewma",
             ChartKind::CusumUpper => "cusum_upper",
             ChartKind::CusumLower => "cusum_lower",
+            ChartKind::Run => "run",
         }
     }
 }
@@ -490,6 +493,17 @@ pub(crate) fn build<M: Model>(
     opts: &ChartOptions<'_>,
     sizes: Option<Vec<f64>>,
 ) -> Result<ControlChart> {
+    build_with(m, opts, sizes, true)
+}
+
+/// [`build`], leaving `statistics` empty when `copy_stats` is false (the
+/// caller moves its own vector in, saving a copy of a large series).
+pub(crate) fn build_with<M: Model>(
+    m: &M,
+    opts: &ChartOptions<'_>,
+    sizes: Option<Vec<f64>>,
+    copy_stats: bool,
+) -> Result<ControlChart> {
     opts.validate()?;
     let stats = m.statistics();
     let n = stats.len();
@@ -563,7 +577,11 @@ pub(crate) fn build<M: Model>(
     excluded.dedup();
     Ok(ControlChart {
         kind: m.kind(),
-        statistics: stats.to_vec(),
+        statistics: if copy_stats {
+            stats.to_vec()
+        } else {
+            Vec::new()
+        },
         sizes,
         center,
         se,

@@ -4,7 +4,7 @@
 //! * [`constants`]: d2, d3, c4 computed exactly, or qcc's rounded table.
 //! * Charts: [`xmr`], [`xbar_r`], [`xbar_s`], [`r_chart`], [`s_chart`],
 //!   [`p_chart`], [`np_chart`], [`c_chart`], [`u_chart`], [`laney_p`], [`laney_u`],
-//!   [`ewma`], [`cusum`], all returning a [`ControlChart`] and all taking [`ChartOptions`]
+//!   [`ewma`], [`cusum`], [`g_chart`], [`t_chart`], [`run_chart`], all returning a [`ControlChart`] and all taking [`ChartOptions`]
 //!   (phase I/II, stages, excluded points, known centre/σ, probability limits).
 //! * [`rules`]: Western Electric and Nelson run rules and their semantics.
 //! * [`SpcMonitor`]: streaming phase II with serializable state.
@@ -28,8 +28,10 @@ pub mod chart;
 pub mod constants;
 pub mod ewma_cusum;
 pub mod monitor;
+pub mod rare;
 mod report;
 pub mod rules;
+pub mod runchart;
 pub mod sigma;
 pub mod variables;
 
@@ -41,7 +43,9 @@ pub use chart::{
 pub use constants::{Constants, Factors};
 pub use ewma_cusum::{Series, cusum, ewma};
 pub use monitor::{Signal, SpcMonitor};
+pub use rare::{g_chart, t_chart};
 pub use rules::{Rule, RuleFamily, RulePoint, RuleSet, RuleState};
+pub use runchart::{RunsAnalysis, anhoej_limits, run_chart};
 pub use sigma::{
     SigmaLevel, dpmo_to_sigma, first_time_yield, rolled_throughput_yield, sigma_level,
     sigma_to_dpmo,

@@ -42,6 +42,8 @@ pub enum RuleFamily {
     WesternElectric,
     /// Nelson rules 1–8.
     Nelson,
+    /// Anhøj's run-chart rules: 1 unusually long run, 2 too few crossings.
+    Anhoej,
 }
 
 /// One run rule, named by its family and number.
@@ -64,6 +66,8 @@ impl Rule {
     /// ```
     pub fn description(&self) -> &'static str {
         match (self.family, self.number) {
+            (RuleFamily::Anhoej, 1) => "an unusually long run on one side of the median",
+            (RuleFamily::Anhoej, 2) => "too few crossings of the median",
             (_, 1) => "1 point beyond the control limits",
             (RuleFamily::WesternElectric, 2) | (RuleFamily::Nelson, 5) => {
                 "2 of 3 consecutive points beyond 2 sigma on the same side"
@@ -88,6 +92,7 @@ impl Rule {
         match self.family {
             RuleFamily::WesternElectric => format!("WE{}", self.number),
             RuleFamily::Nelson => format!("N{}", self.number),
+            RuleFamily::Anhoej => format!("A{}", self.number),
         }
     }
 }
@@ -132,6 +137,7 @@ impl RuleSet {
         let max = match family {
             RuleFamily::WesternElectric => 4,
             RuleFamily::Nelson => 8,
+            RuleFamily::Anhoej => 2,
         };
         let mut mask = 0u8;
         for &r in numbers {
@@ -330,6 +336,8 @@ impl RuleState {
                     | u8::from(self.within >= 15) << 6
                     | u8::from(mixture) << 7
             }
+            // The run chart evaluates Anhøj's rules on the whole series.
+            RuleFamily::Anhoej => 0,
         };
         flags & self.mask
     }

@@ -22,7 +22,9 @@
 
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use super::chart::{ChartKind, ChartOptions, ControlChart, Model, PointLimits, SigmaMethod, build};
+use super::chart::{
+    ChartKind, ChartOptions, ControlChart, Model, PointLimits, SigmaMethod, build, build_with,
+};
 use super::constants::{Constants, c4_real, range_quantile};
 use crate::{CxError, Result};
 
@@ -220,12 +222,15 @@ impl Model for Individuals<'_> {
         true
     }
     fn estimate(&self, calib: &[usize]) -> Result<(f64, f64)> {
-        let pts: Vec<usize> = calib
-            .iter()
-            .copied()
-            .filter(|&i| !self.x[i].is_nan())
-            .collect();
-        let m = pts.len();
+        // One pass, no copy of the calibration points (10M-point series).
+        let (mut m, mut sum) = (0usize, 0.0);
+        for &i in calib {
+            let v = self.x[i];
+            if !v.is_nan() {
+                m += 1;
+                sum += v;
+            }
+        }
         if m < 2 {
             return Err(CxError::TooFewObservations {
                 what: "individuals chart".into(),
@@ -233,17 +238,23 @@ impl Model for Individuals<'_> {
                 got: m,
             });
         }
-        let center = mean_of(&pts, |i| self.x[i]);
+        let center = sum / m as f64;
+        let pts = calib;
         let sigma = match self.method {
             SigmaMethod::Sd => {
-                let ss: f64 = pts.iter().map(|&i| (self.x[i] - center).powi(2)).sum();
+                let ss: f64 = pts
+                    .iter()
+                    .filter(|&&i| !self.x[i].is_nan())
+                    .map(|&i| (self.x[i] - center).powi(2))
+                    .sum();
                 (ss / (m - 1) as f64).sqrt() / c4_real(m as f64)
             }
             SigmaMethod::Auto | SigmaMethod::MovingRange => {
                 let (mut s, mut cnt) = (0.0, 0usize);
                 for w in pts.windows(2) {
-                    if w[1] == w[0] + 1 {
-                        s += (self.x[w[1]] - self.x[w[0]]).abs();
+                    let d = (self.x[w[1]] - self.x[w[0]]).abs();
+                    if w[1] == w[0] + 1 && !d.is_nan() {
+                        s += d;
                         cnt += 1;
                     }
                 }
@@ -286,6 +297,8 @@ struct Spread<'a> {
     kind: ChartKind,
     stats: &'a [f64],
     sizes: &'a [usize],
+    /// One size for every point (moving ranges), instead of `sizes`.
+    const_n: Option<usize>,
     g: Option<&'a GroupStats>,
     method: SigmaMethod,
     k: Constants,
@@ -298,6 +311,9 @@ struct Spread<'a> {
 }
 
 impl Spread<'_> {
+    fn size(&self, i: usize) -> usize {
+        self.const_n.unwrap_or_else(|| self.sizes[i])
+    }
     fn expected(&self, n: usize, sigma: f64) -> Result<(f64, f64)> {
         if self.kind == ChartKind::StdDev {
             let c4 = c4_real(n as f64);
@@ -316,7 +332,7 @@ impl Model for Spread<'_> {
         self.stats
     }
     fn uniform(&self) -> bool {
-        self.sizes.windows(2).all(|w| w[0] == w[1])
+        self.const_n.is_some() || self.sizes.windows(2).all(|w| w[0] == w[1])
     }
     fn estimate(&self, calib: &[usize]) -> Result<(f64, f64)> {
         if let Some(given) = &self.given {
@@ -340,7 +356,7 @@ impl Model for Spread<'_> {
                 got: 0,
             });
         }
-        let center = weighted(&pts, |i| self.sizes[i] as f64, |i| self.stats[i]);
+        let center = weighted(&pts, |i| self.size(i) as f64, |i| self.stats[i]);
         let sigma = match self.g {
             Some(g) => subgroup_sigma(g, &pts, self.method, self.k)?.0,
             None => center / self.k.d2(2)?,
@@ -348,7 +364,7 @@ impl Model for Spread<'_> {
         Ok((center, sigma))
     }
     fn limits(&self, i: usize, center: f64, sigma: f64) -> Result<PointLimits> {
-        let n = self.sizes[i];
+        let n = self.size(i);
         let (expected, se) = self.expected(n, sigma)?;
         let center = if self.center_from_sigma || self.given.is_some() {
             expected
@@ -413,11 +429,11 @@ pub fn xmr<'a>(values: &[f64], opts: impl Into<ChartOptions<'a>>) -> Result<Cont
     let mut mr = Vec::with_capacity(values.len());
     mr.push(f64::NAN);
     mr.extend(values.windows(2).map(|w| (w[1] - w[0]).abs()));
-    let sizes = vec![2usize; values.len()];
     let spread = Spread {
         kind: ChartKind::MovingRange,
         stats: &mr,
-        sizes: &sizes,
+        sizes: &[],
+        const_n: Some(2),
         g: None,
         method: SigmaMethod::MovingRange,
         k: opts.constants,
@@ -431,7 +447,7 @@ pub fn xmr<'a>(values: &[f64], opts: impl Into<ChartOptions<'a>>) -> Result<Cont
     mopts.center = None;
     mopts.sigma = None;
     mopts.rules = opts.rules.only_limits();
-    let mut secondary = build(&spread, &mopts, Some(vec![2.0; values.len()]))?;
+    let mut secondary = build_with(&spread, &mopts, None, false)?;
     secondary.statistics = mr;
     chart.secondary = Some(Box::new(secondary));
     Ok(chart)
@@ -512,6 +528,7 @@ fn spread_chart(g: &GroupStats, opts: &ChartOptions<'_>, kind: ChartKind) -> Res
         kind,
         stats,
         sizes: &g.n,
+        const_n: None,
         g: Some(g),
         method,
         k: opts.constants,

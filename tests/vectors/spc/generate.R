@@ -224,4 +224,15 @@ write_vec("sigma", list(provenance = list(call = "dpmo = 1e6 * pnorm(s - 1.5, lo
 n <- 10:100
 write_vec("anhoej", list(provenance = list(call = "longest = round(log2(n)) + 3; crossings = qbinom(0.05, n - 1, 0.5) (qicharts2 helper.functions.R)"),
   n = n, longest_run_max = round(log2(n)) + 3, crossings_min = qbinom(0.05, n - 1, 0.5)))
+## 11. Rare events. g chart: Benneyan (2001) limits written out in R; t chart: qcc's
+## individuals chart on y = t^(1/3.6) (Nelson 1994), limits transformed back.
+set.seed(12); gs <- rgeom(40, 1/60); gs[33:36] <- c(2, 1, 4, 0)
+gbar <- mean(gs); gsd <- sqrt(gbar * (gbar + 1))
+ts <- round(rexp(35, 1/20), 2); ts[30:35] <- ts[30:35] * 6
+qt <- qcc(ts^(1/3.6), type = "xbar.one", plot = FALSE)
+write_vec("rare", list(provenance = list(call = "g: gbar +/- 3*sqrt(gbar*(gbar+1)), LCL >= 0 (Benneyan 2001); t: qcc(ts^(1/3.6), type='xbar.one') back-transformed ^3.6"),
+  g = list(data = gs, center = gbar, lcl = max(0, gbar - 3 * gsd), ucl = gbar + 3 * gsd,
+           beyond = which(gs > gbar + 3 * gsd)),
+  t = list(data = ts, center = qt$center^3.6, lcl = max(0, qt$limits[1, 1])^3.6, ucl = qt$limits[1, 2]^3.6,
+           violations = viol(qt)), tolerance = 1e-9))
 cat("done\n")
