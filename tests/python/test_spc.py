@@ -220,3 +220,20 @@ def test_ewma_and_cusum_match_qcc() -> None:
     assert c.secondary is not None
     np.testing.assert_allclose(c.secondary.statistics, q["neg"], rtol=tol, atol=tol)
     assert [p + 1 for p, _ in c.violations] == list(np.atleast_1d(q["violations_upper"]))
+
+
+def test_rare_event_and_run_charts() -> None:
+    v = load("rare")
+    tol = v["tolerance"]
+    g = control_chart(v["g"]["data"], kind="g")
+    assert g.ucl[0] == pytest.approx(v["g"]["ucl"], rel=tol)
+    t = control_chart(v["t"]["data"], kind="t", constants="qcc")
+    assert t.ucl[0] == pytest.approx(v["t"]["ucl"], rel=tol)
+    assert t.codes.tolist() == [int(c) for c in v["t"]["violations"]]
+    a = load("anhoej")
+    n = 24
+    i = a["n"].index(n)
+    x = [1.0 + 0.01 * k for k in range(12)] + [3.0 + 0.01 * k for k in range(12)]
+    run = control_chart(x, kind="run")
+    assert a["longest_run_max"][i] == 8
+    assert {code for _, code in run.violations} == {"A1", "A2"}

@@ -622,6 +622,13 @@ pub(crate) fn judge(
         lcl.constant(),
         ucl.constant(),
     ) {
+        if rules.mask() == 1 {
+            // Rule 1 alone needs no state.
+            for (f, &x) in flags.iter_mut().zip(stats) {
+                *f = u8::from((x > hi) | (x < lo));
+            }
+            return flags;
+        }
         // Hot path: constant limits.
         for (f, &x) in flags.iter_mut().zip(stats) {
             *f = state.push(point(x, c, s, lo, hi));

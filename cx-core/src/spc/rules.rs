@@ -216,7 +216,8 @@ pub struct RuleState {
     zone1: f64,
     up: u32,
     down: u32,
-    prev: Option<f64>,
+    #[serde(with = "nan_as_null")]
+    prev: f64,
     prev_diff: i8,
     inc: u32,
     dec: u32,
@@ -239,7 +240,7 @@ impl RuleState {
             zone1: nsigmas / 3.0,
             up: 0,
             down: 0,
-            prev: None,
+            prev: f64::NAN,
             prev_diff: 0,
             inc: 0,
             dec: 0,
@@ -270,7 +271,7 @@ impl RuleState {
     }
 
     /// Push one point; returns the flags it raises (bit `r − 1` for rule `r`).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, p: RulePoint) -> u8 {
         let RulePoint { x, z, .. } = p;
         if x.is_nan() || z.is_nan() {
@@ -278,46 +279,38 @@ impl RuleState {
             return 0;
         }
         self.seen = self.seen.saturating_add(1);
+        // Branch-free updates: on random data every condition below is a coin
+        // flip, and mispredicted branches cost more than the arithmetic.
         // Same-side runs (a point on the centre line breaks both).
-        self.up = if z > 0.0 { self.up + 1 } else { 0 };
-        self.down = if z < 0.0 { self.down + 1 } else { 0 };
-        // Trends and alternation on the raw statistic.
-        let d = self.prev.map_or(f64::NAN, |p| x - p);
-        let sign: i8 = if d > 0.0 {
-            1
-        } else if d < 0.0 {
-            -1
-        } else {
-            0
-        };
-        self.inc = if sign > 0 { self.inc + 1 } else { 0 };
-        self.dec = if sign < 0 { self.dec + 1 } else { 0 };
-        self.alt = if sign != 0 && sign == -self.prev_diff {
-            self.alt + 1
-        } else {
-            0
-        };
-        self.prev = Some(x);
+        let pos = u32::from(z > 0.0);
+        let neg = u32::from(z < 0.0);
+        self.up = (self.up + 1) * pos;
+        self.down = (self.down + 1) * neg;
+        // Trends and alternation on the raw statistic (NaN prev: no direction).
+        let d = x - self.prev;
+        let rise = u32::from(d > 0.0);
+        let fall = u32::from(d < 0.0);
+        let sign = rise as i8 - fall as i8;
+        self.inc = (self.inc + 1) * rise;
+        self.dec = (self.dec + 1) * fall;
+        self.alt = (self.alt + 1) * u32::from((sign != 0) & (sign == -self.prev_diff));
+        self.prev = x;
         self.prev_diff = sign;
         // Zone windows (bit 0 = this point).
         self.hi2 = (self.hi2 << 1) | u8::from(z > self.zone2);
         self.lo2 = (self.lo2 << 1) | u8::from(z < -self.zone2);
         self.hi1 = (self.hi1 << 1) | u8::from(z > self.zone1);
         self.lo1 = (self.lo1 << 1) | u8::from(z < -self.zone1);
-        self.within = if z.abs() <= self.zone1 {
-            self.within + 1
-        } else {
-            0
-        };
+        self.within = (self.within + 1) * u32::from(z.abs() <= self.zone1);
 
-        let beyond = p.above_ucl || p.below_lcl;
-        let two_of_three = self.seen >= 3
-            && ((self.hi2 & 1 == 1) && (self.hi2 & 0b111).count_ones() >= 2)
-            || ((self.lo2 & 1 == 1) && (self.lo2 & 0b111).count_ones() >= 2);
-        let four_of_five = self.seen >= 5
-            && ((self.hi1 & 1 == 1) && (self.hi1 & 0b1_1111).count_ones() >= 4)
-            || ((self.lo1 & 1 == 1) && (self.lo1 & 0b1_1111).count_ones() >= 4);
-        let run = |len: u32| self.up >= len || self.down >= len;
+        let beyond = p.above_ucl | p.below_lcl;
+        let two_of_three = (self.seen >= 3)
+            & (((self.hi2 & 1 == 1) & ((self.hi2 & 0b111).count_ones() >= 2))
+                | ((self.lo2 & 1 == 1) & ((self.lo2 & 0b111).count_ones() >= 2)));
+        let four_of_five = (self.seen >= 5)
+            & (((self.hi1 & 1 == 1) & ((self.hi1 & 0b1_1111).count_ones() >= 4))
+                | ((self.lo1 & 1 == 1) & ((self.lo1 & 0b1_1111).count_ones() >= 4)));
+        let run = |len: u32| (self.up >= len) | (self.down >= len);
         let flags = match self.family {
             RuleFamily::WesternElectric => {
                 u8::from(beyond)
@@ -326,10 +319,10 @@ impl RuleState {
                     | u8::from(run(8)) << 3
             }
             RuleFamily::Nelson => {
-                let mixture = (self.hi1 | self.lo1) == 0xFF && self.hi1 != 0 && self.lo1 != 0;
+                let mixture = ((self.hi1 | self.lo1) == 0xFF) & (self.hi1 != 0) & (self.lo1 != 0);
                 u8::from(beyond)
                     | u8::from(run(9)) << 1
-                    | u8::from(self.inc >= 5 || self.dec >= 5) << 2
+                    | u8::from((self.inc >= 5) | (self.dec >= 5)) << 2
                     | u8::from(self.alt >= 12) << 3
                     | u8::from(two_of_three) << 4
                     | u8::from(four_of_five) << 5
@@ -340,6 +333,23 @@ impl RuleState {
             RuleFamily::Anhoej => 0,
         };
         flags & self.mask
+    }
+}
+
+/// Serialize a possibly-NaN f64 as JSON `null` (JSON has no NaN).
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_nan() {
+            s.serialize_none()
+        } else {
+            s.serialize_some(v)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
     }
 }
 
@@ -420,6 +430,9 @@ mod tests {
     fn two_of_three_requires_last_point_beyond() {
         let xs = [2.5, 0.0, 2.5, 2.5, 0.0];
         assert_eq!(flagged(&xs, RuleSet::Nelson, 5), vec![2, 3]);
+        // Both sides need the full window of 3 points.
+        assert!(flagged(&[-2.5, -2.5], RuleSet::Nelson, 5).is_empty());
+        assert!(flagged(&[-1.5, -1.5, -1.5, -1.5], RuleSet::Nelson, 6).is_empty());
         // Opposite sides do not count together.
         assert!(flagged(&[0.0, 2.5, -2.5], RuleSet::Nelson, 5).is_empty());
         // Beyond 3 sigma counts as beyond 2 sigma.

@@ -103,7 +103,16 @@ pub(crate) struct GroupStats {
 }
 
 pub(crate) fn group_stats(g: Subgroups<'_>) -> GroupStats {
-    let mut out = GroupStats::default();
+    let m = match g {
+        Subgroups::Matrix { values, ncol } => values.len() / ncol,
+        Subgroups::Ragged { sizes, .. } => sizes.len(),
+    };
+    let mut out = GroupStats {
+        n: Vec::with_capacity(m),
+        mean: Vec::with_capacity(m),
+        range: Vec::with_capacity(m),
+        sd: Vec::with_capacity(m),
+    };
     g.for_each(|row| {
         let (mut n, mut sum, mut lo, mut hi) = (0usize, 0.0, f64::INFINITY, f64::NEG_INFINITY);
         for &x in row {
