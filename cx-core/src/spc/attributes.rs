@@ -18,7 +18,7 @@
 
 use statrs::distribution::{Binomial, DiscreteCDF, Poisson};
 
-use super::chart::{ChartKind, ChartOptions, ControlChart, Model, PointLimits, build};
+use super::chart::{Calib, ChartKind, ChartOptions, ControlChart, Model, PointLimits, build};
 use super::constants::Constants;
 use crate::{CxError, Result};
 
@@ -56,7 +56,8 @@ impl Model for Attr {
     fn uniform(&self) -> bool {
         self.sizes.windows(2).all(|w| w[0] == w[1])
     }
-    fn estimate(&self, calib: &[usize]) -> Result<(f64, f64)> {
+    fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
+        let calib = &calib.indices();
         let (mut d, mut n) = (0.0, 0.0);
         let pts: Vec<usize> = calib
             .iter()

@@ -422,7 +422,7 @@ pub(crate) trait Model {
     /// Whether every point has the same size (so limits are constant per stage).
     fn uniform(&self) -> bool;
     /// (centre, σ) from the calibration points of a stage.
-    fn estimate(&self, calib: &[usize]) -> Result<(f64, f64)>;
+    fn estimate(&self, calib: &Calib) -> Result<(f64, f64)>;
     /// Limits of point `i` given the stage's centre and σ.
     fn limits(&self, i: usize, center: f64, sigma: f64) -> Result<PointLimits>;
     fn sigma_method(&self) -> String;
@@ -455,12 +455,43 @@ pub(crate) fn stage_ranges(n: usize, stages: Option<&[i64]>) -> Result<Vec<Range
     Ok(out)
 }
 
+/// The calibration points of a stage: a plain range unless points are
+/// excluded (no index vector is built for a 10M-point series).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Calib {
+    /// Every point of the range.
+    Range(Range<usize>),
+    /// Selected points, increasing.
+    List(Vec<usize>),
+}
+
+impl Calib {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Calib::Range(r) => r.len(),
+            Calib::List(v) => v.len(),
+        }
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub(crate) fn first(&self) -> Option<usize> {
+        match self {
+            Calib::Range(r) => (!r.is_empty()).then_some(r.start),
+            Calib::List(v) => v.first().copied(),
+        }
+    }
+    /// The indices as a slice (allocated for a range).
+    pub(crate) fn indices(&self) -> std::borrow::Cow<'_, [usize]> {
+        match self {
+            Calib::Range(r) => std::borrow::Cow::Owned(r.clone().collect()),
+            Calib::List(v) => std::borrow::Cow::Borrowed(v),
+        }
+    }
+}
+
 /// Calibration points of `range`: in phase I and not excluded.
-pub(crate) fn calibration(
-    range: Range<usize>,
-    opts: &ChartOptions<'_>,
-    n: usize,
-) -> Result<Vec<usize>> {
+pub(crate) fn calibration(range: Range<usize>, opts: &ChartOptions<'_>, n: usize) -> Result<Calib> {
     if let Some(&bad) = opts.exclude.iter().find(|&&i| i >= n) {
         return Err(CxError::invalid(
             "exclude",
@@ -478,13 +509,15 @@ pub(crate) fn calibration(
     }
     let end = range.end.min(p1);
     if opts.exclude.is_empty() {
-        return Ok((range.start..end).collect());
+        return Ok(Calib::Range(range.start..end.max(range.start)));
     }
     let mut skip = vec![false; n];
     for &i in opts.exclude {
         skip[i] = true;
     }
-    Ok((range.start..end).filter(|&i| !skip[i]).collect())
+    Ok(Calib::List(
+        (range.start..end).filter(|&i| !skip[i]).collect(),
+    ))
 }
 
 /// Run the shared steps for a model.

@@ -19,7 +19,9 @@
 //! 4(4), 305–318; Nelson, L.S. (1994), "A control chart for parts-per-million
 //! nonconforming items", *JQT* 26(3), 239–240; Montgomery (2013), §7.3.5.
 
-use super::chart::{ChartKind, ChartOptions, ControlChart, Model, PerPoint, PointLimits, build};
+use super::chart::{
+    Calib, ChartKind, ChartOptions, ControlChart, Model, PerPoint, PointLimits, build,
+};
 use super::variables::xmr;
 use crate::{CxError, Result};
 
@@ -39,7 +41,8 @@ impl Model for G<'_> {
     fn uniform(&self) -> bool {
         true
     }
-    fn estimate(&self, calib: &[usize]) -> Result<(f64, f64)> {
+    fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
+        let calib = &calib.indices();
         let v: Vec<f64> = calib
             .iter()
             .map(|&i| self.g[i])

@@ -23,7 +23,8 @@
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::chart::{
-    ChartKind, ChartOptions, ControlChart, Model, PointLimits, SigmaMethod, build, build_with,
+    Calib, ChartKind, ChartOptions, ControlChart, Model, PointLimits, SigmaMethod, build,
+    build_with,
 };
 use super::constants::{Constants, c4_real, range_quantile};
 use crate::{CxError, Result};
@@ -220,6 +221,62 @@ struct Individuals<'a> {
     w: f64,
 }
 
+impl Individuals<'_> {
+    /// The estimate over consecutive points, in one pass without index vectors.
+    fn estimate_contiguous(&self, x: &[f64]) -> Result<(f64, f64)> {
+        let (mut m, mut sum) = (0usize, 0.0);
+        for &v in x {
+            if !v.is_nan() {
+                m += 1;
+                sum += v;
+            }
+        }
+        if m < 2 {
+            return Err(CxError::TooFewObservations {
+                what: "individuals chart".into(),
+                min: 2,
+                got: m,
+            });
+        }
+        let center = sum / m as f64;
+        let sigma = match self.method {
+            SigmaMethod::Sd => {
+                let ss: f64 = x
+                    .iter()
+                    .filter(|v| !v.is_nan())
+                    .map(|v| (v - center).powi(2))
+                    .sum();
+                (ss / (m - 1) as f64).sqrt() / c4_real(m as f64)
+            }
+            SigmaMethod::Auto | SigmaMethod::MovingRange => {
+                let (mut s, mut cnt) = (0.0, 0usize);
+                for w in x.windows(2) {
+                    let d = (w[1] - w[0]).abs();
+                    if !d.is_nan() {
+                        s += d;
+                        cnt += 1;
+                    }
+                }
+                if cnt == 0 {
+                    return Err(CxError::TooFewObservations {
+                        what: "moving ranges".into(),
+                        min: 1,
+                        got: 0,
+                    });
+                }
+                s / cnt as f64 / self.k.d2(2)?
+            }
+            other => {
+                return Err(CxError::option(
+                    "sigma_method",
+                    format!("{other:?} does not apply to individuals"),
+                ));
+            }
+        };
+        Ok((center, sigma))
+    }
+}
+
 impl Model for Individuals<'_> {
     fn kind(&self) -> ChartKind {
         ChartKind::Individuals
@@ -230,10 +287,14 @@ impl Model for Individuals<'_> {
     fn uniform(&self) -> bool {
         true
     }
-    fn estimate(&self, calib: &[usize]) -> Result<(f64, f64)> {
-        // One pass, no copy of the calibration points (10M-point series).
+    fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
+        if let Calib::Range(r) = calib {
+            return self.estimate_contiguous(&self.x[r.clone()]);
+        }
+        let pts = calib.indices();
+        let pts: &[usize] = &pts;
         let (mut m, mut sum) = (0usize, 0.0);
-        for &i in calib {
+        for &i in pts {
             let v = self.x[i];
             if !v.is_nan() {
                 m += 1;
@@ -248,7 +309,6 @@ impl Model for Individuals<'_> {
             });
         }
         let center = sum / m as f64;
-        let pts = calib;
         let sigma = match self.method {
             SigmaMethod::Sd => {
                 let ss: f64 = pts
@@ -343,9 +403,9 @@ impl Model for Spread<'_> {
     fn uniform(&self) -> bool {
         self.const_n.is_some() || self.sizes.windows(2).all(|w| w[0] == w[1])
     }
-    fn estimate(&self, calib: &[usize]) -> Result<(f64, f64)> {
+    fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
         if let Some(given) = &self.given {
-            let first = calib.first().copied().unwrap_or(0);
+            let first = calib.first().unwrap_or(0);
             let sigma = given
                 .iter()
                 .rev()
@@ -354,6 +414,7 @@ impl Model for Spread<'_> {
             return Ok((self.expected(2, sigma)?.0, sigma));
         }
         let pts: Vec<usize> = calib
+            .indices()
             .iter()
             .copied()
             .filter(|&i| !self.stats[i].is_nan())
@@ -500,7 +561,8 @@ impl Model for Xbar<'_> {
     fn uniform(&self) -> bool {
         self.g.n.windows(2).all(|w| w[0] == w[1])
     }
-    fn estimate(&self, calib: &[usize]) -> Result<(f64, f64)> {
+    fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
+        let calib = &calib.indices();
         let center = weighted(calib, |i| self.g.n[i] as f64, |i| self.g.mean[i]);
         Ok((
             center,
