@@ -14,7 +14,8 @@ use crate::error::{bad_literal, to_py};
 use crate::run;
 
 const KINDS: &[&str] = &[
-    "xmr", "xbar_r", "xbar_s", "r", "s", "p", "np", "c", "u", "laney_p", "laney_u", "ewma", "cusum",
+    "xmr", "xbar_r", "xbar_s", "r", "s", "p", "np", "c", "u", "laney_p", "laney_u", "ewma",
+    "cusum", "g", "t", "run",
 ];
 
 fn parse_rules(obj: &Bound<'_, PyAny>) -> PyResult<RuleSet> {
@@ -396,7 +397,8 @@ fn control_chart(
     };
     let x = values.values();
     let sz = sizes_col.as_ref().map(|c| c.values());
-    let chart = run(py, || match kind {
+    let chart = run(py, || {
+        match kind {
         "xmr" => spc::xmr(x, o),
         "xbar_r" | "xbar_s" | "r" | "s" => {
             let ints: Vec<usize>;
@@ -441,6 +443,15 @@ fn control_chart(
             }
         }
         "c" => spc::c_chart(x, o),
+        "g" => spc::g_chart(x, o),
+        "t" => spc::t_chart(x, o),
+        "run" => spc::run_chart(x, phase1).map(|(mut c, r)| {
+            c.sigma_method = format!(
+                "Anhoej: median {}, {} useful points, longest run {} (signal above {}), crossings {} (signal below {})",
+                r.median, r.useful, r.longest_run, r.longest_run_max, r.crossings, r.crossings_min
+            );
+            c
+        }),
         _ => {
             let s = sz.ok_or_else(|| {
                 cx_core::CxError::option("sizes", format!("a {kind} chart needs `sizes`"))
@@ -453,6 +464,7 @@ fn control_chart(
                 _ => spc::laney_u(x, s, o),
             }
         }
+    }
     })?;
     Ok(PyControlChart(chart))
 }

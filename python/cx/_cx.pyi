@@ -98,6 +98,9 @@ def control_chart(
         "laney_u",
         "ewma",
         "cusum",
+        "g",
+        "t",
+        "run",
     ] = "xmr",
     sizes: Any = None,
     phase1: int | None = None,
@@ -130,7 +133,11 @@ def control_chart(
     rounded d2/d3 table. ``confidence`` gives probability limits. ``ewma`` uses
     ``lambda_`` and ``nsigmas`` (exact time-varying limits); ``cusum`` uses the
     reference value ``k`` and decision interval ``h`` in standard errors (its
-    ``secondary`` is the lower side, plotted as -C⁻).
+    ``secondary`` is the lower side, plotted as -C⁻). ``g``: counts of cases
+    between events (geometric, Benneyan); ``t``: times between events
+    (individuals chart on t^(1/3.6), limits transformed back); ``run``: median
+    line and Anhøj's rules (codes ``A1`` long run, ``A2`` too few crossings;
+    the analysis is described in ``sigma_method``).
 
     >>> import cx
     >>> c = cx.spc.control_chart([[1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], kind="xbar_r")
