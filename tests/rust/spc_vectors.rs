@@ -598,3 +598,41 @@ fn rare_event_charts_match_r() {
         .collect();
     assert_eq!(codes, nums(&t["violations"]));
 }
+
+/// Exclusions and stages, against arithmetic done here by hand.
+#[test]
+fn exclusions_and_stages_by_hand() {
+    let x = [10.0, 12.0, 11.0, 30.0, 13.0, 12.0];
+    // Point 3 excluded: mean of the other five; moving ranges touching it dropped.
+    let c = xmr(&x, ChartOptions::new().exclude(&[3])).unwrap();
+    let mean = (10.0 + 12.0 + 11.0 + 13.0 + 12.0) / 5.0;
+    let mrbar = (2.0 + 1.0 + 1.0) / 3.0;
+    close("center", c.center.get(0), mean, 1e-15);
+    close(
+        "sigma",
+        c.sigma(),
+        mrbar / (2.0 / std::f64::consts::PI.sqrt()),
+        1e-15,
+    );
+    assert!(c.code(3) == Some(1), "excluded point still judged");
+    // Two stages: limits per stage, runs restart at the boundary.
+    let y = [1.0, 1.2, 0.8, 1.1, 0.9, 1.0, 5.0, 5.5, 4.5, 5.2, 4.8, 5.0];
+    let labels = [0i64, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
+    let c = xmr(
+        &y,
+        ChartOptions::new().stages(&labels).rules(RuleSet::Nelson),
+    )
+    .unwrap();
+    assert_eq!(c.stages.len(), 2);
+    close("stage 2 center", c.center.get(6), 5.0, 1e-15);
+    close("stage 1 center", c.center.get(0), 1.0, 1e-15);
+    assert!(
+        c.flags.iter().all(|&f| f == 0),
+        "a stage change is not a shift within a stage"
+    );
+    // Phase II points are judged against phase I limits.
+    let z = [1.0, 1.2, 0.8, 1.1, 0.9, 1.0, 5.0];
+    let c = xmr(&z, ChartOptions::new().phase1(6)).unwrap();
+    close("phase I center", c.center.get(6), 1.0, 1e-15);
+    assert_eq!(c.code(6), Some(1));
+}
