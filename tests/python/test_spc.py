@@ -237,3 +237,10 @@ def test_rare_event_and_run_charts() -> None:
     run = control_chart(x, kind="run")
     assert a["longest_run_max"][i] == 8
     assert {code for _, code in run.violations} == {"A1", "A2"}
+
+
+def test_laney_matches_base_r() -> None:
+    v = load("laney")
+    c = control_chart(v["d"], kind="laney_p", sizes=v["n"], constants="qcc")
+    np.testing.assert_allclose(c.ucl, v["p"]["ucl"], rtol=v["tolerance"])
+    assert c.sigma == pytest.approx(v["p"]["sigma_z"], rel=v["tolerance"])

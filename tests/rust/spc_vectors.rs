@@ -636,3 +636,43 @@ fn exclusions_and_stages_by_hand() {
     close("phase I center", c.center.get(6), 1.0, 1e-15);
     assert_eq!(c.code(6), Some(1));
 }
+
+#[test]
+fn laney_charts_match_base_r() {
+    use cx_core::spc::{laney_p, laney_u};
+    let v = load_vector("spc/laney.json");
+    let tol = num(&v["tolerance"]);
+    let (d, n) = (nums(&v["d"]), nums(&v["n"]));
+    let units: Vec<f64> = n.iter().map(|x| x / 100.0).collect();
+    let q = ChartOptions::new().constants(Constants::Qcc);
+    for (name, c) in [
+        ("p", laney_p(&d, &n, q).unwrap()),
+        ("u", laney_u(&d, &units, q).unwrap()),
+    ] {
+        let e = &v[name];
+        close(
+            &format!("{name} center"),
+            c.center.get(0),
+            num(&e["center"]),
+            tol,
+        );
+        close(
+            &format!("{name} sigma_z"),
+            c.sigma(),
+            num(&e["sigma_z"]),
+            tol,
+        );
+        close_all(
+            &format!("{name} lcl"),
+            &c.lcl.to_vec(c.len()),
+            &nums(&e["lcl"]),
+            tol,
+        );
+        close_all(
+            &format!("{name} ucl"),
+            &c.ucl.to_vec(c.len()),
+            &nums(&e["ucl"]),
+            tol,
+        );
+    }
+}

@@ -235,4 +235,16 @@ write_vec("rare", list(provenance = list(call = "g: gbar +/- 3*sqrt(gbar*(gbar+1
            beyond = which(gs > gbar + 3 * gsd)),
   t = list(data = ts, center = qt$center^3.6, lcl = max(0, qt$limits[1, 1])^3.6, ucl = qt$limits[1, 2]^3.6,
            violations = viol(qt)), tolerance = 1e-9))
+## 12. Laney p' and u' (Laney 2002), written out in base R as qicharts2 computes them
+## (qic(chart = "pp"/"up")): z = (p - pbar)/sigma_p, sigma_z = mean(|diff(z)|)/1.128.
+set.seed(21); ln <- sample(800:1500, 25, TRUE); ld <- rbinom(25, ln, plogis(rnorm(25, qlogis(0.08), 0.25)))
+laney <- function(d, n, binom) {
+  rate <- sum(d) / sum(n); sp <- if (binom) sqrt(rate * (1 - rate) / n) else sqrt(rate / n)
+  z <- (d / n - rate) / sp; sz <- mean(abs(diff(z))) / 1.128
+  lcl <- pmax(0, rate - 3 * sp * sz); ucl <- rate + 3 * sp * sz
+  if (binom) ucl <- pmin(1, ucl)
+  list(center = rate, sigma_z = sz, lcl = lcl, ucl = ucl)
+}
+write_vec("laney", list(provenance = list(call = "base-R Laney (2002) formulas, sigma_z = mean(|diff(z)|)/1.128 (qicharts2 convention); use constants='qcc' (d2(2) = 1.128)"),
+  d = ld, n = ln, p = laney(ld, ln, TRUE), u = laney(ld, ln / 100, FALSE), tolerance = 1e-12))
 cat("done\n")
