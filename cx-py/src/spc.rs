@@ -447,6 +447,10 @@ fn control_chart(
         "c" => spc::c_chart(x, o),
         "g" => spc::g_chart(x, o),
         "t" => spc::t_chart(x, o),
+        "run" if o.stages.is_some() || !o.exclude.is_empty() => Err(cx_core::CxError::option(
+            "stages/exclude",
+            "the run chart takes a baseline through `phase1` only",
+        )),
         "run" => spc::run_chart(x, phase1).map(|(mut c, r)| {
             c.sigma_method = format!(
                 "Anhoej: median {}, {} useful points, longest run {} (signal above {}), crossings {} (signal below {})",
