@@ -142,6 +142,8 @@ fn piston_rings_phase_one_and_two_match_qcc() {
         tol,
         true,
     );
+    // qcc's R limits come from qtukey, which iterates only to eps = 1e-4 and is
+    // ~3e-7 off here; `range_quantiles_match_base_r_integration` checks cx at 1e-9.
     check(
         "R prob",
         &r_chart(g, q.confidence(0.99)).unwrap(),
@@ -674,5 +676,27 @@ fn laney_charts_match_base_r() {
             &nums(&e["ucl"]),
             tol,
         );
+    }
+}
+
+/// Probability limits of the R chart against base-R integration of the range
+/// distribution; qcc's `qtukey` is only good to ~3e-7 here (see `r_prob` above).
+#[test]
+fn range_quantiles_match_base_r_integration() {
+    let v = load_vector("spc/range_quantiles.json");
+    let tol = num(&v["tolerance"]);
+    let (ps, ns, qs) = (nums(&v["p"]), nums(&v["n"]), nums(&v["q"]));
+    for ((p, n), q) in ps.iter().zip(&ns).zip(&qs) {
+        let n = *n as usize;
+        // All-equal subgroups with a known σ = 1: the limits are the quantiles.
+        let data: Vec<f64> = (0..3 * n).map(|i| (i % n) as f64).collect();
+        let conf = 1.0 - 2.0 * p.min(1.0 - p);
+        let c = r_chart(
+            Subgroups::matrix(&data, n).unwrap(),
+            ChartOptions::new().sigma(1.0).confidence(conf),
+        )
+        .unwrap();
+        let got = if *p < 0.5 { c.lcl.get(0) } else { c.ucl.get(0) };
+        close(&format!("q({p}, {n})"), got, *q, tol);
     }
 }

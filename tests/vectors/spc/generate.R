@@ -247,4 +247,14 @@ laney <- function(d, n, binom) {
 }
 write_vec("laney", list(provenance = list(call = "base-R Laney (2002) formulas, sigma_z = mean(|diff(z)|)/1.128 (qicharts2 convention); use constants='qcc' (d2(2) = 1.128)"),
   d = ld, n = ln, p = laney(ld, ln, TRUE), u = laney(ld, ln / 100, FALSE), tolerance = 1e-12))
+## 13. Quantiles of the range (probability limits of R charts): base-R integrate + uniroot
+## on the range cdf, independent of qtukey (which iterates only to eps = 1e-4).
+qrange <- function(p, n) {
+  cdf <- function(w) n * integrate(function(x) dnorm(x) * (pnorm(x + w) - pnorm(x))^(n - 1),
+                                   -Inf, Inf, rel.tol = 1e-14)$value
+  uniroot(function(w) cdf(w) - p, c(1e-6, 12), tol = 1e-15)$root
+}
+rq <- expand.grid(p = c(0.005, 0.995), n = c(2, 5, 10))
+write_vec("range_quantiles", list(provenance = list(call = "uniroot(n*integrate(dnorm(x)*(pnorm(x+w)-pnorm(x))^(n-1)) - p); qtukey(p, n, 1e100) for comparison"),
+  p = rq$p, n = rq$n, q = mapply(qrange, rq$p, rq$n), qtukey = qtukey(rq$p, rq$n, 1e100), tolerance = 1e-9))
 cat("done\n")
