@@ -25,6 +25,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod privacy;
+pub mod spc;
 pub mod stats;
 pub mod summary;
 

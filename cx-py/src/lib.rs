@@ -13,6 +13,7 @@ mod frame;
 mod io;
 mod metrics;
 mod privacy;
+mod spc;
 mod stats;
 
 /// Run core work with the GIL released, mapping the core error to a Python exception.
@@ -37,5 +38,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     io::register(m)?;
     stats::register(m)?;
     dmaic::register(m)?;
+    spc::register(m)?;
     Ok(())
 }

@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, metrics, privacy, stats
+from cx import _cx, datasets, dmaic, exceptions, io, metrics, privacy, spc, stats
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -66,6 +66,7 @@ __all__ = [
     "privacy",
     "read_feedback",
     "sample_size",
+    "spc",
     "stats",
     "summarize_feedback",
 ]

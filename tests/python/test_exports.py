@@ -12,7 +12,10 @@ from cx import _cx
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MODULES = [
     "cx",
-    *(f"cx.{m}" for m in ["io", "privacy", "metrics", "datasets", "exceptions", "stats", "dmaic"]),
+    *(
+        f"cx.{m}"
+        for m in ["io", "privacy", "metrics", "datasets", "exceptions", "stats", "dmaic", "spc"]
+    ),
 ]
 
 

@@ -1,0 +1,720 @@
+//! Variables charts: I-MR, x̄-R, x̄-S, R and S.
+//!
+//! # Formula
+//! * Individuals: centre x̄, σ̂ = MR̄/d2(2) (or s/c4(m)), limits x̄ ± k·σ̂.
+//!   Moving ranges of points that are excluded or outside phase I are left out.
+//! * MR: centre d2(2)·σ̂ (= MR̄), se d3(2)·σ̂, LCL = max(0, ·).
+//! * x̄: centre x̿ = Σnᵢx̄ᵢ/Σnᵢ, se σ̂/√nᵢ.
+//! * R: centre ΣnᵢRᵢ/Σnᵢ (qcc), or d2(nᵢ)·σ when only σ is known ("standard
+//!   given"); se d3(nᵢ)·σ̂; LCL = max(0, ·).
+//! * S: centre Σnᵢsᵢ/Σnᵢ (or c4(nᵢ)·σ), se σ̂·√(1 − c4(nᵢ)²); LCL = max(0, ·).
+//! * σ̂ (qcc `sd.xbar`): UWAVE-R = mean(Rᵢ/d2(nᵢ)), UWAVE-SD = mean(sᵢ/c4(nᵢ)),
+//!   MVLUE-R with weights (d2/d3)², MVLUE-SD with weights c4²/(1−c4²),
+//!   RMSDF = √(Σ(nᵢ−1)sᵢ²/Σ(nᵢ−1)) / c4(Σ(nᵢ−1)+1). qcc's default for x̄ is
+//!   UWAVE-R, switching to RMSDF when a subgroup has more than 25 points.
+//! * Probability limits: x̄ and individuals use the normal quantile; R uses the
+//!   range distribution (qcc `qtukey(·, n, ∞)`); S uses √(χ²_{p,n−1}/(n−1))·σ.
+//!
+//! # Reference
+//! Montgomery (2013), §6.2–6.4 and App. VI; qcc 3.0 `R/qcc.R` (`stats.*`,
+//! `sd.*`, `limits.*`); Burr, I.W. (1969), "Control charts for measurements
+//! with varying sample sizes", *J. Quality Technology* 1(3), 163–167 (MVLUE).
+
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+use super::chart::{
+    Calib, ChartKind, ChartOptions, ControlChart, Model, PointLimits, SigmaMethod, build,
+    build_with,
+};
+use super::constants::{Constants, c4_real, range_quantile};
+use crate::{CxError, Result};
+
+/// Subgroups of a variables chart. NaN values are missing and dropped; the
+/// size of a subgroup is its number of non-missing values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Subgroups<'a> {
+    /// Row-major matrix: one subgroup per row of `ncol` values (NaN pads short rows).
+    Matrix {
+        /// The values, row after row.
+        values: &'a [f64],
+        /// Row length.
+        ncol: usize,
+    },
+    /// Consecutive subgroups of the given lengths.
+    Ragged {
+        /// The values, subgroup after subgroup.
+        values: &'a [f64],
+        /// Length of each subgroup.
+        sizes: &'a [usize],
+    },
+}
+
+impl<'a> Subgroups<'a> {
+    /// Rows of a row-major matrix.
+    ///
+    /// # Errors
+    /// [`CxError::InvalidOption`] if `ncol` is 0 or does not divide the length.
+    pub fn matrix(values: &'a [f64], ncol: usize) -> Result<Self> {
+        if ncol == 0 || !values.len().is_multiple_of(ncol) {
+            return Err(CxError::option(
+                "ncol",
+                format!("{} values do not split into rows of {ncol}", values.len()),
+            ));
+        }
+        Ok(Subgroups::Matrix { values, ncol })
+    }
+    /// Consecutive subgroups of the given lengths.
+    ///
+    /// # Errors
+    /// [`CxError::LengthMismatch`] if the sizes do not add up to the length.
+    pub fn ragged(values: &'a [f64], sizes: &'a [usize]) -> Result<Self> {
+        let total: usize = sizes.iter().sum();
+        if total != values.len() {
+            return Err(CxError::LengthMismatch {
+                what: "sizes (sum)".into(),
+                expected: values.len(),
+                got: total,
+            });
+        }
+        Ok(Subgroups::Ragged { values, sizes })
+    }
+
+    fn for_each(&self, mut f: impl FnMut(&[f64])) {
+        match *self {
+            Subgroups::Matrix { values, ncol } => values.chunks_exact(ncol).for_each(f),
+            Subgroups::Ragged { values, sizes } => {
+                let mut at = 0;
+                for &s in sizes {
+                    f(&values[at..at + s]);
+                    at += s;
+                }
+            }
+        }
+    }
+}
+
+/// Per-subgroup statistics.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GroupStats {
+    pub n: Vec<usize>,
+    pub mean: Vec<f64>,
+    pub range: Vec<f64>,
+    pub sd: Vec<f64>,
+}
+
+pub(crate) fn group_stats(g: Subgroups<'_>) -> GroupStats {
+    let m = match g {
+        Subgroups::Matrix { values, ncol } => values.len() / ncol,
+        Subgroups::Ragged { sizes, .. } => sizes.len(),
+    };
+    let mut out = GroupStats {
+        n: Vec::with_capacity(m),
+        mean: Vec::with_capacity(m),
+        range: Vec::with_capacity(m),
+        sd: Vec::with_capacity(m),
+    };
+    g.for_each(|row| {
+        let (mut n, mut sum, mut lo, mut hi) = (0usize, 0.0, f64::INFINITY, f64::NEG_INFINITY);
+        for &x in row {
+            if !x.is_nan() {
+                n += 1;
+                sum += x;
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+        }
+        let mean = sum / n as f64;
+        let ss: f64 = row
+            .iter()
+            .filter(|x| !x.is_nan())
+            .map(|x| (x - mean) * (x - mean))
+            .sum();
+        out.n.push(n);
+        out.mean.push(if n > 0 { mean } else { f64::NAN });
+        out.range.push(if n > 0 { hi - lo } else { f64::NAN });
+        out.sd.push(if n > 1 {
+            (ss / (n - 1) as f64).sqrt()
+        } else {
+            f64::NAN
+        });
+    });
+    out
+}
+
+fn mean_of(idx: &[usize], f: impl Fn(usize) -> f64) -> f64 {
+    idx.iter().map(|&i| f(i)).sum::<f64>() / idx.len() as f64
+}
+
+fn weighted(idx: &[usize], w: impl Fn(usize) -> f64, x: impl Fn(usize) -> f64) -> f64 {
+    let (mut sw, mut swx) = (0.0, 0.0);
+    for &i in idx {
+        sw += w(i);
+        swx += w(i) * x(i);
+    }
+    swx / sw
+}
+
+/// σ̂ from subgroups by one of qcc's estimators.
+pub(crate) fn subgroup_sigma(
+    g: &GroupStats,
+    idx: &[usize],
+    method: SigmaMethod,
+    k: Constants,
+) -> Result<(f64, String)> {
+    let c4 = |i: usize| c4_real(g.n[i] as f64);
+    let d2 = |i: usize| k.d2(g.n[i]);
+    let sigma = match method {
+        SigmaMethod::UwaveR => {
+            let mut s = 0.0;
+            for &i in idx {
+                s += g.range[i] / d2(i)?;
+            }
+            s / idx.len() as f64
+        }
+        SigmaMethod::UwaveSd => mean_of(idx, |i| g.sd[i] / c4(i)),
+        SigmaMethod::MvlueR => {
+            let (mut sw, mut swx) = (0.0, 0.0);
+            for &i in idx {
+                let (a, b) = (d2(i)?, k.d3(g.n[i])?);
+                let w = (a / b).powi(2);
+                sw += w;
+                swx += w * g.range[i] / a;
+            }
+            swx / sw
+        }
+        SigmaMethod::MvlueSd => weighted(
+            idx,
+            |i| c4(i).powi(2) / (1.0 - c4(i).powi(2)),
+            |i| g.sd[i] / c4(i),
+        ),
+        SigmaMethod::Rmsdf => {
+            let (mut sw, mut sws) = (0.0, 0.0);
+            for &i in idx {
+                let w = g.n[i] as f64 - 1.0;
+                sw += w;
+                sws += w * g.sd[i] * g.sd[i];
+            }
+            (sws / sw).sqrt() / c4_real(sw + 1.0)
+        }
+        other => {
+            return Err(CxError::option(
+                "sigma_method",
+                format!("{other:?} does not apply to subgrouped data"),
+            ));
+        }
+    };
+    let name = match method {
+        SigmaMethod::UwaveR => "UWAVE-R",
+        SigmaMethod::UwaveSd => "UWAVE-SD",
+        SigmaMethod::MvlueR => "MVLUE-R",
+        SigmaMethod::MvlueSd => "MVLUE-SD",
+        _ => "RMSDF",
+    };
+    Ok((sigma, name.to_string()))
+}
+
+struct Individuals<'a> {
+    x: &'a [f64],
+    method: SigmaMethod,
+    k: Constants,
+    w: f64,
+}
+
+impl Individuals<'_> {
+    /// The estimate over consecutive points, in one pass without index vectors.
+    fn estimate_contiguous(&self, x: &[f64]) -> Result<(f64, f64)> {
+        let (mut m, mut sum) = (0usize, 0.0);
+        for &v in x {
+            if !v.is_nan() {
+                m += 1;
+                sum += v;
+            }
+        }
+        if m < 2 {
+            return Err(CxError::TooFewObservations {
+                what: "individuals chart".into(),
+                min: 2,
+                got: m,
+            });
+        }
+        let center = sum / m as f64;
+        let sigma = match self.method {
+            SigmaMethod::Sd => {
+                let ss: f64 = x
+                    .iter()
+                    .filter(|v| !v.is_nan())
+                    .map(|v| (v - center).powi(2))
+                    .sum();
+                (ss / (m - 1) as f64).sqrt() / c4_real(m as f64)
+            }
+            SigmaMethod::Auto | SigmaMethod::MovingRange => {
+                let (mut s, mut cnt) = (0.0, 0usize);
+                for w in x.windows(2) {
+                    let d = (w[1] - w[0]).abs();
+                    if !d.is_nan() {
+                        s += d;
+                        cnt += 1;
+                    }
+                }
+                if cnt == 0 {
+                    return Err(CxError::TooFewObservations {
+                        what: "moving ranges".into(),
+                        min: 1,
+                        got: 0,
+                    });
+                }
+                s / cnt as f64 / self.k.d2(2)?
+            }
+            other => {
+                return Err(CxError::option(
+                    "sigma_method",
+                    format!("{other:?} does not apply to individuals"),
+                ));
+            }
+        };
+        Ok((center, sigma))
+    }
+}
+
+impl Model for Individuals<'_> {
+    fn kind(&self) -> ChartKind {
+        ChartKind::Individuals
+    }
+    fn statistics(&self) -> &[f64] {
+        self.x
+    }
+    fn uniform(&self) -> bool {
+        true
+    }
+    fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
+        if let Calib::Range(r) = calib {
+            return self.estimate_contiguous(&self.x[r.clone()]);
+        }
+        let pts = calib.indices();
+        let pts: &[usize] = &pts;
+        let (mut m, mut sum) = (0usize, 0.0);
+        for &i in pts {
+            let v = self.x[i];
+            if !v.is_nan() {
+                m += 1;
+                sum += v;
+            }
+        }
+        if m < 2 {
+            return Err(CxError::TooFewObservations {
+                what: "individuals chart".into(),
+                min: 2,
+                got: m,
+            });
+        }
+        let center = sum / m as f64;
+        let sigma = match self.method {
+            SigmaMethod::Sd => {
+                let ss: f64 = pts
+                    .iter()
+                    .filter(|&&i| !self.x[i].is_nan())
+                    .map(|&i| (self.x[i] - center).powi(2))
+                    .sum();
+                (ss / (m - 1) as f64).sqrt() / c4_real(m as f64)
+            }
+            SigmaMethod::Auto | SigmaMethod::MovingRange => {
+                let (mut s, mut cnt) = (0.0, 0usize);
+                for w in pts.windows(2) {
+                    let d = (self.x[w[1]] - self.x[w[0]]).abs();
+                    if w[1] == w[0] + 1 && !d.is_nan() {
+                        s += d;
+                        cnt += 1;
+                    }
+                }
+                if cnt == 0 {
+                    return Err(CxError::TooFewObservations {
+                        what: "moving ranges".into(),
+                        min: 1,
+                        got: 0,
+                    });
+                }
+                s / cnt as f64 / self.k.d2(2)?
+            }
+            other => {
+                return Err(CxError::option(
+                    "sigma_method",
+                    format!("{other:?} does not apply to individuals"),
+                ));
+            }
+        };
+        Ok((center, sigma))
+    }
+    fn limits(&self, _i: usize, center: f64, sigma: f64) -> Result<PointLimits> {
+        Ok(PointLimits {
+            center,
+            se: sigma,
+            lcl: center - self.w * sigma,
+            ucl: center + self.w * sigma,
+        })
+    }
+    fn sigma_method(&self) -> String {
+        match self.method {
+            SigmaMethod::Sd => "SD".into(),
+            _ => "MR".into(),
+        }
+    }
+}
+
+/// Range-type chart (R of subgroups or MR of individuals) and S chart.
+struct Spread<'a> {
+    kind: ChartKind,
+    stats: &'a [f64],
+    sizes: &'a [usize],
+    /// One size for every point (moving ranges), instead of `sizes`.
+    const_n: Option<usize>,
+    g: Option<&'a GroupStats>,
+    method: SigmaMethod,
+    k: Constants,
+    w: f64,
+    conf: Option<f64>,
+    /// σ fixed from outside (the individuals chart's σ for MR), per stage start.
+    given: Option<Vec<(usize, f64)>>,
+    center_from_sigma: bool,
+    name: String,
+}
+
+impl Spread<'_> {
+    fn size(&self, i: usize) -> usize {
+        self.const_n.unwrap_or_else(|| self.sizes[i])
+    }
+    fn expected(&self, n: usize, sigma: f64) -> Result<(f64, f64)> {
+        if self.kind == ChartKind::StdDev {
+            let c4 = c4_real(n as f64);
+            Ok((c4 * sigma, sigma * (1.0 - c4 * c4).sqrt()))
+        } else {
+            Ok((self.k.d2(n)? * sigma, self.k.d3(n)? * sigma))
+        }
+    }
+}
+
+impl Model for Spread<'_> {
+    fn kind(&self) -> ChartKind {
+        self.kind
+    }
+    fn statistics(&self) -> &[f64] {
+        self.stats
+    }
+    fn uniform(&self) -> bool {
+        self.const_n.is_some() || self.sizes.windows(2).all(|w| w[0] == w[1])
+    }
+    fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
+        if let Some(given) = &self.given {
+            let first = calib.first().unwrap_or(0);
+            let sigma = given
+                .iter()
+                .rev()
+                .find(|(s, _)| *s <= first)
+                .map_or(f64::NAN, |g| g.1);
+            return Ok((self.expected(2, sigma)?.0, sigma));
+        }
+        let pts: Vec<usize> = calib
+            .indices()
+            .iter()
+            .copied()
+            .filter(|&i| !self.stats[i].is_nan())
+            .collect();
+        if pts.is_empty() {
+            return Err(CxError::TooFewObservations {
+                what: self.kind.name().into(),
+                min: 1,
+                got: 0,
+            });
+        }
+        let center = weighted(&pts, |i| self.size(i) as f64, |i| self.stats[i]);
+        let sigma = match self.g {
+            Some(g) => subgroup_sigma(g, &pts, self.method, self.k)?.0,
+            None => center / self.k.d2(2)?,
+        };
+        Ok((center, sigma))
+    }
+    fn limits(&self, i: usize, center: f64, sigma: f64) -> Result<PointLimits> {
+        let n = self.size(i);
+        let (expected, se) = self.expected(n, sigma)?;
+        let center = if self.center_from_sigma || self.given.is_some() {
+            expected
+        } else {
+            center
+        };
+        let (lcl, ucl) = match self.conf {
+            None => ((center - self.w * se).max(0.0), center + self.w * se),
+            Some(c) if self.kind == ChartKind::StdDev => {
+                let chi = ChiSquared::new(n as f64 - 1.0)
+                    .map_err(|e| CxError::option("confidence", e.to_string()))?;
+                let df = n as f64 - 1.0;
+                (
+                    sigma * (chi.inverse_cdf((1.0 - c) / 2.0) / df).sqrt(),
+                    sigma * (chi.inverse_cdf(1.0 - (1.0 - c) / 2.0) / df).sqrt(),
+                )
+            }
+            Some(c) => (
+                range_quantile((1.0 - c) / 2.0, n) * sigma,
+                range_quantile(1.0 - (1.0 - c) / 2.0, n) * sigma,
+            ),
+        };
+        Ok(PointLimits {
+            center,
+            se,
+            lcl,
+            ucl,
+        })
+    }
+    fn sigma_method(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// Individuals and moving-range (I-MR) chart; the MR chart is `secondary`
+/// and applies rule 1 only (consecutive moving ranges are correlated).
+///
+/// # Formula
+/// See the module docs.
+/// # Reference
+/// Montgomery (2013), §6.4; qcc `sd.xbar.one` ("MR", "SD").
+/// # Errors
+/// [`CxError::TooFewObservations`] with fewer than 2 calibration points;
+/// [`CxError::InvalidOption`] for bad options.
+/// # Examples
+/// ```
+/// use cx_core::spc::{xmr, RuleSet};
+/// let chart = xmr(&[10.0, 12.0, 11.0, 13.0, 12.0], RuleSet::Nelson)?;
+/// assert_eq!(chart.center.constant(), Some(11.6));
+/// assert!((chart.sigma() - 1.5 / (2.0 / std::f64::consts::PI.sqrt())).abs() < 1e-12);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn xmr<'a>(values: &[f64], opts: impl Into<ChartOptions<'a>>) -> Result<ControlChart> {
+    let opts = opts.into();
+    let ind = Individuals {
+        x: values,
+        method: opts.sigma_method,
+        k: opts.constants,
+        w: opts.width(),
+    };
+    let mut chart = build(&ind, &opts, None)?;
+    let mut mr = Vec::with_capacity(values.len());
+    mr.push(f64::NAN);
+    mr.extend(values.windows(2).map(|w| (w[1] - w[0]).abs()));
+    let spread = Spread {
+        kind: ChartKind::MovingRange,
+        stats: &mr,
+        sizes: &[],
+        const_n: Some(2),
+        g: None,
+        method: SigmaMethod::MovingRange,
+        k: opts.constants,
+        w: opts.width(),
+        conf: opts.confidence,
+        given: Some(chart.stages.iter().map(|s| (s.start, s.sigma)).collect()),
+        center_from_sigma: true,
+        name: chart.sigma_method.clone(),
+    };
+    let mut mopts = opts;
+    mopts.center = None;
+    mopts.sigma = None;
+    mopts.rules = opts.rules.only_limits();
+    let mut secondary = build_with(&spread, &mopts, None, false)?;
+    secondary.statistics = mr;
+    chart.secondary = Some(Box::new(secondary));
+    Ok(chart)
+}
+
+fn check_sizes(g: &GroupStats) -> Result<()> {
+    if let Some(i) = g.n.iter().position(|&n| n < 2) {
+        return Err(CxError::invalid(
+            "sizes",
+            Some(i),
+            g.n[i],
+            "subgroups need at least 2 values (use an individuals chart for single values)",
+        ));
+    }
+    Ok(())
+}
+
+fn resolve(method: SigmaMethod, g: &GroupStats, s_based: bool) -> SigmaMethod {
+    match method {
+        SigmaMethod::Auto if s_based => SigmaMethod::UwaveSd,
+        SigmaMethod::Auto if g.n.iter().any(|&n| n > 25) => SigmaMethod::Rmsdf,
+        SigmaMethod::Auto => SigmaMethod::UwaveR,
+        m => m,
+    }
+}
+
+struct Xbar<'a> {
+    g: &'a GroupStats,
+    method: SigmaMethod,
+    k: Constants,
+    w: f64,
+}
+
+impl Model for Xbar<'_> {
+    fn kind(&self) -> ChartKind {
+        ChartKind::Xbar
+    }
+    fn statistics(&self) -> &[f64] {
+        &self.g.mean
+    }
+    fn uniform(&self) -> bool {
+        self.g.n.windows(2).all(|w| w[0] == w[1])
+    }
+    fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
+        let calib = &calib.indices();
+        let center = weighted(calib, |i| self.g.n[i] as f64, |i| self.g.mean[i]);
+        Ok((
+            center,
+            subgroup_sigma(self.g, calib, self.method, self.k)?.0,
+        ))
+    }
+    fn limits(&self, i: usize, center: f64, sigma: f64) -> Result<PointLimits> {
+        let se = sigma / (self.g.n[i] as f64).sqrt();
+        Ok(PointLimits {
+            center,
+            se,
+            lcl: center - self.w * se,
+            ucl: center + self.w * se,
+        })
+    }
+    fn sigma_method(&self) -> String {
+        subgroup_sigma(self.g, &[], self.method, self.k)
+            .map(|r| r.1)
+            .unwrap_or_default()
+    }
+}
+
+fn spread_chart(g: &GroupStats, opts: &ChartOptions<'_>, kind: ChartKind) -> Result<ControlChart> {
+    let s_based = kind == ChartKind::StdDev;
+    let method = resolve(opts.sigma_method, g, s_based);
+    let method =
+        if !s_based && method == SigmaMethod::Rmsdf && opts.sigma_method == SigmaMethod::Auto {
+            SigmaMethod::UwaveR
+        } else {
+            method
+        };
+    let stats = if s_based { &g.sd } else { &g.range };
+    let spread = Spread {
+        kind,
+        stats,
+        sizes: &g.n,
+        const_n: None,
+        g: Some(g),
+        method,
+        k: opts.constants,
+        w: opts.width(),
+        conf: opts.confidence,
+        given: None,
+        center_from_sigma: opts.sigma.is_some() && opts.center.is_none(),
+        name: subgroup_sigma(g, &[], method, opts.constants)
+            .map(|r| r.1)
+            .unwrap_or_default(),
+    };
+    build(&spread, opts, Some(g.n.iter().map(|&n| n as f64).collect()))
+}
+
+/// x̄ chart with its R chart as `secondary` (qcc `type = "xbar"` and `"R"`).
+///
+/// # Formula
+/// See the module docs; σ̂ by UWAVE-R unless `sigma_method` says otherwise.
+/// # Reference
+/// Montgomery (2013), §6.2; qcc `sd.xbar`, `limits.xbar`, `limits.R`.
+/// # Errors
+/// [`CxError::InvalidValue`] for a subgroup with fewer than 2 values;
+/// [`CxError::InvalidOption`] when [`Constants::Qcc`] lacks a size.
+/// # Examples
+/// ```
+/// use cx_core::spc::{xbar_r, Subgroups, ChartOptions};
+/// let data = [1.0, 2.0, 3.0, 2.0, 3.0, 4.0];
+/// let c = xbar_r(Subgroups::matrix(&data, 3)?, ChartOptions::new())?;
+/// assert_eq!(c.center.constant(), Some(2.5));
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn xbar_r<'a>(data: Subgroups<'_>, opts: impl Into<ChartOptions<'a>>) -> Result<ControlChart> {
+    xbar_with(data, opts.into(), ChartKind::Range)
+}
+
+/// x̄ chart with its S chart as `secondary` (σ̂ by UWAVE-SD by default).
+///
+/// # Formula
+/// See the module docs.
+/// # Reference
+/// Montgomery (2013), §6.3; qcc `sd.S`, `limits.S`.
+/// # Errors
+/// As [`xbar_r`].
+/// # Examples
+/// ```
+/// use cx_core::spc::{xbar_s, Subgroups, ChartOptions};
+/// let data = [1.0, 2.0, 3.0, 2.0, 3.0, 4.0];
+/// let c = xbar_s(Subgroups::matrix(&data, 3)?, ChartOptions::new())?;
+/// assert!((c.sigma() - 1.0 / cx_core::spc::Constants::Exact.c4(3)?).abs() < 1e-12);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn xbar_s<'a>(data: Subgroups<'_>, opts: impl Into<ChartOptions<'a>>) -> Result<ControlChart> {
+    xbar_with(data, opts.into(), ChartKind::StdDev)
+}
+
+fn xbar_with(
+    data: Subgroups<'_>,
+    opts: ChartOptions<'_>,
+    spread: ChartKind,
+) -> Result<ControlChart> {
+    let g = group_stats(data);
+    check_sizes(&g)?;
+    let method = resolve(opts.sigma_method, &g, spread == ChartKind::StdDev);
+    let x = Xbar {
+        g: &g,
+        method,
+        k: opts.constants,
+        w: opts.width(),
+    };
+    let sizes: Vec<f64> = g.n.iter().map(|&n| n as f64).collect();
+    let mut chart = build(&x, &opts, Some(sizes))?;
+    let mut sopts = opts;
+    sopts.center = None;
+    chart.secondary = Some(Box::new(spread_chart(&g, &sopts, spread)?));
+    Ok(chart)
+}
+
+/// R chart alone (qcc `type = "R"`).
+///
+/// # Formula
+/// See the module docs.
+/// # Reference
+/// Montgomery (2013), §6.2; qcc `stats.R`, `limits.R`.
+/// # Errors
+/// As [`xbar_r`].
+/// # Examples
+/// ```
+/// use cx_core::spc::{r_chart, Subgroups, ChartOptions};
+/// let c = r_chart(Subgroups::matrix(&[1.0, 2.0, 3.0, 2.0, 4.0, 6.0], 3)?, ChartOptions::new())?;
+/// assert_eq!(c.center.constant(), Some(3.0));
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn r_chart<'a>(data: Subgroups<'_>, opts: impl Into<ChartOptions<'a>>) -> Result<ControlChart> {
+    let g = group_stats(data);
+    check_sizes(&g)?;
+    spread_chart(&g, &opts.into(), ChartKind::Range)
+}
+
+/// S chart alone (qcc `type = "S"`).
+///
+/// # Formula
+/// See the module docs.
+/// # Reference
+/// Montgomery (2013), §6.3; qcc `stats.S`, `limits.S`.
+/// # Errors
+/// As [`xbar_r`].
+/// # Examples
+/// ```
+/// use cx_core::spc::{s_chart, Subgroups, ChartOptions};
+/// let c = s_chart(Subgroups::matrix(&[1.0, 2.0, 3.0, 2.0, 4.0, 6.0], 3)?, ChartOptions::new())?;
+/// assert_eq!(c.center.constant(), Some(1.5));
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn s_chart<'a>(data: Subgroups<'_>, opts: impl Into<ChartOptions<'a>>) -> Result<ControlChart> {
+    let g = group_stats(data);
+    check_sizes(&g)?;
+    spread_chart(&g, &opts.into(), ChartKind::StdDev)
+}

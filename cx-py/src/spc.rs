@@ -1,0 +1,483 @@
+//! Bindings of `cx_core::spc`: control charts, capability, sigma levels, monitor.
+
+mod measures;
+mod monitor;
+
+use cx_core::spc::{
+    self, ChartOptions, Constants, ControlChart, RuleFamily, RuleSet, SigmaMethod, Subgroups,
+};
+use numpy::{IntoPyArray, PyArray1};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+
+use crate::convert::F64Column;
+use crate::error::{bad_literal, to_py};
+use crate::run;
+
+const KINDS: &[&str] = &[
+    "xmr", "xbar_r", "xbar_s", "r", "s", "p", "np", "c", "u", "laney_p", "laney_u", "ewma",
+    "cusum", "g", "t", "run",
+];
+
+pub(super) fn parse_rules(obj: &Bound<'_, PyAny>) -> PyResult<RuleSet> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        let s = s.to_str()?;
+        return match s {
+            "qcc" => Ok(RuleSet::Qcc),
+            "nelson" => Ok(RuleSet::Nelson),
+            "western_electric" => Ok(RuleSet::WesternElectric),
+            "none" => Ok(RuleSet::None),
+            other => Err(bad_literal(
+                "rules",
+                &["qcc", "nelson", "western_electric", "none"],
+                other,
+            )),
+        };
+    }
+    let items: Vec<Bound<'_, PyAny>> = obj
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err("`rules` must be a string or a list of rule codes"))?
+        .collect::<PyResult<_>>()?;
+    let mut family = None;
+    let mut numbers = Vec::new();
+    for it in items {
+        let (fam, num) = if let Ok(n) = it.extract::<u8>() {
+            (RuleFamily::Nelson, n)
+        } else {
+            let code: String = it.extract()?;
+            let up = code.to_ascii_uppercase();
+            if let Some(n) = up.strip_prefix("WE") {
+                (RuleFamily::WesternElectric, n.parse().unwrap_or(0))
+            } else if let Some(n) = up.strip_prefix('N') {
+                (RuleFamily::Nelson, n.parse().unwrap_or(0))
+            } else {
+                return Err(bad_literal("rules", &["N1..N8", "WE1..WE4", "1..8"], &code));
+            }
+        };
+        if family.is_some_and(|f| f != fam) {
+            return Err(to_py(cx_core::CxError::option(
+                "rules",
+                "mix of Nelson and Western Electric numbers",
+            )));
+        }
+        family = Some(fam);
+        numbers.push(num);
+    }
+    RuleSet::custom(family.unwrap_or(RuleFamily::Nelson), &numbers).map_err(to_py)
+}
+
+pub(super) fn parse_constants(s: &str) -> PyResult<Constants> {
+    match s {
+        "exact" => Ok(Constants::Exact),
+        "qcc" => Ok(Constants::Qcc),
+        o => Err(bad_literal("constants", &["exact", "qcc"], o)),
+    }
+}
+
+fn parse_sigma_method(s: &str) -> PyResult<SigmaMethod> {
+    Ok(match s {
+        "auto" => SigmaMethod::Auto,
+        "mr" => SigmaMethod::MovingRange,
+        "sd" => SigmaMethod::Sd,
+        "uwave_r" => SigmaMethod::UwaveR,
+        "uwave_sd" => SigmaMethod::UwaveSd,
+        "mvlue_r" => SigmaMethod::MvlueR,
+        "mvlue_sd" => SigmaMethod::MvlueSd,
+        "rmsdf" => SigmaMethod::Rmsdf,
+        o => {
+            return Err(bad_literal(
+                "sigma_method",
+                &[
+                    "auto", "mr", "sd", "uwave_r", "uwave_sd", "mvlue_r", "mvlue_sd", "rmsdf",
+                ],
+                o,
+            ));
+        }
+    })
+}
+
+pub(super) fn to_ints(obj: Option<&Bound<'_, PyAny>>, param: &str) -> PyResult<Option<Vec<i64>>> {
+    let Some(obj) = obj else { return Ok(None) };
+    if obj.is_none() {
+        return Ok(None);
+    }
+    let col = F64Column::extract(obj, param)?;
+    let mut out = Vec::with_capacity(col.values().len());
+    for (i, &v) in col.values().iter().enumerate() {
+        if v.fract() != 0.0 || !v.is_finite() {
+            return Err(to_py(cx_core::CxError::invalid(
+                param,
+                Some(i),
+                v,
+                "must be an integer",
+            )));
+        }
+        out.push(v as i64);
+    }
+    Ok(Some(out))
+}
+
+/// A control chart (see `cx.spc.control_chart`).
+#[pyclass(frozen, module = "cx._cx", name = "ControlChart")]
+pub(crate) struct PyControlChart(ControlChart);
+
+fn arr<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
+    v.into_pyarray(py)
+}
+
+#[pymethods]
+impl PyControlChart {
+    /// Chart kind.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.0.kind.name()
+    }
+    /// Plotted statistics.
+    #[getter]
+    fn statistics<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        arr(py, self.0.statistics.clone())
+    }
+    /// Centre line per point.
+    #[getter]
+    fn center<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        arr(py, self.0.center.to_vec(self.0.len()))
+    }
+    /// Lower control limit per point.
+    #[getter]
+    fn lcl<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        arr(py, self.0.lcl.to_vec(self.0.len()))
+    }
+    /// Upper control limit per point.
+    #[getter]
+    fn ucl<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        arr(py, self.0.ucl.to_vec(self.0.len()))
+    }
+    /// Standard error of each point.
+    #[getter]
+    fn se<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        arr(py, self.0.se.to_vec(self.0.len()))
+    }
+    /// Subgroup sizes, if any.
+    #[getter]
+    fn sizes<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray1<f64>>> {
+        self.0.sizes.clone().map(|s| arr(py, s))
+    }
+    /// Process sigma (first stage).
+    #[getter]
+    fn sigma(&self) -> f64 {
+        self.0.sigma()
+    }
+    /// Limit width in standard errors.
+    #[getter]
+    fn nsigmas(&self) -> f64 {
+        self.0.nsigmas
+    }
+    /// Name of the sigma estimator.
+    #[getter]
+    fn sigma_method(&self) -> String {
+        self.0.sigma_method.clone()
+    }
+    /// Number of phase I points.
+    #[getter]
+    fn phase1(&self) -> usize {
+        self.0.phase1
+    }
+    /// (point, rule code) pairs.
+    #[getter]
+    fn violations(&self) -> Vec<(usize, String)> {
+        self.0
+            .violations()
+            .iter()
+            .map(|v| (v.point, v.rule.code()))
+            .collect()
+    }
+    /// Per point: lowest rule number violated, 0 when none.
+    #[getter]
+    fn codes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
+        (0..self.0.len())
+            .map(|i| self.0.code(i).unwrap_or(0))
+            .collect::<Vec<u8>>()
+            .into_pyarray(py)
+    }
+    /// Per point bit mask of rules violated (bit r-1 for rule r).
+    #[getter]
+    fn flags<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
+        self.0.flags.clone().into_pyarray(py)
+    }
+    /// Stages with their centre and sigma.
+    #[getter]
+    fn stages<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        for s in &self.0.stages {
+            let d = PyDict::new(py);
+            d.set_item("start", s.start)?;
+            d.set_item("end", s.end)?;
+            d.set_item("center", s.center)?;
+            d.set_item("sigma", s.sigma)?;
+            d.set_item("calibration_points", s.calibration_points)?;
+            out.append(d)?;
+        }
+        Ok(out)
+    }
+    /// Companion chart (MR, R, S), if any.
+    #[getter]
+    fn secondary(&self) -> Option<PyControlChart> {
+        self.0
+            .secondary
+            .as_deref()
+            .map(|c| PyControlChart(c.clone()))
+    }
+    /// Plain-language summary.
+    #[getter]
+    fn summary(&self) -> String {
+        self.0.summary()
+    }
+    /// Zone boundaries centre ± k·se per point.
+    fn zone<'py>(
+        &self,
+        py: Python<'py>,
+        k: f64,
+    ) -> (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>) {
+        let (lo, hi): (Vec<f64>, Vec<f64>) = (0..self.0.len()).map(|i| self.0.zone(i, k)).unzip();
+        (arr(py, lo), arr(py, hi))
+    }
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ControlChart(kind={:?}, n={}, sigma={:.6}, violations={})",
+            self.0.kind.name(),
+            self.0.len(),
+            self.0.sigma(),
+            self.0.violations().len()
+        )
+    }
+    /// Everything as plain Python objects.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        let n = self.0.len();
+        d.set_item("kind", self.0.kind.name())?;
+        d.set_item("statistics", self.0.statistics.clone())?;
+        d.set_item("center", self.0.center.to_vec(n))?;
+        d.set_item("lcl", self.0.lcl.to_vec(n))?;
+        d.set_item("ucl", self.0.ucl.to_vec(n))?;
+        d.set_item("se", self.0.se.to_vec(n))?;
+        d.set_item("sizes", self.0.sizes.clone())?;
+        d.set_item("sigma", self.0.sigma())?;
+        d.set_item("nsigmas", self.0.nsigmas)?;
+        d.set_item("sigma_method", self.0.sigma_method.clone())?;
+        d.set_item("phase1", self.0.phase1)?;
+        d.set_item("violations", self.violations())?;
+        d.set_item("stages", self.stages(py)?)?;
+        d.set_item("summary", self.0.summary())?;
+        d.set_item(
+            "secondary",
+            self.secondary().map(|s| s.to_dict(py)).transpose()?,
+        )?;
+        Ok(d)
+    }
+    fn _repr_html_(&self) -> String {
+        let n = self.0.len();
+        let c = &self.0;
+        format!(
+            "<table><caption>{} chart</caption><tr><th>points</th><td>{n}</td></tr><tr><th>center</th><td>{:.6}</td></tr><tr><th>sigma</th><td>{:.6} ({})</td></tr><tr><th>LCL / UCL</th><td>{:.6} / {:.6}{}</td></tr><tr><th>violations</th><td>{}</td></tr><tr><th>summary</th><td>{}</td></tr></table>",
+            c.kind.name(),
+            c.center.get(0),
+            c.sigma(),
+            c.sigma_method,
+            c.lcl.get(0),
+            c.ucl.get(0),
+            if c.ucl.constant().is_some() {
+                ""
+            } else {
+                " (first point; limits vary)"
+            },
+            c.violations().len(),
+            html_escape(&c.summary()),
+        )
+    }
+    fn _repr_svg_(&self) -> String {
+        self.0.to_svg(640, 240)
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Build a control chart of any kind.
+#[pyfunction]
+#[pyo3(signature = (data, /, *, kind = "xmr", sizes = None, phase1 = None, stages = None, exclude = None,
+    rules = None, constants = "exact", nsigmas = 3.0, confidence = None, center = None, sigma = None,
+    sigma_method = "auto", lambda_ = 0.2, k = 0.5, h = 5.0))]
+#[allow(clippy::too_many_arguments)]
+fn control_chart(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    kind: &str,
+    sizes: Option<&Bound<'_, PyAny>>,
+    phase1: Option<usize>,
+    stages: Option<&Bound<'_, PyAny>>,
+    exclude: Option<&Bound<'_, PyAny>>,
+    rules: Option<&Bound<'_, PyAny>>,
+    constants: &str,
+    nsigmas: f64,
+    confidence: Option<f64>,
+    center: Option<f64>,
+    sigma: Option<f64>,
+    sigma_method: &str,
+    lambda_: f64,
+    k: f64,
+    h: f64,
+) -> PyResult<PyControlChart> {
+    if !KINDS.contains(&kind) {
+        return Err(bad_literal("kind", KINDS, kind));
+    }
+    let rules = match rules {
+        Some(r) if !r.is_none() => parse_rules(r)?,
+        _ => RuleSet::Qcc,
+    };
+    let stages = to_ints(stages, "stages")?;
+    let exclude: Vec<usize> = to_ints(exclude, "exclude")?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.max(0) as usize)
+        .collect();
+    let mut o = ChartOptions::new()
+        .rules(rules)
+        .constants(parse_constants(constants)?)
+        .nsigmas(nsigmas)
+        .sigma_method(parse_sigma_method(sigma_method)?)
+        .exclude(&exclude)
+        .lambda(lambda_)
+        .k(k)
+        .h(h);
+    if let Some(c) = confidence {
+        o = o.confidence(c);
+    }
+    if let Some(c) = center {
+        o = o.center(c);
+    }
+    if let Some(s) = sigma {
+        o = o.sigma(s);
+    }
+    if let Some(p) = phase1 {
+        o = o.phase1(p);
+    }
+    if let Some(s) = &stages {
+        o = o.stages(s);
+    }
+    // 2-D data (one row per subgroup) is flattened row-major.
+    let np = py.import("numpy")?;
+    let nested = data.is_instance_of::<PyList>() || data.is_instance_of::<pyo3::types::PyTuple>();
+    let data = if nested && matches!(kind, "xbar_r" | "xbar_s" | "r" | "s" | "ewma" | "cusum") {
+        np.call_method1("asarray", (data, "float64"))?
+    } else {
+        data.clone()
+    };
+    let (data, ncol) = if data.hasattr("ndim")? && data.getattr("ndim")?.extract::<usize>()? == 2 {
+        let a = np.call_method1("ascontiguousarray", (data, "float64"))?;
+        let ncol: usize = a.getattr("shape")?.get_item(1)?.extract()?;
+        (a.call_method0("ravel")?, Some(ncol))
+    } else {
+        (data, None)
+    };
+    let values = F64Column::extract(&data, "data")?;
+    let sizes_col = match sizes {
+        Some(s) if !s.is_none() => {
+            if let Ok(k) = s.extract::<f64>() {
+                Some(F64Column::Owned(vec![k]))
+            } else {
+                Some(F64Column::extract(s, "sizes")?)
+            }
+        }
+        _ => None,
+    };
+    let x = values.values();
+    let sz = sizes_col.as_ref().map(|c| c.values());
+    let chart = run(py, || {
+        match kind {
+        "xmr" => spc::xmr(x, o),
+        "xbar_r" | "xbar_s" | "r" | "s" => {
+            let ints: Vec<usize>;
+            let g = match (ncol, sz) {
+                (Some(c), _) => Subgroups::matrix(x, c)?,
+                (None, Some([k])) => Subgroups::matrix(x, *k as usize)?,
+                (None, Some(s)) => {
+                    ints = s.iter().map(|v| v.max(0.0) as usize).collect();
+                    Subgroups::ragged(x, &ints)?
+                }
+                (None, None) => {
+                    return Err(cx_core::CxError::option(
+                        "sizes",
+                        "subgroup charts need 2-D data or `sizes`",
+                    ));
+                }
+            };
+            match kind {
+                "xbar_r" => spc::xbar_r(g, o),
+                "xbar_s" => spc::xbar_s(g, o),
+                "r" => spc::r_chart(g, o),
+                _ => spc::s_chart(g, o),
+            }
+        }
+        "ewma" | "cusum" => {
+            let ints: Vec<usize>;
+            let series = match (ncol, sz) {
+                (Some(c), _) => spc::Series::Subgroups(Subgroups::matrix(x, c)?),
+                (None, Some(s)) if s.len() > 1 => {
+                    ints = s.iter().map(|v| v.max(0.0) as usize).collect();
+                    spc::Series::Subgroups(Subgroups::ragged(x, &ints)?)
+                }
+                (None, Some([n])) if *n > 1.0 => {
+                    spc::Series::Subgroups(Subgroups::matrix(x, *n as usize)?)
+                }
+                _ => spc::Series::Individuals(x),
+            };
+            if kind == "ewma" {
+                spc::ewma(series, o)
+            } else {
+                spc::cusum(series, o)
+            }
+        }
+        "c" => spc::c_chart(x, o),
+        "g" => spc::g_chart(x, o),
+        "t" => spc::t_chart(x, o),
+        "run" if o.stages.is_some() || !o.exclude.is_empty() => Err(cx_core::CxError::option(
+            "stages/exclude",
+            "the run chart takes a baseline through `phase1` only",
+        )),
+        "run" => spc::run_chart(x, phase1).map(|(mut c, r)| {
+            c.sigma_method = format!(
+                "Anhoej: median {}, {} useful points, longest run {} (signal above {}), crossings {} (signal below {})",
+                r.median, r.useful, r.longest_run, r.longest_run_max, r.crossings, r.crossings_min
+            );
+            c
+        }),
+        _ => {
+            let s = sz.ok_or_else(|| {
+                cx_core::CxError::option("sizes", format!("a {kind} chart needs `sizes`"))
+            })?;
+            match kind {
+                "p" => spc::p_chart(x, s, o),
+                "np" => spc::np_chart(x, s, o),
+                "u" => spc::u_chart(x, s, o),
+                "laney_p" => spc::laney_p(x, s, o),
+                _ => spc::laney_u(x, s, o),
+            }
+        }
+    }
+    })?;
+    Ok(PyControlChart(chart))
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyControlChart>()?;
+    m.add_function(wrap_pyfunction!(control_chart, m)?)?;
+    measures::register(m)?;
+    monitor::register(m)
+}
