@@ -722,6 +722,167 @@ class Project:
     'C1'
     >>> p.tollgate().met, p.tollgate().total
     (1, 5)
+
+    """
+
+    def __new__(
+        cls,
+        title: str,
+        /,
+        *,
+        owner: str | None = None,
+        problem: str | None = None,
+        business_case: str | None = None,
+    ) -> Project: ...
+    @property
+    def title(self) -> str:
+        """Project title."""
+    @property
+    def owner(self) -> str | None:
+        """Project owner."""
+    @property
+    def phase(self) -> str:
+        """Current phase (``"define"`` ... ``"closed"``)."""
+    @property
+    def charter(self) -> dict[str, _Any]:
+        """Charter: ``problem``, ``goal`` (metric, baseline, target, unit), scope, business case."""
+    @property
+    def team(self) -> list[dict[str, _Any]]:
+        """Team members: ``name`` and ``role``."""
+    @property
+    def ctqs(self) -> list[dict[str, _Any]]:
+        """CTQ tree branches: ``id``, ``voice``, ``need``, ``driver``, ``spec``."""
+    @property
+    def sipoc(self) -> dict[str, list[str]]:
+        """SIPOC columns."""
+    @property
+    def data_collection_plan(self) -> list[dict[str, _Any]]:
+        """Data collection plan rows."""
+    @property
+    def causes(self) -> list[dict[str, _Any]]:
+        """Fishbone causes: ``id``, ``category``, ``text``, ``verified``, ``evidence``."""
+    @property
+    def actions(self) -> list[dict[str, _Any]]:
+        """Improvement actions: ``id``, ``title``, ``owner``, ``due``, ``status``, ``causes``."""
+    @property
+    def control_plan(self) -> list[dict[str, _Any]]:
+        """Control plan rows: ``metric``, ``chart``, ``rules``, ``reaction_plan``, ``owner``."""
+    @property
+    def signoffs(self) -> list[dict[str, _Any]]:
+        """Sign-offs: ``phase``, ``by``, ``at`` (aware datetime)."""
+    def fishbone(self) -> dict[str, list[dict[str, _Any]]]:
+        """Causes grouped by the six M (people, machine, material, method, environment,
+        measurement)."""
+    def set_problem(self, text: str) -> None:
+        """Set the charter's problem statement."""
+    def set_business_case(self, text: str) -> None:
+        """Set the charter's business case."""
+    def set_scope(self, in_scope: list[str], out_scope: list[str] = ...) -> None:
+        """Set what is in and out of scope."""
+    def set_goal(
+        self,
+        metric: str,
+        target: float,
+        /,
+        *,
+        baseline: float | None = None,
+        unit: str | None = None,
+    ) -> None:
+        """Set the goal: move ``metric`` (from ``baseline``) to ``target``."""
+    def set_baseline(self, value: float) -> None:
+        """Record the measured baseline of the goal metric (Measure)."""
+    def add_member(self, name: str, role: str) -> None:
+        """Add a team member.
+
+        ``role``: champion, black_belt, green_belt, process_owner, member (or Chinese).
+        """
+    def add_ctq(
+        self,
+        id: str,
+        /,
+        *,
+        lsl: float | None = None,
+        usl: float | None = None,
+        target: float | None = None,
+        unit: str | None = None,
+        voice: str = "",
+        need: str = "",
+        driver: str = "",
+    ) -> None:
+        """Add a CTQ-tree branch (voice of the customer → need → driver → CTQ with its spec)."""
+    def set_sipoc(
+        self,
+        *,
+        suppliers: list[str],
+        inputs: list[str],
+        process: list[str],
+        outputs: list[str],
+        customers: list[str],
+    ) -> None:
+        """Set the SIPOC."""
+    def add_data_collection(
+        self, metric: str, definition: str, /, *, source: str = "", sampling: str = ""
+    ) -> None:
+        """Add a data collection plan row (operational definition, source, sampling)."""
+    def add_cause(self, category: str, text: str) -> str:
+        """Add a fishbone cause in one of the six M (人机料法环测 or English); returns its id."""
+    def verify_cause(self, id: str, evidence: str) -> None:
+        """Mark a cause as a verified root cause, with the evidence."""
+    def add_action(
+        self,
+        title: str,
+        /,
+        *,
+        owner: str,
+        due: _dt.date | str,
+        causes: list[str] = ...,
+    ) -> str:
+        """Add an improvement action (status ``open``); returns its id."""
+    def set_action_status(self, id: str, status: str) -> None:
+        """Set an action's status: open, in_progress, done, cancelled (or 待办/进行中/完成/取消)."""
+    def add_control(
+        self,
+        metric: str,
+        /,
+        *,
+        chart: str,
+        reaction_plan: str,
+        rules: str = "western_electric",
+        owner: str | None = None,
+    ) -> None:
+        """Add a control plan row.
+
+        ``chart``: i_mr, xbar_r, xbar_s, p, np, c, u; ``rules``: basic, western_electric, nelson.
+        """
+    def set_tollgate(self, phase: str, criteria: _Iterable[str | dict[str, _Any]]) -> None:
+        """Replace a phase's checklist, e.g. ``["goal", {"kind": "ctqs", "min": 2}]``."""
+    def tick(self, key: str) -> None:
+        """Tick a manual checklist item (``{"kind": "manual", "key": ..., "label": ...}``)."""
+    def tollgate(self, phase: str | None = None) -> TollgateReport:
+        """Check a phase's tollgate now (default: the current phase)."""
+    def advance(self, *, by: str, at: _dt.datetime) -> str:
+        """Sign off the current phase and move to the next; returns the new phase.
+
+        Raises:
+            TollgateNotMetError: criteria unmet; ``.unmet`` lists them.
+            MissingTimeZoneError: ``at`` is a naive datetime.
+        """
+    def open_items(self) -> list[str]:
+        """Unmet criteria of the current phase, then open actions."""
+    def to_json(self) -> str:
+        """Serialize to JSON."""
+    @staticmethod
+    def from_json(text: str) -> Project:
+        """Read a project written by :meth:`to_json`."""
+    def to_dict(self) -> dict[str, _Any]:
+        """The JSON form as a dict."""
+    def to_yaml(self) -> str:
+        """Serialize to YAML (needs PyYAML)."""
+    @staticmethod
+    def from_yaml(text: str) -> Project:
+        """Read a project from YAML (needs PyYAML)."""
+    def _repr_html_(self) -> str: ...
+
 # --- spc ---
 
 @final
@@ -1017,161 +1178,6 @@ class SpcMonitor:
 
     def __new__(
         cls,
-        title: str,
-        /,
-        *,
-        owner: str | None = None,
-        problem: str | None = None,
-        business_case: str | None = None,
-    ) -> Project: ...
-    @property
-    def title(self) -> str:
-        """Project title."""
-    @property
-    def owner(self) -> str | None:
-        """Project owner."""
-    @property
-    def phase(self) -> str:
-        """Current phase (``"define"`` ... ``"closed"``)."""
-    @property
-    def charter(self) -> dict[str, _Any]:
-        """Charter: ``problem``, ``goal`` (metric, baseline, target, unit), scope, business case."""
-    @property
-    def team(self) -> list[dict[str, _Any]]:
-        """Team members: ``name`` and ``role``."""
-    @property
-    def ctqs(self) -> list[dict[str, _Any]]:
-        """CTQ tree branches: ``id``, ``voice``, ``need``, ``driver``, ``spec``."""
-    @property
-    def sipoc(self) -> dict[str, list[str]]:
-        """SIPOC columns."""
-    @property
-    def data_collection_plan(self) -> list[dict[str, _Any]]:
-        """Data collection plan rows."""
-    @property
-    def causes(self) -> list[dict[str, _Any]]:
-        """Fishbone causes: ``id``, ``category``, ``text``, ``verified``, ``evidence``."""
-    @property
-    def actions(self) -> list[dict[str, _Any]]:
-        """Improvement actions: ``id``, ``title``, ``owner``, ``due``, ``status``, ``causes``."""
-    @property
-    def control_plan(self) -> list[dict[str, _Any]]:
-        """Control plan rows: ``metric``, ``chart``, ``rules``, ``reaction_plan``, ``owner``."""
-    @property
-    def signoffs(self) -> list[dict[str, _Any]]:
-        """Sign-offs: ``phase``, ``by``, ``at`` (aware datetime)."""
-    def fishbone(self) -> dict[str, list[dict[str, _Any]]]:
-        """Causes grouped by the six M (people, machine, material, method, environment,
-        measurement)."""
-    def set_problem(self, text: str) -> None:
-        """Set the charter's problem statement."""
-    def set_business_case(self, text: str) -> None:
-        """Set the charter's business case."""
-    def set_scope(self, in_scope: list[str], out_scope: list[str] = ...) -> None:
-        """Set what is in and out of scope."""
-    def set_goal(
-        self,
-        metric: str,
-        target: float,
-        /,
-        *,
-        baseline: float | None = None,
-        unit: str | None = None,
-    ) -> None:
-        """Set the goal: move ``metric`` (from ``baseline``) to ``target``."""
-    def set_baseline(self, value: float) -> None:
-        """Record the measured baseline of the goal metric (Measure)."""
-    def add_member(self, name: str, role: str) -> None:
-        """Add a team member.
-
-        ``role``: champion, black_belt, green_belt, process_owner, member (or Chinese).
-        """
-    def add_ctq(
-        self,
-        id: str,
-        /,
-        *,
-        lsl: float | None = None,
-        usl: float | None = None,
-        target: float | None = None,
-        unit: str | None = None,
-        voice: str = "",
-        need: str = "",
-        driver: str = "",
-    ) -> None:
-        """Add a CTQ-tree branch (voice of the customer → need → driver → CTQ with its spec)."""
-    def set_sipoc(
-        self,
-        *,
-        suppliers: list[str],
-        inputs: list[str],
-        process: list[str],
-        outputs: list[str],
-        customers: list[str],
-    ) -> None:
-        """Set the SIPOC."""
-    def add_data_collection(
-        self, metric: str, definition: str, /, *, source: str = "", sampling: str = ""
-    ) -> None:
-        """Add a data collection plan row (operational definition, source, sampling)."""
-    def add_cause(self, category: str, text: str) -> str:
-        """Add a fishbone cause in one of the six M (人机料法环测 or English); returns its id."""
-    def verify_cause(self, id: str, evidence: str) -> None:
-        """Mark a cause as a verified root cause, with the evidence."""
-    def add_action(
-        self,
-        title: str,
-        /,
-        *,
-        owner: str,
-        due: _dt.date | str,
-        causes: list[str] = ...,
-    ) -> str:
-        """Add an improvement action (status ``open``); returns its id."""
-    def set_action_status(self, id: str, status: str) -> None:
-        """Set an action's status: open, in_progress, done, cancelled (or 待办/进行中/完成/取消)."""
-    def add_control(
-        self,
-        metric: str,
-        /,
-        *,
-        chart: str,
-        reaction_plan: str,
-        rules: str = "western_electric",
-        owner: str | None = None,
-    ) -> None:
-        """Add a control plan row.
-
-        ``chart``: i_mr, xbar_r, xbar_s, p, np, c, u; ``rules``: basic, western_electric, nelson.
-        """
-    def set_tollgate(self, phase: str, criteria: _Iterable[str | dict[str, _Any]]) -> None:
-        """Replace a phase's checklist, e.g. ``["goal", {"kind": "ctqs", "min": 2}]``."""
-    def tick(self, key: str) -> None:
-        """Tick a manual checklist item (``{"kind": "manual", "key": ..., "label": ...}``)."""
-    def tollgate(self, phase: str | None = None) -> TollgateReport:
-        """Check a phase's tollgate now (default: the current phase)."""
-    def advance(self, *, by: str, at: _dt.datetime) -> str:
-        """Sign off the current phase and move to the next; returns the new phase.
-
-        Raises:
-            TollgateNotMetError: criteria unmet; ``.unmet`` lists them.
-            MissingTimeZoneError: ``at`` is a naive datetime.
-        """
-    def open_items(self) -> list[str]:
-        """Unmet criteria of the current phase, then open actions."""
-    def to_json(self) -> str:
-        """Serialize to JSON."""
-    @staticmethod
-    def from_json(text: str) -> Project:
-        """Read a project written by :meth:`to_json`."""
-    def to_dict(self) -> dict[str, _Any]:
-        """The JSON form as a dict."""
-    def to_yaml(self) -> str:
-        """Serialize to YAML (needs PyYAML)."""
-    @staticmethod
-    def from_yaml(text: str) -> Project:
-        """Read a project from YAML (needs PyYAML)."""
-    def _repr_html_(self) -> str: ...
         *,
         center: float,
         se: float,
