@@ -19,8 +19,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
     os.environ.pop(var, None)
 
-import cx  # noqa: E402
 import numpy as np  # noqa: E402
+
+import cx  # noqa: E402
 
 D2_2 = 2.0 / math.sqrt(math.pi)  # E[range of 2 normals], exact
 

@@ -8,9 +8,10 @@ import math
 import pathlib
 import pickle
 
-import cx
 import numpy as np
 import pytest
+
+import cx
 from cx.spc import capability, control_chart, dpmo_to_sigma, sigma_level, sigma_to_dpmo
 
 VEC = pathlib.Path(__file__).resolve().parents[1] / "vectors" / "spc"
