@@ -1,0 +1,13 @@
+//! Service operations: business calendars, ticket metrics from an event log,
+//! SLA policies, backlog and aggregates with mergeable quantile sketches.
+//!
+//! Every definition follows a named peer convention (mostly Zendesk's
+//! documented semantics) and says so in its documentation; alternatives are
+//! named options.
+
+pub mod calendar;
+
+pub use calendar::{
+    BusinessCalendar, CalendarBuilder, CalendarSpec, ChinaHolidays, Schedule, Span, SpecialDay,
+    WeeklyHours, china_holidays,
+};
