@@ -11,3 +11,10 @@ pub use calendar::{
     BusinessCalendar, CalendarBuilder, CalendarSpec, ChinaHolidays, Schedule, Span, SpecialDay,
     WeeklyHours, china_holidays,
 };
+pub mod ticket_metrics;
+
+pub use ticket_metrics::{
+    AgentCreated, BusinessRule, Elapsed, EventRow, LogIssue, LogIssueKind, MetricDefinitions,
+    StatusTimesEnd, TicketAttrs, TicketLog, TicketLogBuilder, TicketMetrics, TicketMetricsReport,
+    Validation, metrics_of_log, ticket_metrics,
+};
