@@ -194,3 +194,85 @@ fn ticket_metrics_vectors() {
     let n: usize = files.iter().map(|f| run_file(f)).sum();
     assert!(n >= 20, "only {n} checks ran");
 }
+
+#[test]
+fn sla_vectors() {
+    use cx_core::ops::{SlaPolicy, SlaSegment, SlaState, sla_compliance, sla_status};
+    let v = load_vector("ops/sla_status.json");
+    let tol = v["tolerance"].as_f64().unwrap();
+    for case in v["cases"].as_array().unwrap() {
+        let cal = calendar(&case["calendar"]);
+        let policies: Vec<SlaPolicy> = serde_json::from_value(case["policies"].clone()).unwrap();
+        let as_of = DateTime::parse_from_rfc3339(case["as_of"].as_str().unwrap()).unwrap();
+        let mut b = TicketLogBuilder::new();
+        for (i, r) in case["events"].as_array().unwrap().iter().enumerate() {
+            let at = DateTime::parse_from_rfc3339(r["at"].as_str().unwrap()).unwrap();
+            let (kind, actor, from, to) = (
+                s(r, "type").unwrap(),
+                s(r, "actor"),
+                s(r, "from"),
+                s(r, "to"),
+            );
+            let (prio, chan) = (s(r, "priority"), s(r, "channel"));
+            let mut row = EventRow::new(&kind);
+            row.actor = actor.as_deref();
+            row.public = r["public"].as_bool();
+            row.from = from.as_deref();
+            row.to = to.as_deref();
+            row.priority = prio.as_deref();
+            row.channel = chan.as_deref();
+            b.push_row(
+                r["ticket_id"].as_str().unwrap(),
+                at.timestamp(),
+                at.offset().local_minus_utc(),
+                &row,
+                i,
+            )
+            .unwrap();
+        }
+        let log = b.build(Validation::Strict).unwrap();
+        let recs = sla_status(&log, &policies, cal.as_ref(), as_of).unwrap();
+        let exp = case["expected_records"].as_array().unwrap();
+        assert_eq!(recs.len(), exp.len());
+        for e in exp {
+            let r = recs
+                .iter()
+                .find(|r| r.ticket.as_str() == e["ticket"] && r.metric.as_str() == e["metric"])
+                .unwrap_or_else(|| panic!("missing {e}"));
+            assert_eq!(r.policy, e["policy"].as_str().unwrap(), "{e}");
+            assert_eq!(r.state.as_str(), e["state"].as_str().unwrap(), "{e}");
+            let want_at = e
+                .get("at")
+                .map(|a| DateTime::parse_from_rfc3339(a.as_str().unwrap()).unwrap());
+            match r.state {
+                SlaState::Achieved { at, elapsed_secs } => {
+                    assert_eq!(Some(at), want_at, "{e}");
+                    assert_eq!(elapsed_secs, e["elapsed_secs"].as_i64().unwrap(), "{e}");
+                }
+                SlaState::Breached { at, overshoot_secs } => {
+                    assert_eq!(Some(at), want_at, "{e}");
+                    assert_eq!(overshoot_secs, e["overshoot_secs"].as_i64().unwrap(), "{e}");
+                }
+                SlaState::Active {
+                    remaining_secs,
+                    paused,
+                } => {
+                    assert_eq!(remaining_secs, e["remaining_secs"].as_i64().unwrap(), "{e}");
+                    assert_eq!(paused, e["paused"].as_bool().unwrap(), "{e}");
+                }
+                _ => panic!("unexpected state"),
+            }
+        }
+        let c = &case["expected_compliance"];
+        let got =
+            sla_compliance(&recs, SlaSegment::All, c["confidence"].as_f64().unwrap()).unwrap();
+        assert_eq!(got.len(), 1);
+        let g = &got[0];
+        assert_eq!((g.achieved, g.breached, g.active), (3, 5, 6));
+        assert!(
+            (g.achievement_rate.unwrap() - c["achievement_rate"].as_f64().unwrap()).abs() <= tol
+        );
+        assert!((g.ci_low.unwrap() - c["ci_low"].as_f64().unwrap()).abs() <= tol.max(1e-12));
+        assert!((g.ci_high.unwrap() - c["ci_high"].as_f64().unwrap()).abs() <= tol.max(1e-12));
+    }
+}

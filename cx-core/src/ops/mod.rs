@@ -11,8 +11,13 @@ pub use calendar::{
     BusinessCalendar, CalendarBuilder, CalendarSpec, ChinaHolidays, Schedule, Span, SpecialDay,
     WeeklyHours, china_holidays,
 };
+pub mod sla;
 pub mod ticket_metrics;
 
+pub use sla::{
+    Hours, ProportionInterval, SlaCompliance, SlaMetric, SlaPolicy, SlaRecord, SlaSegment,
+    SlaState, SlaTarget, sla_compliance, sla_status, wilson_interval,
+};
 pub use ticket_metrics::{
     AgentCreated, BusinessRule, Elapsed, EventRow, LogIssue, LogIssueKind, MetricDefinitions,
     StatusTimesEnd, TicketAttrs, TicketLog, TicketLogBuilder, TicketMetrics, TicketMetricsReport,

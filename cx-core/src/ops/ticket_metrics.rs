@@ -53,10 +53,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-pub(crate) use log::{Ev, Kind, TicketData, Who, at_offset};
+use log::Ev;
 pub use log::{
     EventRow, LogIssue, LogIssueKind, TicketAttrs, TicketLog, TicketLogBuilder, Validation,
 };
+pub(crate) use log::{Kind, TicketData, Who, at_offset};
 
 use super::BusinessCalendar;
 use crate::Result;
