@@ -276,3 +276,73 @@ fn sla_vectors() {
         assert!((g.ci_high.unwrap() - c["ci_high"].as_f64().unwrap()).abs() <= tol.max(1e-12));
     }
 }
+
+#[test]
+fn backlog_vectors() {
+    use cx_core::ops::{Period, age_buckets, backlog, open_at};
+    let v = load_vector("ops/backlog.json");
+    for case in v["cases"].as_array().unwrap() {
+        let mut b = TicketLogBuilder::new();
+        for (i, r) in case["events"].as_array().unwrap().iter().enumerate() {
+            let at = DateTime::parse_from_rfc3339(r["at"].as_str().unwrap()).unwrap();
+            let (kind, actor, from, to) = (
+                s(r, "type").unwrap(),
+                s(r, "actor"),
+                s(r, "from"),
+                s(r, "to"),
+            );
+            let mut row = EventRow::new(&kind);
+            row.actor = actor.as_deref();
+            row.from = from.as_deref();
+            row.to = to.as_deref();
+            b.push_row(r["ticket_id"].as_str().unwrap(), at.timestamp(), 0, &row, i)
+                .unwrap();
+        }
+        let log = b.build(Validation::Strict).unwrap();
+        let t = |k: &Value| DateTime::parse_from_rfc3339(k.as_str().unwrap()).unwrap();
+        let period: Period = case["period"].as_str().unwrap().parse().unwrap();
+        let rows = backlog(
+            &log,
+            case["time_zone"].as_str().unwrap(),
+            period,
+            t(&case["from"]),
+            t(&case["to"]),
+        )
+        .unwrap();
+        let exp = case["expected_periods"].as_array().unwrap();
+        assert_eq!(rows.len(), exp.len());
+        for (r, e) in rows.iter().zip(exp) {
+            assert_eq!(r.start, t(&e["start"]));
+            let got = [
+                r.open_at_start,
+                r.created,
+                r.reopened,
+                r.resolved,
+                r.open_at_end,
+            ];
+            let want = [
+                "open_at_start",
+                "created",
+                "reopened",
+                "resolved",
+                "open_at_end",
+            ]
+            .map(|k| e[k].as_u64().unwrap());
+            assert_eq!(got, want, "{e}");
+        }
+        assert_eq!(
+            open_at(&log, t(&case["open_at"]["at"])),
+            case["open_at"]["count"].as_u64().unwrap()
+        );
+        for a in case["age_buckets"].as_array().unwrap() {
+            let edges: Vec<i64> = serde_json::from_value(a["edges_secs"].clone()).unwrap();
+            let counts: Vec<u64> = age_buckets(&log, t(&a["at"]), &edges)
+                .unwrap()
+                .iter()
+                .map(|b| b.count)
+                .collect();
+            let want: Vec<u64> = serde_json::from_value(a["counts"].clone()).unwrap();
+            assert_eq!(counts, want);
+        }
+    }
+}

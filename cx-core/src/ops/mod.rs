@@ -21,5 +21,10 @@ pub use sla::{
 pub use ticket_metrics::{
     AgentCreated, BusinessRule, Elapsed, EventRow, LogIssue, LogIssueKind, MetricDefinitions,
     StatusTimesEnd, TicketAttrs, TicketLog, TicketLogBuilder, TicketMetrics, TicketMetricsReport,
-    Validation, metrics_of_log, ticket_metrics,
+    Validation, metrics_of_log, parse_instant, ticket_metrics,
 };
+pub mod backlog;
+pub mod quantile;
+
+pub use backlog::{AgeBucket, BacklogPeriod, Period, age_buckets, backlog, open_at};
+pub use quantile::{GroupSummary, QuantileSketch, exact_quantile, summarize_by};

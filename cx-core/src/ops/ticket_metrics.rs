@@ -56,6 +56,7 @@ use chrono::{DateTime, FixedOffset};
 use log::Ev;
 pub use log::{
     EventRow, LogIssue, LogIssueKind, TicketAttrs, TicketLog, TicketLogBuilder, Validation,
+    parse_instant,
 };
 pub(crate) use log::{Kind, TicketData, Who, at_offset};
 

@@ -640,6 +640,39 @@ impl<'a> EventRow<'a> {
     }
 }
 
+/// Parse an RFC 3339 timestamp (`T` or space separator) into Unix seconds
+/// (floored) and its UTC offset in seconds.
+///
+/// # Errors
+/// [`CxError::MissingTimeZone`] for a timestamp without offset;
+/// [`CxError::InvalidValue`] for anything else unparsable.
+pub fn parse_instant(s: &str, field: &str, row: Option<usize>) -> Result<(i64, i32)> {
+    let t = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok((dt.timestamp(), dt.offset().local_minus_utc()));
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if chrono::NaiveDateTime::parse_from_str(t, fmt).is_ok() {
+            return Err(CxError::MissingTimeZone {
+                field: field.into(),
+                row,
+                value: s.into(),
+            });
+        }
+    }
+    Err(CxError::invalid(
+        field,
+        row,
+        s,
+        "expected an RFC 3339 timestamp such as 2024-03-04T09:00:00+08:00",
+    ))
+}
+
 fn some(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
 }
