@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod convert;
 mod error;
+mod ops;
 
 /// Run core work with the GIL released, mapping the core error to a Python exception.
 ///
@@ -24,5 +25,6 @@ pub(crate) fn run<T: Send>(
 #[pymodule(gil_used = false)]
 fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", cx_core::VERSION)?;
+    ops::register(m)?;
     Ok(())
 }

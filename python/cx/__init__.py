@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, exceptions
+from cx import _cx, exceptions, ops
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -41,4 +41,5 @@ __all__ = [
     "TooFewObservationsError",
     "__version__",
     "exceptions",
+    "ops",
 ]

@@ -10,7 +10,10 @@ import cx
 from cx import _cx
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-MODULES = ["cx", *(f"cx.{m}" for m in ["io", "privacy", "metrics", "datasets", "exceptions"])]
+MODULES = [
+    "cx",
+    *(f"cx.{m}" for m in ["io", "privacy", "metrics", "datasets", "exceptions", "ops"]),
+]
 
 
 def _loaded() -> list[object]:

@@ -14,7 +14,7 @@
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone};
 use chrono_tz::Tz;
 
-use super::ticket_metrics::{Kind, TicketLog, at_offset};
+use super::ticket_metrics::{Kind, TicketLog, datetime_at};
 use crate::model::TicketStatus;
 use crate::{CxError, Result};
 
@@ -218,7 +218,7 @@ pub fn backlog(
 }
 
 fn local(tz: Tz, t: i64) -> DateTime<FixedOffset> {
-    at_offset(t, 0).with_timezone(&tz).fixed_offset()
+    datetime_at(t, 0).with_timezone(&tz).fixed_offset()
 }
 
 /// Open tickets at `at` bucketed by age (calendar seconds since creation);

@@ -21,7 +21,7 @@ pub use sla::{
 pub use ticket_metrics::{
     AgentCreated, BusinessRule, Elapsed, EventRow, LogIssue, LogIssueKind, MetricDefinitions,
     StatusTimesEnd, TicketAttrs, TicketLog, TicketLogBuilder, TicketMetrics, TicketMetricsReport,
-    Validation, metrics_of_log, parse_instant, ticket_metrics,
+    Validation, datetime_at, metrics_of_log, parse_instant, ticket_metrics,
 };
 pub mod backlog;
 pub mod quantile;

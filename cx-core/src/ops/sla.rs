@@ -35,7 +35,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::BusinessCalendar;
-use super::ticket_metrics::{Kind, TicketData, TicketLog, Who, at_offset, status_segments};
+use super::ticket_metrics::{Kind, TicketData, TicketLog, Who, datetime_at, status_segments};
 use crate::model::{Channel, Priority, TeamId, TicketId, TicketStatus};
 use crate::{CxError, Result};
 
@@ -432,7 +432,7 @@ fn ticket_sla(
             metric: i.metric,
             hours: target.hours,
             target_secs: target.target_secs,
-            started_at: at_offset(i.start, t.offset),
+            started_at: datetime_at(i.start, t.offset),
             state,
             priority: p,
             channel: t.attrs.channel.clone(),
@@ -481,11 +481,11 @@ fn run_clock(
     }
     Ok(match (breach_at, i.stop.filter(|&s| s <= now)) {
         (Some(at), _) => SlaState::Breached {
-            at: at_offset(at, offset),
+            at: datetime_at(at, offset),
             overshoot_secs: elapsed - target.target_secs,
         },
         (None, Some(s)) => SlaState::Achieved {
-            at: at_offset(s, offset),
+            at: datetime_at(s, offset),
             elapsed_secs: elapsed,
         },
         (None, None) => SlaState::Active {

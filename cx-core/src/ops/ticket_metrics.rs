@@ -54,11 +54,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset};
 
 use log::Ev;
+pub use log::datetime_at;
 pub use log::{
     EventRow, LogIssue, LogIssueKind, TicketAttrs, TicketLog, TicketLogBuilder, Validation,
     parse_instant,
 };
-pub(crate) use log::{Kind, TicketData, Who, at_offset};
+pub(crate) use log::{Kind, TicketData, Who};
 
 use super::BusinessCalendar;
 use crate::Result;
@@ -432,7 +433,7 @@ fn one_ticket(
         team: t.attrs.team.clone(),
         customer: t.attrs.customer.clone(),
         status: TicketStatus::New,
-        created_at: at_offset(t.created, t.offset),
+        created_at: datetime_at(t.created, t.offset),
         first_reply_at: None,
         first_solved_at: None,
         last_solved_at: None,
@@ -531,9 +532,9 @@ fn one_ticket(
     m.status = status;
     m.assignee_stations = agents.len() as u32;
     m.group_stations = teams.len() as u32;
-    m.first_reply_at = first_reply.map(|x| at_offset(x, t.offset));
-    m.first_solved_at = first_solve.map(|x| at_offset(x, t.offset));
-    m.last_solved_at = last_solve.map(|x| at_offset(x, t.offset));
+    m.first_reply_at = first_reply.map(|x| datetime_at(x, t.offset));
+    m.first_solved_at = first_solve.map(|x| datetime_at(x, t.offset));
+    m.last_solved_at = last_solve.map(|x| datetime_at(x, t.offset));
     m.first_reply = first_reply.map(|b| clock.single(t.created, b));
     m.first_resolution = first_solve.map(|b| clock.single(t.created, b));
     m.full_resolution = last_solve.map(|b| clock.single(t.created, b));

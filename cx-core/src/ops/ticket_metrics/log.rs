@@ -677,8 +677,9 @@ fn some(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// Unix seconds as a timestamp with the given offset.
-pub(crate) fn at_offset(t: i64, offset: i32) -> DateTime<FixedOffset> {
+/// Unix seconds as a timestamp with the given UTC offset in seconds (an
+/// invalid offset falls back to UTC).
+pub fn datetime_at(t: i64, offset: i32) -> DateTime<FixedOffset> {
     let off = FixedOffset::east_opt(offset).unwrap_or(chrono::Utc.fix());
     DateTime::from_timestamp(t, 0)
         .unwrap_or_default()
