@@ -451,7 +451,7 @@ fn push_batch(b: &mut TicketLogBuilder, batch: &RecordBatch, n0: usize) -> Resul
             field: "type".into(),
             row: Some(row),
         })?;
-        let vals: Vec<Option<Cow<'_, str>>> = opt.iter().map(|c| c.get(i)).collect();
+        let vals: [Option<Cow<'_, str>>; 10] = std::array::from_fn(|k| opt[k].get(i));
         let mut r = EventRow::new(&k);
         r.actor = vals[0].as_deref();
         r.public = bool_at(public, i);

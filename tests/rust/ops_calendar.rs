@@ -7,7 +7,12 @@ use chrono::NaiveDate;
 use cx_core::ops::{BusinessCalendar, SpecialDay, WeeklyHours};
 use proptest::prelude::*;
 
-fn calendars() -> Vec<BusinessCalendar> {
+fn calendars() -> &'static [BusinessCalendar] {
+    static CALS: std::sync::OnceLock<Vec<BusinessCalendar>> = std::sync::OnceLock::new();
+    CALS.get_or_init(build_calendars)
+}
+
+fn build_calendars() -> Vec<BusinessCalendar> {
     let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
     let split = WeeklyHours::weekdays(&[
         "09:00-12:00".parse().unwrap(),
@@ -78,6 +83,27 @@ proptest! {
         let (u1, u2) = (cal.add_unix(a, d1).unwrap(), cal.add_unix(a, d2).unwrap());
         prop_assert!(u1 <= u2);
     }
+}
+
+proptest! {
+    #[test]
+    fn offset_table_matches_chrono_tz(ci in 0usize..4, t in -100_000_000i64..4_200_000_000) {
+        use chrono::{Offset, TimeZone};
+        let cal = &calendars()[ci];
+        let dt = chrono::DateTime::from_timestamp(t, 0).unwrap().naive_utc();
+        let want = cal.time_zone().offset_from_utc_datetime(&dt).fix().local_minus_utc();
+        prop_assert_eq!(cal.offset_secs_at(t), want);
+    }
+}
+
+#[test]
+fn offset_table_at_dst_transitions() {
+    let ny = &calendars()[1];
+    // 2024-03-10 07:00:00Z: EST -> EDT; 2024-11-03 06:00:00Z: EDT -> EST.
+    assert_eq!(ny.offset_secs_at(1_710_054_000 - 1), -5 * 3600);
+    assert_eq!(ny.offset_secs_at(1_710_054_000), -4 * 3600);
+    assert_eq!(ny.offset_secs_at(1_730_613_600 - 1), -4 * 3600);
+    assert_eq!(ny.offset_secs_at(1_730_613_600), -5 * 3600);
 }
 
 #[test]

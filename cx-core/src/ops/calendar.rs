@@ -97,6 +97,61 @@ pub struct BusinessCalendar {
     schedules: Vec<(i64, [Vec<Span>; 7])>,
     /// Local day number → spans of that day (holidays and make-up days).
     overrides: HashMap<i64, Vec<Span>>,
+    /// UTC offsets of the zone, precomputed for fast lookups.
+    offsets: OffsetTable,
+}
+
+/// The zone's UTC offset changes between 1970 and 2100, found by sampling
+/// weekly and bisecting (offset periods shorter than a week, which no zone has
+/// had since 1970, would be missed); outside that range chrono-tz is asked.
+#[derive(Debug, Clone, PartialEq)]
+struct OffsetTable {
+    /// Instants at which the offset changes, increasing.
+    at: Vec<i64>,
+    /// `offs[k]` holds on `[at[k-1], at[k])`; one more element than `at`.
+    offs: Vec<i32>,
+}
+
+const TABLE_START: i64 = 0; // 1970-01-01
+const TABLE_END: i64 = 4_102_444_800; // 2100-01-01
+
+fn tz_offset(tz: Tz, t: i64) -> i32 {
+    match DateTime::from_timestamp(t, 0) {
+        Some(dt) => tz
+            .offset_from_utc_datetime(&dt.naive_utc())
+            .fix()
+            .local_minus_utc(),
+        None => 0,
+    }
+}
+
+impl OffsetTable {
+    fn new(tz: Tz) -> Self {
+        let week = 7 * DAY;
+        let mut cur = tz_offset(tz, TABLE_START);
+        let (mut at, mut offs) = (Vec::new(), vec![cur]);
+        let mut s = TABLE_START;
+        while s < TABLE_END {
+            let next = (s + week).min(TABLE_END);
+            let off = tz_offset(tz, next);
+            if off != cur {
+                let (mut a, mut b) = (s, next);
+                while b - a > 1 {
+                    let m = a + (b - a) / 2;
+                    if tz_offset(tz, m) == cur {
+                        a = m
+                    } else {
+                        b = m
+                    }
+                }
+                at.push(b);
+                offs.push(off);
+                cur = off;
+            }
+            s = next;
+        }
+        Self { at, offs }
+    }
 }
 
 fn day_number(d: NaiveDate) -> i64 {
@@ -146,6 +201,7 @@ impl TryFrom<CalendarSpec> for BusinessCalendar {
             ));
         }
         let mut cal = Self {
+            offsets: OffsetTable::new(tz),
             spec: CalendarSpec {
                 time_zone: String::new(),
                 schedules: Vec::new(),
@@ -280,6 +336,10 @@ impl BusinessCalendar {
             spec,
             tz,
             overrides: HashMap::new(),
+            offsets: OffsetTable {
+                at: Vec::new(),
+                offs: vec![0],
+            },
         }
     }
 
@@ -295,14 +355,11 @@ impl BusinessCalendar {
 
     /// UTC offset in seconds at the Unix instant `t`.
     pub fn offset_secs_at(&self, t: i64) -> i32 {
-        match DateTime::from_timestamp(t, 0) {
-            Some(dt) => self
-                .tz
-                .offset_from_utc_datetime(&dt.naive_utc())
-                .fix()
-                .local_minus_utc(),
-            None => 0,
+        if !(TABLE_START..TABLE_END).contains(&t) {
+            return tz_offset(self.tz, t);
         }
+        let k = self.offsets.at.partition_point(|&x| x <= t);
+        self.offsets.offs.get(k).copied().unwrap_or(0)
     }
 
     /// The instant `t` (Unix seconds) as a timestamp with the calendar's offset.

@@ -177,7 +177,7 @@ pub struct TicketLogBuilder {
     header_created: Vec<Option<(i64, i32)>>,
     rows: Vec<(u32, i64, i32, Kind)>,
     agents: Vec<AgentId>,
-    agent_index: HashMap<AgentId, u32>,
+    agent_index: HashMap<String, u32>,
     teams: Vec<TeamId>,
     team_index: HashMap<TeamId, u32>,
 }
@@ -210,13 +210,49 @@ impl TicketLogBuilder {
     }
 
     fn agent(&mut self, a: &AgentId) -> u32 {
-        if let Some(&i) = self.agent_index.get(a) {
+        if let Some(&i) = self.agent_index.get(a.as_str()) {
             return i;
         }
         let i = self.agents.len() as u32;
         self.agents.push(a.clone());
-        self.agent_index.insert(a.clone(), i);
+        self.agent_index.insert(a.as_str().to_owned(), i);
         i
+    }
+
+    /// Fast path for the common `type`/`actor`/status spellings of a row; `None`
+    /// means "use the general parser".
+    fn fast_kind(&mut self, r: &EventRow<'_>) -> Option<Kind> {
+        let who = |b: &mut Self, a: Option<&str>| -> Option<Who> {
+            match a {
+                Some("requester") => Some(Who::Requester),
+                Some("system") => Some(Who::System),
+                Some(a) => {
+                    let id = a.strip_prefix("agent:")?;
+                    b.agent_index.get(id).map(|&i| Who::Agent(i))
+                }
+                None => None,
+            }
+        };
+        let status = |s: Option<&str>| -> Option<TicketStatus> {
+            Some(match s? {
+                "new" => TicketStatus::New,
+                "open" => TicketStatus::Open,
+                "pending" => TicketStatus::Pending,
+                "on_hold" => TicketStatus::OnHold,
+                "solved" => TicketStatus::Solved,
+                "closed" => TicketStatus::Closed,
+                _ => return None,
+            })
+        };
+        Some(match r.kind {
+            "comment" => Kind::Comment(who(self, r.actor)?, r.public.unwrap_or(true)),
+            "status_change" => Kind::Status(status(r.from)?, status(r.to)?),
+            "created" => Kind::Created(who(self, r.actor)?),
+            "solved" => Kind::Solved,
+            "reopened" => Kind::Reopened,
+            "closed" => Kind::Closed,
+            _ => return None,
+        })
     }
 
     fn team(&mut self, t: &TeamId) -> u32 {
@@ -290,9 +326,17 @@ impl TicketLogBuilder {
         r: &EventRow<'_>,
         row: usize,
     ) -> Result<()> {
-        let kind = r.parse(Some(row))?;
-        self.push(ticket, at_unix, offset_secs, &kind)
-            .map_err(|e| e.at_row(row))?;
+        match self.fast_kind(r) {
+            Some(k) => {
+                let t = self.ticket(ticket).map_err(|e| e.at_row(row))?;
+                self.rows.push((t, at_unix, offset_secs, k));
+            }
+            None => {
+                let kind = r.parse(Some(row))?;
+                self.push(ticket, at_unix, offset_secs, &kind)
+                    .map_err(|e| e.at_row(row))?;
+            }
+        }
         if r.channel.is_some() || r.priority.is_some() || r.customer.is_some() || r.topic.is_some()
         {
             let a = TicketAttrs {
