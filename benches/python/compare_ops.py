@@ -45,15 +45,40 @@ def generate(path: str, tickets: int, seed: int = 42) -> None:
     gaps = rng.integers(60, 8 * 3600, (n, 9)).cumsum(axis=1)
     at = np.concatenate([t0[:, None], t0[:, None] + gaps], axis=1)  # (n, 10), increasing
     types = np.array(
-        ["created", "assignment", "status_change", "comment", "status_change",
-         "comment", "status_change", "comment", "solved", "closed"]
+        [
+            "created",
+            "assignment",
+            "status_change",
+            "comment",
+            "status_change",
+            "comment",
+            "status_change",
+            "comment",
+            "solved",
+            "closed",
+        ]
     )
     actors = np.array(
-        ["requester", None, None, "agent:a1", None, "requester", None, "agent:a2", "agent:a2", "system"],
+        [
+            "requester",
+            None,
+            None,
+            "agent:a1",
+            None,
+            "requester",
+            None,
+            "agent:a2",
+            "agent:a2",
+            "system",
+        ],
         dtype=object,
     )
-    frm = np.array([None, None, "new", None, "open", None, "pending", None, None, None], dtype=object)
-    to = np.array([None, None, "open", None, "pending", None, "open", None, None, None], dtype=object)
+    frm = np.array(
+        [None, None, "new", None, "open", None, "pending", None, None, None], dtype=object
+    )
+    to = np.array(
+        [None, None, "open", None, "pending", None, "open", None, None, None], dtype=object
+    )
     public = np.array([None, None, None, True, None, True, None, True, None, None], dtype=object)
     typ = np.tile(types, (n, 1)).astype(object)
     act = np.tile(actors, (n, 1))
@@ -85,10 +110,12 @@ def generate(path: str, tickets: int, seed: int = 42) -> None:
     pq.write_table(table, path)
 
 
-def run_pandas(table):  # noqa: ANN001, ANN201
+def run_pandas(table):
     df = table.to_pandas()
     created = df.loc[df["type"] == "created"].groupby("ticket_id")["at"].min()
-    is_reply = (df["type"] == "comment") & (df["public"] == True) & df["actor"].str.startswith("agent:")  # noqa: E712
+    is_reply = (
+        (df["type"] == "comment") & df["public"].eq(True) & df["actor"].str.startswith("agent:")
+    )
     reply = df.loc[is_reply].groupby("ticket_id")["at"].min()
     solved = df.loc[df["type"] == "solved"].groupby("ticket_id")["at"].max()
     out = created.to_frame("created").join(reply.rename("reply")).join(solved.rename("solved"))
@@ -97,7 +124,7 @@ def run_pandas(table):  # noqa: ANN001, ANN201
     return out.index.to_numpy(), frt.to_numpy(), full.to_numpy()
 
 
-def run_duckdb(table):  # noqa: ANN001, ANN201
+def run_duckdb(table):
     import duckdb
 
     con = duckdb.connect()
@@ -105,7 +132,8 @@ def run_duckdb(table):  # noqa: ANN001, ANN201
     res = con.sql(
         """
         SELECT ticket_id,
-               epoch(min("at") FILTER (WHERE "type" = 'comment' AND "public" AND "actor" LIKE 'agent:%'))
+               epoch(min("at") FILTER (
+                   WHERE "type" = 'comment' AND "public" AND "actor" LIKE 'agent:%'))
                  - epoch(min("at") FILTER (WHERE "type" = 'created')) AS frt,
                epoch(max("at") FILTER (WHERE "type" = 'solved'))
                  - epoch(min("at") FILTER (WHERE "type" = 'created')) AS full_res
@@ -120,7 +148,7 @@ def run_duckdb(table):  # noqa: ANN001, ANN201
     )
 
 
-def run_cx(table, business: bool = False):  # noqa: ANN001, ANN201
+def run_cx(table, business: bool = False):
     import cx
 
     cal = cx.ops.BusinessCalendar.china([2024, 2025]) if business else None
@@ -154,7 +182,12 @@ def child(name: str, path: str, repeat: int, out: str) -> None:
         fn(table)
         times.append(time.perf_counter() - t)
     order = np.argsort(ids.astype(str), kind="stable")
-    np.savez(out, ids=ids.astype(str)[order], frt=np.asarray(frt, float)[order], full=np.asarray(full, float)[order])
+    np.savez(
+        out,
+        ids=ids.astype(str)[order],
+        frt=np.asarray(frt, float)[order],
+        full=np.asarray(full, float)[order],
+    )
     print(json.dumps({"median": statistics.median(times), "times": times}))
 
 
@@ -177,7 +210,8 @@ def main() -> None:
         path = os.path.join(d, "events.parquet")
         t = time.perf_counter()
         generate(path, args.tickets)
-        print(f"generated {args.tickets:,} tickets / {10 * args.tickets:,} events in {time.perf_counter() - t:.1f} s")
+        secs = time.perf_counter() - t
+        print(f"generated {args.tickets:,} tickets / {10 * args.tickets:,} events in {secs:.1f} s")
         results = {}
         for name in CONTENDERS:
             out = os.path.join(d, f"{name}.npz")
@@ -195,7 +229,9 @@ def main() -> None:
         bus = results["cx-business"][1]
         ok = ~np.isnan(bus["frt"])
         assert (bus["frt"][ok] <= ref["frt"][ok]).all()
-        print("agreement: cx and duckdb equal pandas on every ticket (first reply, full resolution)")
+        print(
+            "agreement: cx and duckdb equal pandas on every ticket (first reply, full resolution)"
+        )
         t_cx = results["cx"][0]["median"]
         print(f"{'contender':<14}{'median s':>10}{'peer/cx':>10}")
         for name, (timing, _) in results.items():

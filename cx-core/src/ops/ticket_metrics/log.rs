@@ -188,6 +188,11 @@ impl TicketLogBuilder {
         Self::default()
     }
 
+    /// Reserve room for `n` more events.
+    pub fn reserve(&mut self, n: usize) {
+        self.rows.reserve(n);
+    }
+
     fn ticket(&mut self, id: &str) -> Result<u32> {
         if let Some(l) = self.last
             && self.ids[l as usize].as_str() == id
