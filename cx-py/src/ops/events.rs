@@ -183,6 +183,7 @@ fn push_batch(b: &mut TicketLogBuilder, batch: &RecordBatch, n0: usize) -> Resul
         })
         .collect::<Result<_, _>>()?;
     let public = col("public");
+    let attrs = opt[6..].iter().any(|c| !matches!(c, StrCol::Missing));
     for (i, &(at_s, at_off)) in at.iter().enumerate() {
         let row = n0 + i;
         let t = ticket.get(i).ok_or(CxError::MissingField {
@@ -193,10 +194,24 @@ fn push_batch(b: &mut TicketLogBuilder, batch: &RecordBatch, n0: usize) -> Resul
             field: "type".into(),
             row: Some(row),
         })?;
-        let vals: [Option<Cow<'_, str>>; 10] = std::array::from_fn(|k| opt[k].get(i));
+        // Read only the columns the event type uses (all of them for an unknown
+        // type, so that its error names the value).
+        let kk: &str = &k;
+        let (actor, from_to, assign) = match kk {
+            "created" | "comment" => (true, false, false),
+            "status_change" | "priority_change" => (false, true, false),
+            "assignment" => (false, false, true),
+            "solved" | "reopened" | "closed" => (false, false, false),
+            _ => (true, true, true),
+        };
+        let wanted = [
+            actor, false, from_to, from_to, assign, assign, attrs, attrs, attrs, attrs,
+        ];
+        let vals: [Option<Cow<'_, str>>; 10] =
+            std::array::from_fn(|c| if wanted[c] { opt[c].get(i) } else { None });
         let mut r = EventRow::new(&k);
         r.actor = vals[0].as_deref();
-        r.public = bool_at(public, i);
+        r.public = if actor { bool_at(public, i) } else { None };
         r.from = vals[2].as_deref();
         r.to = vals[3].as_deref();
         r.team = vals[4].as_deref();
