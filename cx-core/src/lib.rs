@@ -24,6 +24,7 @@ pub mod error;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod ops;
 pub mod privacy;
 pub mod spc;
 pub mod stats;

@@ -12,6 +12,7 @@ mod error;
 mod frame;
 mod io;
 mod metrics;
+mod ops;
 mod privacy;
 mod spc;
 mod stats;
@@ -39,5 +40,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     stats::register(m)?;
     dmaic::register(m)?;
     spc::register(m)?;
+    ops::register(m)?;
     Ok(())
 }

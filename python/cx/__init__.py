@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, metrics, privacy, spc, stats
+from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -63,6 +63,7 @@ __all__ = [
     "io",
     "metrics",
     "nps",
+    "ops",
     "privacy",
     "read_feedback",
     "sample_size",

@@ -14,7 +14,9 @@ MODULES = [
     "cx",
     *(
         f"cx.{m}"
-        for m in ["io", "privacy", "metrics", "datasets", "exceptions", "stats", "dmaic", "spc"]
+        for m in [
+            "io", "privacy", "metrics", "datasets", "exceptions", "stats", "dmaic", "spc", "ops",
+        ]
     ),
 ]
 
