@@ -15,7 +15,15 @@ MODULES = [
     *(
         f"cx.{m}"
         for m in [
-            "io", "privacy", "metrics", "datasets", "exceptions", "stats", "dmaic", "spc", "ops",
+            "io",
+            "privacy",
+            "metrics",
+            "datasets",
+            "exceptions",
+            "stats",
+            "dmaic",
+            "spc",
+            "ops",
         ]
     ),
 ]

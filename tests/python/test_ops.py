@@ -8,14 +8,15 @@ import json
 import math
 import pathlib
 
-import cx
 import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
-from cx import ops
 from statsmodels.stats.proportion import proportion_confint
+
+import cx
+from cx import ops
 
 VEC = pathlib.Path(__file__).resolve().parents[1] / "vectors" / "ops"
 METRIC_FILES = sorted(p.name for p in VEC.glob("ticket_metrics_*.json"))
