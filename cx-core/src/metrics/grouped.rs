@@ -1,0 +1,499 @@
+//! Grouped histogram kernels behind [`super::group::nps_by_group`], [`csat_by_group`] and
+//! [`ces_by_group`], and the grouped score tally they produce.
+//!
+//! # Kernel
+//! One pass over `u8` scores and `u32` group codes: a lookup table maps each score to a
+//! bucket (`K` buckets per group), and `hist[code·K + bucket] += 1` fills a flat per-thread
+//! histogram of `u16` counters (flushed into `u64` totals every 65 535 rows so they cannot
+//! overflow). NPS uses `K = 4` buckets (detractor, passive, promoter, missing): 1 000 groups
+//! take 8 KiB, well inside the L1 cache, so the loop is bound by the loads of the two
+//! columns. CSAT and CES keep the score itself (`K = 16`, score 15 = missing) because the
+//! mean needs every value. Rows are split across up to 8 threads (`std::thread::scope`)
+//! and the partial histograms added. The loop has no data-dependent branch: an
+//! out-of-range group code falls outside the histogram, which is checked once per block.
+
+use crate::error::{CxError, Result};
+use crate::metrics::ces::{self, CesOptions, CesScale, CesSummary};
+use crate::metrics::csat::{self, CsatOptions, CsatScale, CsatSummary, ScaleScan};
+use crate::metrics::nps::{self, SCORE_MISSING_U8};
+use crate::metrics::tally::{decode, encode};
+
+/// Inputs at least this long are split across threads.
+const PARALLEL_MIN_ROWS: usize = 1 << 18;
+
+/// Bucket of each `u8` NPS score: 0 detractor (0–6), 1 passive (7–8), 2 promoter (9–10),
+/// 3 missing ([`SCORE_MISSING_U8`]; also 11–254, which validation rejects first).
+pub(crate) const NPS_BUCKET: [u8; 256] = {
+    let mut t = [3u8; 256];
+    let mut i = 0;
+    while i <= 10 {
+        t[i] = if i >= 9 {
+            2
+        } else if i >= 7 {
+            1
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Bucket of each `u8` score for a full histogram: the score itself for 0–14, 15 for
+/// [`SCORE_MISSING_U8`] (15–254 are rejected by [`check_u8_scale`] first).
+const SCORE_BUCKET: [u8; 256] = {
+    let mut t = [15u8; 256];
+    let mut i = 0;
+    while i < 15 {
+        t[i] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+fn code_error(codes: &[u32], n_groups: usize) -> CxError {
+    match codes.iter().position(|&c| c as usize >= n_groups) {
+        Some(row) => CxError::invalid(
+            "group",
+            Some(row),
+            codes[row],
+            "group code not below n_groups",
+        ),
+        None => CxError::invalid("group", None, "?", "group code not below n_groups"),
+    }
+}
+
+/// One thread's histogram. `Err(())` when a code is out of range.
+fn histogram<const K: usize>(
+    scores: &[u8],
+    codes: &[u32],
+    n_groups: usize,
+    bucket: &[u8; 256],
+) -> std::result::Result<Vec<u64>, ()> {
+    let mut total = vec![0u64; n_groups * K];
+    let mut hist = vec![0u16; n_groups * K];
+    const BLOCK: usize = u16::MAX as usize;
+    for (s_blk, c_blk) in scores.chunks(BLOCK).zip(codes.chunks(BLOCK)) {
+        let mut outside = 0usize;
+        for (&s, &c) in s_blk.iter().zip(c_blk) {
+            let i = (c as usize) * K + usize::from(bucket[usize::from(s)]);
+            match hist.get_mut(i) {
+                Some(h) => *h += 1,
+                None => outside += 1,
+            }
+        }
+        if outside != 0 {
+            return Err(());
+        }
+        for (t, h) in total.iter_mut().zip(hist.iter_mut()) {
+            *t += u64::from(*h);
+            *h = 0;
+        }
+    }
+    Ok(total)
+}
+
+/// Histogram of validated scores by group, split across threads for large inputs.
+///
+/// # Errors
+/// [`CxError::LengthMismatch`] for columns of different lengths; [`CxError::InvalidValue`]
+/// (field `group`, row) for a code ≥ `n_groups`.
+pub(crate) fn grouped_histogram<const K: usize>(
+    scores: &[u8],
+    codes: &[u32],
+    n_groups: usize,
+    bucket: &[u8; 256],
+) -> Result<Vec<u64>> {
+    if codes.len() != scores.len() {
+        return Err(CxError::LengthMismatch {
+            what: "group codes".into(),
+            expected: scores.len(),
+            got: codes.len(),
+        });
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || scores.len() < PARALLEL_MIN_ROWS {
+        return histogram::<K>(scores, codes, n_groups, bucket)
+            .map_err(|()| code_error(codes, n_groups));
+    }
+    let chunk = scores.len().div_ceil(threads);
+    let parts: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = scores
+            .chunks(chunk)
+            .zip(codes.chunks(chunk))
+            .map(|(s, c)| scope.spawn(move || histogram::<K>(s, c, n_groups, bucket)))
+            .collect();
+        handles.into_iter().map(|h| h.join()).collect()
+    });
+    let mut total = vec![0u64; n_groups * K];
+    for part in parts {
+        match part {
+            Ok(Ok(p)) => total.iter_mut().zip(p).for_each(|(t, p)| *t += p),
+            Ok(Err(())) => return Err(code_error(codes, n_groups)),
+            // A worker cannot panic (no indexing, no allocation beyond the histogram);
+            // if one did, fall back to the serial kernel.
+            Err(_) => {
+                return histogram::<K>(scores, codes, n_groups, bucket)
+                    .map_err(|()| code_error(codes, n_groups));
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// Check that every `u8` score is on `lo..=hi` or [`SCORE_MISSING_U8`], in one
+/// vectorisable pass; the error names the first offending row.
+fn check_u8_scale(scores: &[u8], (lo, hi): (u8, u8), reason: &'static str) -> Result<()> {
+    let off = |s: u8| s != SCORE_MISSING_U8 && !(lo..=hi).contains(&s);
+    let bad = scores.iter().fold(0u8, |b, &s| b | u8::from(off(s)));
+    if bad == 0 {
+        return Ok(());
+    }
+    let row = scores.iter().position(|&s| off(s));
+    Err(CxError::invalid(
+        "score",
+        row,
+        row.map_or(0, |r| scores[r]),
+        reason,
+    ))
+}
+
+/// Per-group histogram of scores 0–14 and missing: mergeable and serializable, the state
+/// behind grouped CSAT and CES.
+///
+/// # Examples
+/// ```
+/// use cx_core::metrics::grouped::GroupedScoreTally;
+/// let mut a = GroupedScoreTally::from_u8(&[5, 4, 1], &[0, 0, 1], 2)?;
+/// let b = GroupedScoreTally::from_u8(&[5, 255], &[1, 1], 2)?;
+/// a.merge(&b);
+/// assert_eq!(a.counts(1).map(|c| (c[5], c[15])), Some((1, 1)));
+/// let back = GroupedScoreTally::from_bytes(&a.to_bytes())?;
+/// assert_eq!(back, a);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupedScoreTally {
+    hist: Vec<[u64; 16]>,
+}
+
+impl GroupedScoreTally {
+    /// `n_groups` empty histograms.
+    pub fn new(n_groups: usize) -> Self {
+        Self {
+            hist: vec![[0; 16]; n_groups],
+        }
+    }
+
+    /// Histogram of `u8` scores 0–14 ([`SCORE_MISSING_U8`] = missing) by group code.
+    ///
+    /// # Errors
+    /// [`CxError::LengthMismatch`]; [`CxError::InvalidValue`] for a score 15–254 (field
+    /// `score`) or a code ≥ `n_groups` (field `group`), naming the row.
+    pub fn from_u8(scores: &[u8], codes: &[u32], n_groups: usize) -> Result<Self> {
+        check_u8_scale(scores, (0, 14), "scores must be integers 0–14")?;
+        let flat = grouped_histogram::<16>(scores, codes, n_groups, &SCORE_BUCKET)?;
+        let hist = flat
+            .chunks_exact(16)
+            .map(|c| {
+                let mut h = [0u64; 16];
+                h.copy_from_slice(c);
+                h
+            })
+            .collect();
+        Ok(Self { hist })
+    }
+
+    /// Number of groups.
+    pub fn n_groups(&self) -> usize {
+        self.hist.len()
+    }
+
+    /// Counts of scores 0–14 (index = score) and missing (index 15) of one group.
+    pub fn counts(&self, code: u32) -> Option<&[u64; 16]> {
+        self.hist.get(code as usize)
+    }
+
+    /// Merge a tally with codes from the same dictionary (grows to the larger group count).
+    pub fn merge(&mut self, other: &GroupedScoreTally) {
+        if other.hist.len() > self.hist.len() {
+            self.hist.resize(other.hist.len(), [0; 16]);
+        }
+        for (a, b) in self.hist.iter_mut().zip(&other.hist) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+    }
+
+    /// Scan of one group on a scale: counts, favourable count, exact mean and M2.
+    fn scan(h: &[u64; 16], (lo, hi): (u8, u8), (flo, fhi): (u8, u8)) -> ScaleScan {
+        let mut s = ScaleScan {
+            n_missing: h[15],
+            ..ScaleScan::default()
+        };
+        let mut sum = 0.0;
+        for v in lo..=hi {
+            let c = h[usize::from(v)];
+            s.n += c;
+            sum += c as f64 * f64::from(v);
+            if (flo..=fhi).contains(&v) {
+                s.n_favorable += c;
+            }
+        }
+        if s.n > 0 {
+            s.mean = sum / s.n as f64;
+            s.m2 = (lo..=hi)
+                .map(|v| h[usize::from(v)] as f64 * (f64::from(v) - s.mean).powi(2))
+                .sum();
+        }
+        s
+    }
+
+    /// The smallest score outside `lo..=hi` that occurs in any group.
+    fn off_scale(&self, (lo, hi): (u8, u8)) -> Option<u8> {
+        (0u8..15)
+            .find(|&v| !(lo..=hi).contains(&v) && self.hist.iter().any(|h| h[usize::from(v)] > 0))
+    }
+
+    /// CSAT of each group (`None` for a group without a non-missing score), in code order.
+    ///
+    /// # Errors
+    /// [`CxError::InvalidValue`] (field `score`, row unknown here) when a score is off the
+    /// scale; [`CxError::InvalidOption`] for bad options.
+    pub fn finish_csat(&self, opts: CsatOptions) -> Result<Vec<Option<CsatSummary>>> {
+        let (lo, hi) = opts.scale.bounds();
+        csat::check_top_box(opts)?;
+        if let Some(v) = self.off_scale((lo, hi)) {
+            return Err(CxError::invalid("score", None, v, csat_reason(opts.scale)));
+        }
+        let fav = (hi + 1 - opts.top_box, hi);
+        self.hist
+            .iter()
+            .map(|h| {
+                let s = Self::scan(h, (lo, hi), fav);
+                (s.n > 0).then(|| csat::summarize(s, opts)).transpose()
+            })
+            .collect()
+    }
+
+    /// CES of each group (`None` for a group without a non-missing score), in code order.
+    ///
+    /// # Errors
+    /// As [`GroupedScoreTally::finish_csat`].
+    pub fn finish_ces(&self, opts: CesOptions) -> Result<Vec<Option<CesSummary>>> {
+        let (range, fav) = opts.scale.ranges();
+        if let Some(v) = self.off_scale(range) {
+            return Err(CxError::invalid("score", None, v, ces_reason(opts.scale)));
+        }
+        self.hist
+            .iter()
+            .map(|h| {
+                let s = Self::scan(h, range, fav);
+                (s.n > 0).then(|| ces::summarize(s, opts)).transpose()
+            })
+            .collect()
+    }
+
+    /// Serialize (tally format version 1, kind 5: group count, then 16 counts per group).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut p = Vec::with_capacity(8 + 128 * self.hist.len());
+        p.extend_from_slice(&(self.hist.len() as u64).to_le_bytes());
+        for h in &self.hist {
+            for c in h {
+                p.extend_from_slice(&c.to_le_bytes());
+            }
+        }
+        encode(5, &p)
+    }
+
+    /// Deserialize bytes written by [`GroupedScoreTally::to_bytes`].
+    ///
+    /// # Errors
+    /// [`CxError::Format`] for bad bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = decode(bytes, 5, "GroupedScoreTally")?;
+        let n = r.u64()?;
+        if n > (bytes.len() / 128) as u64 {
+            return Err(r.err("group count exceeds payload"));
+        }
+        let mut hist = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            let mut h = [0u64; 16];
+            for c in &mut h {
+                *c = r.u64()?;
+            }
+            hist.push(h);
+        }
+        r.finish()?;
+        Ok(Self { hist })
+    }
+}
+
+fn csat_reason(scale: CsatScale) -> &'static str {
+    match scale {
+        CsatScale::OneToFive => "CSAT scores must be integers 1–5",
+        CsatScale::OneToSeven => "CSAT scores must be integers 1–7",
+        CsatScale::OneToTen => "CSAT scores must be integers 1–10",
+        CsatScale::ZeroToTen => "CSAT scores must be integers 0–10",
+    }
+}
+
+fn ces_reason(scale: CesScale) -> &'static str {
+    match scale {
+        CesScale::Agreement1To7 => "CES scores must be integers 1–7",
+        CesScale::LegacyEffort1To5 => "legacy CES effort scores must be integers 1–5",
+    }
+}
+
+/// CSAT per group of `u8` scores ([`SCORE_MISSING_U8`] = missing) by `u32` group code.
+///
+/// # Formula
+/// Per group as [`csat::csat`], from an exact histogram of the scores (mean `Σ v·c_v / n`,
+/// `M2 = Σ c_v (v − x̄)²`).
+/// # Errors
+/// [`CxError::InvalidValue`] naming the row for a score off the scale (field `score`) or a
+/// code ≥ `n_groups` (field `group`); [`CxError::LengthMismatch`]; [`CxError::InvalidOption`].
+/// # Examples
+/// ```
+/// use cx_core::metrics::{grouped::csat_by_group, CsatOptions};
+/// let g = csat_by_group(&[5, 4, 1, 2, 255], &[0, 0, 0, 1, 1], 2, CsatOptions::new())?;
+/// let first = g[0].as_ref().map(|s| (s.n_top_box, s.n));
+/// assert_eq!(first, Some((2, 3)));
+/// assert_eq!(g[1].as_ref().map(|s| (s.score, s.n_missing)), Some((0.0, 1)));
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn csat_by_group(
+    scores: &[u8],
+    codes: &[u32],
+    n_groups: usize,
+    opts: CsatOptions,
+) -> Result<Vec<Option<CsatSummary>>> {
+    check_u8_scale(scores, opts.scale.bounds(), csat_reason(opts.scale))?;
+    GroupedScoreTally::from_u8(scores, codes, n_groups)?.finish_csat(opts)
+}
+
+/// CES per group of `u8` scores ([`SCORE_MISSING_U8`] = missing) by `u32` group code.
+///
+/// # Formula
+/// Per group as [`ces::ces`], from an exact histogram of the scores.
+/// # Errors
+/// As [`csat_by_group`].
+/// # Examples
+/// ```
+/// use cx_core::metrics::{grouped::ces_by_group, CesOptions};
+/// let g = ces_by_group(&[7, 6, 5, 2], &[0, 0, 1, 1], 2, CesOptions::new())?;
+/// assert_eq!(g[0].as_ref().map(|s| s.mean), Some(6.5));
+/// assert_eq!(g[1].as_ref().map(|s| s.favorable_pct), Some(50.0));
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn ces_by_group(
+    scores: &[u8],
+    codes: &[u32],
+    n_groups: usize,
+    opts: CesOptions,
+) -> Result<Vec<Option<CesSummary>>> {
+    check_u8_scale(scores, opts.scale.ranges().0, ces_reason(opts.scale))?;
+    GroupedScoreTally::from_u8(scores, codes, n_groups)?.finish_ces(opts)
+}
+
+/// Validate `u8` NPS scores (0–10 or missing), naming the first bad row.
+pub(crate) fn check_nps_u8(scores: &[u8]) -> Result<()> {
+    let bad = scores
+        .iter()
+        .fold(0u8, |b, &s| b | u8::from(s.wrapping_sub(11) < 244));
+    if bad != 0 {
+        return Err(nps::first_bad_u8(scores));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_classify_every_score() {
+        for s in 0..=255u8 {
+            let want = match s {
+                0..=6 => 0,
+                7..=8 => 1,
+                9..=10 => 2,
+                _ => 3,
+            };
+            assert_eq!(NPS_BUCKET[usize::from(s)], want, "score {s}");
+        }
+        assert_eq!(SCORE_BUCKET[255], 15);
+        assert_eq!(SCORE_BUCKET[14], 14);
+    }
+
+    #[test]
+    fn parallel_equals_serial_and_codes_are_checked() {
+        let n = PARALLEL_MIN_ROWS * 3 + 17;
+        let scores: Vec<u8> = (0..n)
+            .map(|i| ((i * 7) % 12) as u8)
+            .map(|s| if s == 11 { 255 } else { s })
+            .collect();
+        let codes: Vec<u32> = (0..n).map(|i| ((i * 13) % 101) as u32).collect();
+        let par = grouped_histogram::<4>(&scores, &codes, 101, &NPS_BUCKET).unwrap();
+        let ser = histogram::<4>(&scores, &codes, 101, &NPS_BUCKET).unwrap();
+        assert_eq!(par, ser);
+        let mut naive = vec![0u64; 101 * 4];
+        for (&s, &c) in scores.iter().zip(&codes) {
+            naive[c as usize * 4 + usize::from(NPS_BUCKET[usize::from(s)])] += 1;
+        }
+        assert_eq!(par, naive);
+        let mut bad = codes.clone();
+        bad[n - 5] = 101;
+        let e = grouped_histogram::<4>(&scores, &bad, 101, &NPS_BUCKET).unwrap_err();
+        assert_eq!((e.field(), e.row()), (Some("group"), Some(n - 5)));
+    }
+
+    #[test]
+    fn grouped_csat_and_ces_match_the_flat_functions() {
+        let scores: Vec<u8> = (0..3000u32).map(|i| (1 + (i * 31) % 5) as u8).collect();
+        let codes: Vec<u32> = (0..3000u32).map(|i| (i * 7) % 9).collect();
+        let g = csat_by_group(&scores, &codes, 9, CsatOptions::new()).unwrap();
+        let c = ces_by_group(&scores, &codes, 9, CesOptions::new()).unwrap();
+        for code in 0..9u32 {
+            let sub: Vec<f64> = scores
+                .iter()
+                .zip(&codes)
+                .filter(|(_, c)| **c == code)
+                .map(|(s, _)| f64::from(*s))
+                .collect();
+            let want = csat::csat(&sub, CsatOptions::new()).unwrap();
+            let got = g[code as usize].clone().unwrap();
+            assert_eq!(
+                (got.n, got.n_top_box, got.ci_low),
+                (want.n, want.n_top_box, want.ci_low)
+            );
+            assert!((got.mean - want.mean).abs() < 1e-12 && (got.sd - want.sd).abs() < 1e-12);
+            let want = ces::ces(&sub, CesOptions::new()).unwrap();
+            let got = c[code as usize].clone().unwrap();
+            assert_eq!((got.n, got.n_favorable), (want.n, want.n_favorable));
+            assert!((got.ci_high - want.ci_high).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn off_scale_scores_name_the_row() {
+        let e = csat_by_group(&[5, 6], &[0, 0], 1, CsatOptions::new()).unwrap_err();
+        assert_eq!(
+            (e.field(), e.row(), e.value()),
+            (Some("score"), Some(1), Some("6"))
+        );
+        let e = ces_by_group(&[7, 0], &[0, 0], 1, CesOptions::new()).unwrap_err();
+        assert_eq!(e.row(), Some(1));
+        let e = GroupedScoreTally::from_u8(&[1, 0], &[0, 0], 1)
+            .unwrap()
+            .finish_ces(CesOptions::new());
+        assert_eq!(e.unwrap_err().code(), "invalid_value");
+        let t = GroupedScoreTally::from_u8(&[1, 255], &[0, 1], 3).unwrap();
+        let mut b = t.to_bytes();
+        b[20] ^= 1;
+        assert_eq!(
+            GroupedScoreTally::from_bytes(&b).unwrap_err().code(),
+            "format"
+        );
+    }
+}
