@@ -9,6 +9,7 @@ mod convert;
 mod datasets;
 mod error;
 mod metrics;
+mod metrics_group;
 mod privacy;
 
 /// Run core work with the GIL released, mapping the core error to a Python exception.
@@ -30,5 +31,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     privacy::register(m)?;
     datasets::register(m)?;
     metrics::register(m)?;
+    metrics_group::register(m)?;
     Ok(())
 }

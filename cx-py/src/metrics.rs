@@ -46,12 +46,17 @@ macro_rules! result_class {
     };
 }
 
-trait FmtValue {
+pub(crate) use result_class;
+
+pub(crate) trait FmtValue {
     fn fmt_value(&self) -> String;
 }
 impl FmtValue for f64 {
     fn fmt_value(&self) -> String {
-        format!("{self:.6}").trim_end_matches('0').trim_end_matches('.').to_string()
+        format!("{self:.6}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     }
 }
 impl FmtValue for u64 {
@@ -74,11 +79,13 @@ impl FmtValue for Option<f64> {
         self.map_or("None".into(), |v| v.fmt_value())
     }
 }
-fn fmt_value<T: FmtValue>(v: &T) -> String {
+pub(crate) fn fmt_value<T: FmtValue>(v: &T) -> String {
     v.fmt_value()
 }
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+pub(crate) fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 result_class!(PyNpsSummary, NpsSummary, "NpsSummary", [
@@ -155,7 +162,7 @@ result_class!(PySampleSize, SampleSize, "SampleSize", [
 
 const NPS_CI: &[&str] = &["adjusted-wald", "wald", "bootstrap"];
 
-fn nps_options(ci: &str, level: f64, resamples: u32, seed: u64) -> PyResult<NpsOptions> {
+pub(crate) fn nps_options(ci: &str, level: f64, resamples: u32, seed: u64) -> PyResult<NpsOptions> {
     let interval = match ci {
         "adjusted-wald" => NpsInterval::AdjustedWald,
         "wald" => NpsInterval::Wald,
@@ -165,7 +172,7 @@ fn nps_options(ci: &str, level: f64, resamples: u32, seed: u64) -> PyResult<NpsO
     Ok(NpsOptions::new().interval(interval).level(level))
 }
 
-fn parse<T: std::str::FromStr<Err = cx_core::CxError>>(s: &str) -> PyResult<T> {
+pub(crate) fn parse<T: std::str::FromStr<Err = cx_core::CxError>>(s: &str) -> PyResult<T> {
     s.parse().map_err(to_py)
 }
 
@@ -226,7 +233,13 @@ fn csat(
 /// CES: mean with a t-interval and the share agreeing.
 #[pyfunction]
 #[pyo3(signature = (scores, /, *, scale="1-7", ci="wilson", level=0.95))]
-fn ces(py: Python<'_>, scores: &Bound<'_, PyAny>, scale: &str, ci: &str, level: f64) -> PyResult<PyCesSummary> {
+fn ces(
+    py: Python<'_>,
+    scores: &Bound<'_, PyAny>,
+    scale: &str,
+    ci: &str,
+    level: f64,
+) -> PyResult<PyCesSummary> {
     let opts = CesOptions::new()
         .scale(parse::<CesScale>(scale)?)
         .interval(parse::<ProportionInterval>(ci)?)
@@ -239,7 +252,13 @@ fn ces(py: Python<'_>, scores: &Bound<'_, PyAny>, scale: &str, ci: &str, level: 
 /// Compare the NPS of two samples.
 #[pyfunction]
 #[pyo3(signature = (a, b, /, *, ci="adjusted-wald", level=0.95))]
-fn compare_nps(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, ci: &str, level: f64) -> PyResult<PyComparison> {
+fn compare_nps(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    ci: &str,
+    level: f64,
+) -> PyResult<PyComparison> {
     let opts = nps_options(ci, level, 0, 0)?;
     let (a, b) = (F64Column::extract(a, "a")?, F64Column::extract(b, "b")?);
     let (av, bv) = (a.values(), b.values());
@@ -258,7 +277,12 @@ fn compare_proportions(x1: u64, n1: u64, x2: u64, n2: u64, level: f64) -> PyResu
 /// Compare two means with Welch's t-test (e.g. CES).
 #[pyfunction]
 #[pyo3(signature = (a, b, /, *, level=0.95))]
-fn compare_means(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, level: f64) -> PyResult<PyComparison> {
+fn compare_means(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    level: f64,
+) -> PyResult<PyComparison> {
     let (a, b) = (F64Column::extract(a, "a")?, F64Column::extract(b, "b")?);
     let (av, bv) = (a.values(), b.values());
     run(py, || metrics::compare_means(av, bv, level)).map(PyComparison)
@@ -267,7 +291,12 @@ fn compare_means(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, lev
 /// Sample size for a target margin of error.
 #[pyfunction]
 #[pyo3(signature = (margin, /, *, metric="nps", level=0.95, expected=None))]
-fn sample_size(margin: f64, metric: &str, level: f64, expected: Option<&Bound<'_, PyAny>>) -> PyResult<PySampleSize> {
+fn sample_size(
+    margin: f64,
+    metric: &str,
+    level: f64,
+    expected: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PySampleSize> {
     let r = match metric {
         "nps" => {
             let e = expected.map(|e| e.extract::<(f64, f64)>()).transpose()?;

@@ -344,7 +344,8 @@ fn ces_reason(scale: CesScale) -> &'static str {
     }
 }
 
-/// CSAT per group of `u8` scores ([`SCORE_MISSING_U8`] = missing) by `u32` group code.
+/// CSAT per group of `u8` scores ([`SCORE_MISSING_U8`] = missing) by `u32` group code:
+/// the histogram tally and, per group, the summary (`None` without a non-missing score).
 ///
 /// # Formula
 /// Per group as [`csat::csat`], from an exact histogram of the scores (mean `Σ v·c_v / n`,
@@ -355,7 +356,7 @@ fn ces_reason(scale: CesScale) -> &'static str {
 /// # Examples
 /// ```
 /// use cx_core::metrics::{grouped::csat_by_group, CsatOptions};
-/// let g = csat_by_group(&[5, 4, 1, 2, 255], &[0, 0, 0, 1, 1], 2, CsatOptions::new())?;
+/// let (_, g) = csat_by_group(&[5, 4, 1, 2, 255], &[0, 0, 0, 1, 1], 2, CsatOptions::new())?;
 /// let first = g[0].as_ref().map(|s| (s.n_top_box, s.n));
 /// assert_eq!(first, Some((2, 3)));
 /// assert_eq!(g[1].as_ref().map(|s| (s.score, s.n_missing)), Some((0.0, 1)));
@@ -366,12 +367,15 @@ pub fn csat_by_group(
     codes: &[u32],
     n_groups: usize,
     opts: CsatOptions,
-) -> Result<Vec<Option<CsatSummary>>> {
+) -> Result<(GroupedScoreTally, Vec<Option<CsatSummary>>)> {
     check_u8_scale(scores, opts.scale.bounds(), csat_reason(opts.scale))?;
-    GroupedScoreTally::from_u8(scores, codes, n_groups)?.finish_csat(opts)
+    let t = GroupedScoreTally::from_u8(scores, codes, n_groups)?;
+    let s = t.finish_csat(opts)?;
+    Ok((t, s))
 }
 
-/// CES per group of `u8` scores ([`SCORE_MISSING_U8`] = missing) by `u32` group code.
+/// CES per group of `u8` scores ([`SCORE_MISSING_U8`] = missing) by `u32` group code:
+/// the histogram tally and the per-group summaries, as [`csat_by_group`].
 ///
 /// # Formula
 /// Per group as [`ces::ces`], from an exact histogram of the scores.
@@ -380,7 +384,7 @@ pub fn csat_by_group(
 /// # Examples
 /// ```
 /// use cx_core::metrics::{grouped::ces_by_group, CesOptions};
-/// let g = ces_by_group(&[7, 6, 5, 2], &[0, 0, 1, 1], 2, CesOptions::new())?;
+/// let (_, g) = ces_by_group(&[7, 6, 5, 2], &[0, 0, 1, 1], 2, CesOptions::new())?;
 /// assert_eq!(g[0].as_ref().map(|s| s.mean), Some(6.5));
 /// assert_eq!(g[1].as_ref().map(|s| s.favorable_pct), Some(50.0));
 /// # Ok::<(), cx_core::CxError>(())
@@ -390,9 +394,11 @@ pub fn ces_by_group(
     codes: &[u32],
     n_groups: usize,
     opts: CesOptions,
-) -> Result<Vec<Option<CesSummary>>> {
+) -> Result<(GroupedScoreTally, Vec<Option<CesSummary>>)> {
     check_u8_scale(scores, opts.scale.ranges().0, ces_reason(opts.scale))?;
-    GroupedScoreTally::from_u8(scores, codes, n_groups)?.finish_ces(opts)
+    let t = GroupedScoreTally::from_u8(scores, codes, n_groups)?;
+    let s = t.finish_ces(opts)?;
+    Ok((t, s))
 }
 
 /// Validate `u8` NPS scores (0–10 or missing), naming the first bad row.
@@ -404,6 +410,180 @@ pub(crate) fn check_nps_u8(scores: &[u8]) -> Result<()> {
         return Err(nps::first_bad_u8(scores));
     }
     Ok(())
+}
+
+/// Dictionary-encoded keys with nulls: `codes[i]` indexes `dictionary`, which is sorted
+/// (nulls last) so that groups come out in key order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DictKeys<K> {
+    /// One code per row.
+    pub codes: Vec<u32>,
+    /// Distinct keys, sorted, `None` (null) last.
+    pub dictionary: Vec<Option<K>>,
+}
+
+/// Dictionary-encode a key column (strings or integers, `None` = null) once, in one pass,
+/// then sort the dictionary and renumber the codes.
+///
+/// # Errors
+/// [`CxError::InvalidValue`] (field `keys`) beyond 2³² − 1 distinct keys.
+/// # Examples
+/// ```
+/// use cx_core::metrics::grouped::encode_key_column;
+/// let k = encode_key_column(["web", "app", "web"].map(Some))?;
+/// assert_eq!(k.codes, vec![1, 0, 1]);
+/// assert_eq!(k.dictionary, vec![Some("app"), Some("web")]);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn encode_key_column<K: std::hash::Hash + Eq + Ord + Copy>(
+    keys: impl IntoIterator<Item = Option<K>>,
+) -> Result<DictKeys<K>> {
+    let mut map: std::collections::HashMap<Option<K>, u32> = std::collections::HashMap::new();
+    let mut dictionary: Vec<Option<K>> = Vec::new();
+    let keys = keys.into_iter();
+    let mut codes = Vec::with_capacity(keys.size_hint().0);
+    // Runs of equal keys are common (sorted or clustered data): remember the last one.
+    let mut last: Option<(Option<K>, u32)> = None;
+    for (row, k) in keys.enumerate() {
+        if let Some((lk, lc)) = last
+            && lk == k
+        {
+            codes.push(lc);
+            continue;
+        }
+        let code = match map.get(&k) {
+            Some(&c) => c,
+            None => {
+                let c = u32::try_from(dictionary.len()).map_err(|_| {
+                    CxError::invalid(
+                        "keys",
+                        Some(row),
+                        dictionary.len(),
+                        "more than 2^32-1 distinct keys",
+                    )
+                })?;
+                map.insert(k, c);
+                dictionary.push(k);
+                c
+            }
+        };
+        last = Some((k, code));
+        codes.push(code);
+    }
+    // Sort: Some(..) ascending, None last.
+    let mut order: Vec<u32> = (0..dictionary.len() as u32).collect();
+    order.sort_by(
+        |&a, &b| match (dictionary[a as usize], dictionary[b as usize]) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        },
+    );
+    let mut remap = vec![0u32; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        remap[old as usize] = new as u32;
+    }
+    for c in &mut codes {
+        *c = remap.get(*c as usize).copied().unwrap_or(*c);
+    }
+    let dictionary = order.iter().map(|&i| dictionary[i as usize]).collect();
+    Ok(DictKeys { codes, dictionary })
+}
+
+/// Combine key columns with known cardinalities into one code per row, numbered in
+/// lexicographic order of the component codes (so sorted dictionaries give sorted groups).
+///
+/// # Formula
+/// Mixed-radix index `((c₀·m₁ + c₁)·m₂ + c₂)…`; dense remapping when the product of the
+/// cardinalities is at most 2²⁴ or the row count, a hash map otherwise.
+/// # Errors
+/// [`CxError::EmptyInput`] with no columns; [`CxError::LengthMismatch`];
+/// [`CxError::InvalidValue`] (field `keys`) for a code not below its cardinality or when
+/// the product of cardinalities overflows 64 bits.
+/// # Examples
+/// ```
+/// use cx_core::metrics::grouped::combine_key_codes;
+/// let (codes, components) = combine_key_codes(&[&[1, 0, 1], &[0, 2, 0]], &[2, 3])?;
+/// assert_eq!(codes, vec![1, 0, 1]);
+/// assert_eq!(components, vec![vec![0, 2], vec![1, 0]]);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+#[allow(clippy::type_complexity)]
+pub fn combine_key_codes(
+    columns: &[&[u32]],
+    cardinalities: &[u32],
+) -> Result<(Vec<u32>, Vec<Vec<u32>>)> {
+    let Some(first) = columns.first() else {
+        return Err(CxError::EmptyInput {
+            what: "key columns".into(),
+        });
+    };
+    let n = first.len();
+    for c in columns {
+        if c.len() != n {
+            return Err(CxError::LengthMismatch {
+                what: "key columns".into(),
+                expected: n,
+                got: c.len(),
+            });
+        }
+    }
+    let product = cardinalities
+        .iter()
+        .try_fold(1u64, |p, &m| p.checked_mul(u64::from(m.max(1))))
+        .ok_or_else(|| CxError::invalid("keys", None, "?", "too many key combinations"))?;
+    let mut index = vec![0u64; n];
+    for (col, &m) in columns.iter().zip(cardinalities) {
+        for (row, (ix, &c)) in index.iter_mut().zip(col.iter()).enumerate() {
+            if c >= m {
+                return Err(CxError::invalid(
+                    "keys",
+                    Some(row),
+                    c,
+                    "key code not below its cardinality",
+                ));
+            }
+            *ix = *ix * u64::from(m) + u64::from(c);
+        }
+    }
+    let decompose = |mut ix: u64| {
+        let mut parts = vec![0u32; cardinalities.len()];
+        for (p, &m) in parts.iter_mut().zip(cardinalities).rev() {
+            let m = u64::from(m.max(1));
+            *p = (ix % m) as u32;
+            ix /= m;
+        }
+        parts
+    };
+    if product <= (1u64 << 24).max(n as u64) {
+        let mut remap = vec![u32::MAX; product as usize];
+        for &ix in &index {
+            if let Some(r) = remap.get_mut(ix as usize) {
+                *r = 0;
+            }
+        }
+        let mut components = Vec::new();
+        for (ix, r) in remap.iter_mut().enumerate() {
+            if *r == 0 {
+                *r = components.len() as u32;
+                components.push(decompose(ix as u64));
+            }
+        }
+        let codes = index
+            .iter()
+            .map(|&ix| remap.get(ix as usize).copied().unwrap_or(0))
+            .collect();
+        return Ok((codes, components));
+    }
+    let enc = encode_key_column(index.iter().map(|&ix| Some(ix)))?;
+    let components = enc
+        .dictionary
+        .iter()
+        .map(|ix| decompose(ix.unwrap_or(0)))
+        .collect();
+    Ok((enc.codes, components))
 }
 
 #[cfg(test)]
@@ -452,8 +632,8 @@ mod tests {
     fn grouped_csat_and_ces_match_the_flat_functions() {
         let scores: Vec<u8> = (0..3000u32).map(|i| (1 + (i * 31) % 5) as u8).collect();
         let codes: Vec<u32> = (0..3000u32).map(|i| (i * 7) % 9).collect();
-        let g = csat_by_group(&scores, &codes, 9, CsatOptions::new()).unwrap();
-        let c = ces_by_group(&scores, &codes, 9, CesOptions::new()).unwrap();
+        let (_, g) = csat_by_group(&scores, &codes, 9, CsatOptions::new()).unwrap();
+        let (_, c) = ces_by_group(&scores, &codes, 9, CesOptions::new()).unwrap();
         for code in 0..9u32 {
             let sub: Vec<f64> = scores
                 .iter()
@@ -473,6 +653,22 @@ mod tests {
             assert_eq!((got.n, got.n_favorable), (want.n, want.n_favorable));
             assert!((got.ci_high - want.ci_high).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn keys_encode_sorted_with_nulls_last_and_combine() {
+        let k = encode_key_column([Some(5i64), None, Some(-1), Some(5)]).unwrap();
+        assert_eq!(k.codes, vec![1, 2, 0, 1]);
+        assert_eq!(k.dictionary, vec![Some(-1), Some(5), None]);
+        let (codes, comps) = combine_key_codes(&[&[1, 1, 0, 1], &[2, 0, 2, 2]], &[2, 3]).unwrap();
+        assert_eq!(codes, vec![2, 1, 0, 2]);
+        assert_eq!(comps, vec![vec![0, 2], vec![1, 0], vec![1, 2]]);
+        // Large cardinalities take the hash path and keep lexicographic order.
+        let big = [u32::MAX - 1, 3];
+        let (codes, comps) = combine_key_codes(&[&[7, 7, 2], &[1, 0, 2]], &big).unwrap();
+        assert_eq!(codes, vec![2, 1, 0]);
+        assert_eq!(comps[0], vec![2, 2]);
+        assert!(combine_key_codes(&[&[3]], &[3]).is_err());
     }
 
     #[test]
