@@ -16,6 +16,7 @@ REL_TARGET := $(abspath target/py-release)
 OUT := out
 export PYO3_PYTHON := $(PY)
 export CARGO_TERM_COLOR ?= never
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help venv develop develop-release demo test lint test-rust test-python test-wheel stubtest bench docs clean
 

@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod model;
 pub mod privacy;
 pub mod stats;
+pub mod summary;
 
 pub use error::{CxError, Result};
 

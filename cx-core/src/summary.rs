@@ -24,7 +24,6 @@ use serde::Serialize;
 use crate::ingest::{FeedbackBatch, FeedbackReader, MISSING_RATING, ReadOptions, Rejection};
 use crate::metrics::tally::{MeanTally, NpsTally, ProportionTally};
 use crate::metrics::{NpsOptions, ProportionInterval};
-use crate::model::FeedbackKind;
 use crate::{CxError, Result};
 
 /// How many rejections the summary keeps as examples.
@@ -198,8 +197,15 @@ pub struct SummaryBuilder {
     scratch: Vec<f64>,
 }
 
-fn bump<K: Ord + Clone>(m: &mut BTreeMap<K, (Option<String>, u64)>, k: &K, zh: Option<&str>, by: u64) {
-    m.entry(k.clone()).or_insert_with(|| (zh.map(str::to_owned), 0)).1 += by;
+fn bump<K: Ord + Clone>(
+    m: &mut BTreeMap<K, (Option<String>, u64)>,
+    k: &K,
+    zh: Option<&str>,
+    by: u64,
+) {
+    m.entry(k.clone())
+        .or_insert_with(|| (zh.map(str::to_owned), 0))
+        .1 += by;
 }
 
 impl SummaryBuilder {
@@ -218,18 +224,38 @@ impl SummaryBuilder {
         self.accepted += n;
         self.rows_read += n;
         for (code, count) in count_codes(&batch.channel) {
-            let ch = batch.channel_at_code(code);
-            bump(&mut self.channels, &ch.as_str().to_owned(), Some(ch.label_zh()), count);
+            let Some(ch) = batch.channel_dict.get(usize::from(code)) else {
+                continue;
+            };
+            bump(
+                &mut self.channels,
+                &ch.as_str().to_owned(),
+                Some(ch.label_zh()),
+                count,
+            );
         }
         for k in &batch.kind {
             match k {
-                Some(k) => bump(&mut self.kinds, &k.as_str().to_owned(), Some(k.label_zh()), 1),
-                None => bump(&mut self.kinds, &"unclassified".to_owned(), Some("未分类"), 1),
+                Some(k) => bump(
+                    &mut self.kinds,
+                    &k.as_str().to_owned(),
+                    Some(k.label_zh()),
+                    1,
+                ),
+                None => bump(
+                    &mut self.kinds,
+                    &"unclassified".to_owned(),
+                    Some("未分类"),
+                    1,
+                ),
             }
         }
-        for tags in &batch.tags {
-            for t in tags {
-                *self.tags.entry(t.clone()).or_insert(0) += 1;
+        for t in batch.tags.values().iter().flatten() {
+            match self.tags.get_mut(t) {
+                Some(c) => *c += 1,
+                None => {
+                    self.tags.insert(t.to_owned(), 1);
+                }
             }
         }
         for (i, &ms) in batch.timestamp_ms.iter().enumerate() {
@@ -247,29 +273,41 @@ impl SummaryBuilder {
         }
         self.nps.update_u8(&batch.nps)?;
         let (lo, hi) = opts.csat_scale;
-        self.ratings(&batch.csat, "csat", lo, hi, |v| v >= hi.saturating_sub(1), true)?;
-        self.ratings(&batch.ces, "ces", 1, 7, |v| v >= 5, false)?;
+        let top2 = |v: u8| v >= hi.saturating_sub(1);
+        self.ratings(&batch.csat, &batch.row, "csat", (lo, hi), top2, true)?;
+        self.ratings(&batch.ces, &batch.row, "ces", (1, 7), |v| v >= 5, false)?;
         let mut miss = |name: &str, k: usize| {
             if k > 0 {
                 *self.missing.entry(name.to_owned()).or_insert(0) += k as u64;
             }
         };
-        miss("nps", batch.nps.iter().filter(|&&v| v == MISSING_RATING).count());
-        miss("csat", batch.csat.iter().filter(|&&v| v == MISSING_RATING).count());
-        miss("ces", batch.ces.iter().filter(|&&v| v == MISSING_RATING).count());
-        miss("customer_id", batch.customer_id.iter().filter(|c| c.is_none()).count());
-        miss("touchpoint_id", batch.touchpoint_id.iter().filter(|c| c.is_none()).count());
-        miss("text", batch.text.iter().filter(|c| c.is_none()).count());
+        miss(
+            "nps",
+            batch.nps.iter().filter(|&&v| v == MISSING_RATING).count(),
+        );
+        miss(
+            "csat",
+            batch.csat.iter().filter(|&&v| v == MISSING_RATING).count(),
+        );
+        miss(
+            "ces",
+            batch.ces.iter().filter(|&&v| v == MISSING_RATING).count(),
+        );
+        let nulls = |c: &crate::ingest::StrColumn| c.validity().iter().filter(|v| !**v).count();
+        miss("customer_id", nulls(&batch.customer_id));
+        miss("touchpoint_id", nulls(&batch.touchpoint_id));
+        miss("text", nulls(&batch.text));
         miss("kind", batch.kind.iter().filter(|c| c.is_none()).count());
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn ratings(
         &mut self,
         col: &[u8],
+        rows: &[usize],
         name: &str,
-        lo: u8,
-        hi: u8,
+        (lo, hi): (u8, u8),
         favourable: impl Fn(u8) -> bool,
         is_csat: bool,
     ) -> Result<()> {
@@ -280,7 +318,13 @@ impl SummaryBuilder {
                 continue;
             }
             if v < lo || v > hi {
-                return Err(CxError::invalid(name, Some(i), v, format!("outside the scale {lo}..={hi}")));
+                let row = rows.get(i).copied().unwrap_or(i);
+                return Err(CxError::invalid(
+                    name,
+                    Some(row),
+                    v,
+                    format!("outside the scale {lo}..={hi}; declare the scale of the file"),
+                ));
             }
             fav += u64::from(favourable(v));
             self.scratch.push(f64::from(v));
@@ -380,7 +424,11 @@ impl SummaryBuilder {
         let sorted = |m: &BTreeMap<String, (Option<String>, u64)>| {
             let mut v: Vec<Count> = m
                 .iter()
-                .map(|(k, (zh, c))| Count { name: k.clone(), label_zh: zh.clone(), count: *c })
+                .map(|(k, (zh, c))| Count {
+                    name: k.clone(),
+                    label_zh: zh.clone(),
+                    count: *c,
+                })
                 .collect();
             v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
             v
@@ -388,7 +436,11 @@ impl SummaryBuilder {
         let mut tags: Vec<Count> = self
             .tags
             .iter()
-            .map(|(k, c)| Count { name: k.clone(), label_zh: None, count: *c })
+            .map(|(k, c)| Count {
+                name: k.clone(),
+                label_zh: None,
+                count: *c,
+            })
             .collect();
         tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         tags.truncate(opts.top_tags);
@@ -398,7 +450,13 @@ impl SummaryBuilder {
         let (nps, nps_counts) = if counts.n() > 0 {
             let s = self.nps.finish(nps_opts)?;
             (
-                Some(Estimate { value: s.score, ci_low: s.ci_low, ci_high: s.ci_high, n: s.n, method: s.method.name() }),
+                Some(Estimate {
+                    value: s.score,
+                    ci_low: s.ci_low,
+                    ci_high: s.ci_high,
+                    n: s.n,
+                    method: s.method.name(),
+                }),
                 Some([counts.promoters, counts.passives, counts.detractors]),
             )
         } else {
@@ -422,7 +480,13 @@ impl SummaryBuilder {
                 return Ok(None);
             }
             let s = t.finish(level)?;
-            Ok(Some(Estimate { value: s.mean, ci_low: s.ci_low, ci_high: s.ci_high, n: s.n, method: "t" }))
+            Ok(Some(Estimate {
+                value: s.mean,
+                ci_low: s.ci_low,
+                ci_high: s.ci_high,
+                n: s.n,
+                method: "t",
+            }))
         };
         Ok(FeedbackSummary {
             rows_read: self.rows_read,
@@ -486,7 +550,11 @@ fn count_codes(codes: &[u8]) -> Vec<(u8, u64)> {
 /// assert_eq!(s.by_channel[0].count, 1);
 /// # Ok::<(), cx_core::CxError>(())
 /// ```
-pub fn summarize_csv<R: Read>(input: R, read: &ReadOptions, opts: SummaryOptions) -> Result<FeedbackSummary> {
+pub fn summarize_csv<R: Read>(
+    input: R,
+    read: &ReadOptions,
+    opts: SummaryOptions,
+) -> Result<FeedbackSummary> {
     let mut reader = FeedbackReader::new(input, read.clone())?;
     let mut b = SummaryBuilder::new();
     b.ignored_columns(reader.ignored_columns());
@@ -496,4 +564,105 @@ pub fn summarize_csv<R: Read>(input: R, read: &ReadOptions, opts: SummaryOptions
     }
     b.reject(&reader.take_rejected());
     b.finish(opts)
+}
+
+/// Summarise a feedback file: JSON Lines for `.jsonl`, `.ndjson` and `.json`,
+/// CSV otherwise (streamed in batches).
+///
+/// # Errors
+/// [`CxError::Io`] naming the path when it cannot be opened; else as
+/// [`summarize_csv`].
+pub fn summarize_file(
+    path: impl AsRef<std::path::Path>,
+    read: &ReadOptions,
+    opts: SummaryOptions,
+) -> Result<FeedbackSummary> {
+    let path = path.as_ref();
+    let io_err = |e: std::io::Error| CxError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if matches!(ext.as_deref(), Some("jsonl" | "ndjson" | "json")) {
+        let ing = crate::ingest::read_feedback_file(path, read)?;
+        let mut b = SummaryBuilder::new();
+        b.ignored_columns(&ing.ignored_columns);
+        b.update(&ing.accepted, opts)?;
+        b.reject(&ing.rejected);
+        return b.finish(opts);
+    }
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    summarize_csv(std::io::BufReader::new(file), read, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{ErrorPolicy, read_feedback_csv};
+
+    const DATA: &str = "feedback_id,channel,timestamp,kind,nps,csat,ces,tags\n\
+        F1,电话,2024-03-01T09:00:00+08:00,投诉,3,2,2,物流延迟;退款慢\n\
+        F2,email,2024-03-02T09:00:00+08:00,praise,10,5,7,\n\
+        F3,email,2024-03-03T09:00:00+08:00,,9,4,,物流延迟\n\
+        F4,微信,2024-03-04T09:00:00+08:00,question,,,5,\n\
+        F5,email,bad,praise,9,5,6,\n";
+
+    #[test]
+    fn counts_and_scores() -> Result<()> {
+        let read = ReadOptions::new().errors(ErrorPolicy::Collect);
+        let s = summarize_csv(DATA.as_bytes(), &read, SummaryOptions::new())?;
+        assert_eq!((s.rows_read, s.accepted, s.rejected), (5, 4, 1));
+        assert_eq!(s.rejected_by_field.get("timestamp"), Some(&1));
+        assert_eq!(s.by_channel[0].name, "email");
+        assert_eq!(s.by_channel[0].count, 2);
+        assert_eq!(s.top_tags[0].name, "物流延迟");
+        assert_eq!(s.top_tags[0].count, 2);
+        // 3 NPS answers: promoters 2 (10, 9), detractor 1 (3).
+        assert_eq!(s.scores.nps_counts, Some([2, 0, 1]));
+        // CSAT 2, 5, 4: two of three in the top-2 box.
+        let c = s.scores.csat_top2_pct.map(|e| (e.n, e.value));
+        assert_eq!(c.map(|(n, _)| n), Some(3));
+        assert!(c.is_some_and(|(_, v)| (v - 200.0 / 3.0).abs() < 1e-9));
+        assert_eq!(s.missing.get("nps"), Some(&1));
+        assert_eq!(
+            s.by_kind
+                .iter()
+                .find(|k| k.name == "unclassified")
+                .map(|k| k.count),
+            Some(1)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn merged_partitions_equal_one_pass() -> Result<()> {
+        let read = ReadOptions::new().errors(ErrorPolicy::Collect);
+        let all = read_feedback_csv(DATA.as_bytes(), &read)?;
+        let mut one = SummaryBuilder::new();
+        one.update(&all.accepted, SummaryOptions::new())?;
+        let mut batch = all.accepted.clone();
+        let tail = batch.split_off(2);
+        let (mut a, mut b) = (SummaryBuilder::new(), SummaryBuilder::new());
+        a.update(&batch, SummaryOptions::new())?;
+        b.update(&tail, SummaryOptions::new())?;
+        a.merge(&b);
+        assert_eq!(
+            a.finish(SummaryOptions::new())?,
+            one.finish(SummaryOptions::new())?
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn csat_outside_scale_is_an_error() -> Result<()> {
+        let read = ReadOptions::new();
+        let data = "feedback_id,channel,timestamp,csat\nF1,email,2024-03-01T09:00:00+08:00,7\n";
+        let e = summarize_csv(data.as_bytes(), &read, SummaryOptions::new()).err();
+        assert_eq!(e.as_ref().and_then(CxError::field), Some("csat"));
+        assert_eq!(e.as_ref().and_then(CxError::row), Some(0));
+        Ok(())
+    }
 }

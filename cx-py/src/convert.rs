@@ -48,11 +48,6 @@ impl<'py> F64Column<'py> {
         }
     }
 
-    /// Whether the values were borrowed rather than copied (for tests).
-    pub(crate) fn is_borrowed(&self) -> bool {
-        !matches!(self, F64Column::Owned(_))
-    }
-
     /// Extract a column from a Python object; `param` names it in errors.
     pub(crate) fn extract(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<Self> {
         if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, f64>>()

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod convert;
 mod datasets;
 mod error;
+mod io;
 mod metrics;
 mod metrics_group;
 mod privacy;
@@ -32,5 +33,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     datasets::register(m)?;
     metrics::register(m)?;
     metrics_group::register(m)?;
+    io::register(m)?;
     Ok(())
 }

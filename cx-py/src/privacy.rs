@@ -102,21 +102,19 @@ fn char_offsets(text: &str, matches: &[PiiMatch]) -> Vec<(usize, usize)> {
     let mut bounds: Vec<usize> = matches.iter().flat_map(|m| [m.start, m.end]).collect();
     bounds.sort_unstable();
     let mut map = std::collections::HashMap::with_capacity(bounds.len());
-    let mut chars = 0usize;
     let mut it = bounds.iter().peekable();
-    for (byte, _) in text
+    let ends = text
         .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
+    for (chars, byte) in ends.enumerate() {
         while let Some(&&b) = it.peek() {
-            if b == byte {
-                map.insert(b, chars);
-                it.next();
-            } else {
+            if b != byte {
                 break;
             }
+            map.insert(b, chars);
+            it.next();
         }
-        chars += 1;
     }
     matches
         .iter()

@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, exceptions, metrics, privacy
+from cx import _cx, datasets, exceptions, io, metrics, privacy
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -24,6 +24,7 @@ from cx.exceptions import (
     MissingTimeZoneError,
     TooFewObservationsError,
 )
+from cx.io import read_feedback, summarize_feedback
 from cx.metrics import (
     ces,
     compare_means,
@@ -56,8 +57,11 @@ __all__ = [
     "csat",
     "datasets",
     "exceptions",
+    "io",
     "metrics",
     "nps",
     "privacy",
+    "read_feedback",
     "sample_size",
+    "summarize_feedback",
 ]

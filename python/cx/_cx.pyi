@@ -3,7 +3,8 @@
 Hand-written; checked against the extension by ``python -m mypy.stubtest cx._cx``.
 """
 
-from typing import final
+import os
+from typing import Any, final
 
 __version__: str
 
@@ -414,3 +415,107 @@ def sample_size(
     385
 
     """
+
+# --- io ---
+
+@final
+class Rejection:
+    """One row that ingestion rejected: where (`row`, `line`, `field`), what (`value`) and why."""
+
+    @property
+    def row(self) -> int:
+        """0-based record position (header excluded), as in a pandas index."""
+    @property
+    def line(self) -> int:
+        """1-based physical line of the file."""
+    @property
+    def field(self) -> str:
+        """The cx field (column), or `"<record>"` for a malformed record."""
+    @property
+    def column(self) -> str:
+        """Alias of `field`."""
+    @property
+    def value(self) -> str:
+        """The offending value; personal text shows as `<redacted len=N>`."""
+    @property
+    def code(self) -> str:
+        """Stable error code (`"invalid_value"`, `"missing_field"`, ...)."""
+    @property
+    def reason(self) -> str:
+        """Why the row was rejected."""
+    def to_dict(self) -> dict[str, object]:
+        """The fields as a dict."""
+
+@final
+class Ingested:
+    """Accepted feedback rows (Arrow-backed) and the reject report.
+
+    `rows_read == len(self) + len(self.rejected)` always. The object speaks the
+    Arrow PyCapsule stream protocol, so `pyarrow.table(r)`, `polars.DataFrame(r)`
+    and duckdb read it without copying through Python.
+    """
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read: accepted + rejected."""
+    @property
+    def n_accepted(self) -> int:
+        """Rows accepted."""
+    @property
+    def rejected(self) -> list[Rejection]:
+        """The rejected rows in file order."""
+    @property
+    def ignored_columns(self) -> list[str]:
+        """Columns of the file that map to no cx field."""
+    @property
+    def column_names(self) -> list[str]:
+        """Columns of the accepted table."""
+    @property
+    def table(self) -> Any:
+        """The accepted rows as a `pyarrow.Table` (needs pyarrow)."""
+    def __len__(self) -> int: ...
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """Arrow PyCapsule stream of the accepted rows."""
+    def records(self) -> list[dict[str, Any]]:
+        """The accepted rows as dicts; missing ratings are `None`."""
+    def to_pandas(self) -> Any:
+        """The accepted rows as a pandas DataFrame (needs pandas and pyarrow)."""
+    def to_polars(self) -> Any:
+        """The accepted rows as a polars DataFrame (needs polars)."""
+
+def read_feedback(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    mapping: list[tuple[str, str]] | None = None,
+    encoding: str | None = None,
+    tz: str | None = None,
+    errors: str = "raise",
+    allow_other_channels: bool = False,
+    csat_scale: str | None = None,
+) -> Ingested:
+    """Read a CSV or JSON Lines feedback file (use `cx.read_feedback`, which takes a dict mapping).
+
+    Raises:
+        InvalidValueError: a bad value under `errors="raise"` (names row, column, value).
+        MissingFieldError: a required column is absent.
+        MissingTimeZoneError: a naive timestamp and no `tz`.
+        EncodingError: undecodable bytes in the declared encoding.
+        InvalidOptionError: a bad option (`tz`, `encoding`, `errors`, `mapping`).
+        CxIOError: the file cannot be opened.
+    """
+
+def summarize_feedback_json(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    mapping: list[tuple[str, str]] | None = None,
+    encoding: str | None = None,
+    tz: str | None = None,
+    errors: str = "collect",
+    allow_other_channels: bool = False,
+    csat_scale: str = "1-5",
+    level: float = 0.95,
+    top_tags: int = 10,
+) -> str:
+    """The summary of a feedback file as JSON text (use `cx.summarize_feedback`)."""

@@ -37,6 +37,11 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--tz", metavar="ZONE", help="IANA zone for timestamps without offset")
     s.add_argument("--encoding", metavar="ENC", help="text encoding (utf-8, gb18030, gbk, ...)")
     s.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    s.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first bad row (default: count and list bad rows)",
+    )
 
     r = sub.add_parser("redact", help="redact personal data in one column of a CSV file")
     r.add_argument("input", metavar="IN", help="CSV file to read")
@@ -69,7 +74,12 @@ def _fail(where: str, e: BaseException) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from cx.io import summarize_feedback
 
-    summary = summarize_feedback(args.data, tz=args.tz, encoding=args.encoding)
+    summary = summarize_feedback(
+        args.data,
+        tz=args.tz,
+        encoding=args.encoding,
+        errors="raise" if args.strict else "collect",
+    )
     if args.format == "json":
         json.dump(summary.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -143,6 +153,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(where), e)
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except Exception as e:  # pragma: no cover - a bug in cx, still no traceback for users
+        print(
+            f"cx: internal error: {type(e).__name__}: {e} (please report this)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

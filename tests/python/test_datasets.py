@@ -6,8 +6,9 @@ import csv
 import hashlib
 from pathlib import Path
 
-import cx
 import pytest
+
+import cx
 
 
 def _digest(path: Path) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pickle
 
-import cx
 import pytest
+
+import cx
 from cx import exceptions as exc
 
 

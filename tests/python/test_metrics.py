@@ -12,12 +12,13 @@ import math
 from pathlib import Path
 from typing import Any
 
-import cx
 import numpy as np
 import pyarrow as pa
 import pytest
 import scipy.stats
 from statsmodels.stats.proportion import proportion_confint
+
+import cx
 
 VEC = Path(__file__).resolve().parents[1] / "vectors" / "metrics"
 

@@ -7,8 +7,9 @@ import hmac
 import re
 from pathlib import Path
 
-import cx
 import pytest
+
+import cx
 from cx.exceptions import InvalidValueError
 
 CORPUS = Path(__file__).resolve().parent.parent / "vectors" / "privacy" / "corpus.txt"

@@ -1,0 +1,321 @@
+//! Bindings of `cx_core::ingest` and `cx_core::summary`: reading feedback files.
+
+use arrow_array::RecordBatch;
+use cx_core::ingest::{
+    ColumnMapping, Encoding, ErrorPolicy, FeedbackBatch, Ingested, MISSING_RATING, ReadOptions,
+    Rejection, read_feedback_file,
+};
+use cx_core::metrics::CsatScale;
+use cx_core::summary::{SummaryOptions, summarize_file};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use pyo3_arrow::PyTable;
+
+use crate::error::{bad_literal, to_py};
+use crate::run;
+
+/// One row that ingestion rejected, and why.
+#[pyclass(frozen, module = "cx._cx", name = "Rejection")]
+pub(crate) struct PyRejection(Rejection);
+
+#[pymethods]
+impl PyRejection {
+    /// 0-based record position (header excluded), as in a pandas index.
+    #[getter]
+    fn row(&self) -> usize {
+        self.0.row
+    }
+    /// 1-based physical line of the file.
+    #[getter]
+    fn line(&self) -> u64 {
+        self.0.line
+    }
+    /// The column (cx field name, or `<record>` for a malformed record).
+    #[getter]
+    fn field(&self) -> &str {
+        &self.0.field
+    }
+    /// Alias of `field`.
+    #[getter]
+    fn column(&self) -> &str {
+        &self.0.field
+    }
+    /// The offending value (personal text is shown as `<redacted len=N>`).
+    #[getter]
+    fn value(&self) -> &str {
+        &self.0.value
+    }
+    /// Stable error code, as on the exceptions.
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.0.code
+    }
+    /// Why the row was rejected.
+    #[getter]
+    fn reason(&self) -> &str {
+        &self.0.reason
+    }
+    /// The fields as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("row", self.0.row)?;
+        d.set_item("line", self.0.line)?;
+        d.set_item("field", &self.0.field)?;
+        d.set_item("value", &self.0.value)?;
+        d.set_item("code", self.0.code)?;
+        d.set_item("reason", &self.0.reason)?;
+        Ok(d)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Rejection(row={}, line={}, field={:?}, value={:?}, code={:?}, reason={:?})",
+            self.0.row, self.0.line, self.0.field, self.0.value, self.0.code, self.0.reason
+        )
+    }
+}
+
+/// The result of reading a feedback file: accepted rows (as Arrow) and the reject report.
+#[pyclass(frozen, module = "cx._cx", name = "Ingested")]
+pub(crate) struct PyIngested {
+    batch: FeedbackBatch,
+    record_batch: RecordBatch,
+    rejected: Vec<Py<PyRejection>>,
+    rows_read: usize,
+    ignored_columns: Vec<String>,
+}
+
+impl PyIngested {
+    fn arrow_table(&self) -> PyResult<PyTable> {
+        PyTable::try_new(vec![self.record_batch.clone()], self.record_batch.schema())
+    }
+}
+
+#[pymethods]
+impl PyIngested {
+    /// Rows read: accepted + rejected.
+    #[getter]
+    fn rows_read(&self) -> usize {
+        self.rows_read
+    }
+    /// Rows accepted.
+    #[getter]
+    fn n_accepted(&self) -> usize {
+        self.batch.len()
+    }
+    /// The rejected rows, in file order.
+    #[getter]
+    fn rejected(&self, py: Python<'_>) -> Vec<Py<PyRejection>> {
+        self.rejected.iter().map(|r| r.clone_ref(py)).collect()
+    }
+    /// Columns of the file that cx did not map to a field.
+    #[getter]
+    fn ignored_columns(&self) -> Vec<String> {
+        self.ignored_columns.clone()
+    }
+    /// Column names of the accepted table.
+    #[getter]
+    fn column_names(&self) -> Vec<String> {
+        self.record_batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+    fn __len__(&self) -> usize {
+        self.batch.len()
+    }
+    /// The accepted rows as a `pyarrow.Table` (needs pyarrow: `pip install 'cx[arrow]'`).
+    #[getter]
+    fn table<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let pa = import_optional(slf.py(), "pyarrow", "arrow")?;
+        pa.call_method1("table", (slf,))
+    }
+    /// The accepted rows as a pandas DataFrame (needs pandas and pyarrow).
+    fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        import_optional(slf.py(), "pandas", "pandas")?;
+        Self::table(slf)?.call_method0("to_pandas")
+    }
+    /// The accepted rows as a polars DataFrame (needs polars).
+    fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let pl = import_optional(slf.py(), "polars", "polars")?;
+        pl.call_method1("DataFrame", (slf,))
+    }
+    /// Export the accepted rows through the Arrow PyCapsule stream interface
+    /// (read by `pyarrow.table`, `polars.from_arrow`, duckdb, ...).
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let table = Bound::new(py, self.arrow_table()?)?;
+        table.call_method1("__arrow_c_stream__", (requested_schema,))
+    }
+    /// The accepted rows as dicts (one per row; ratings `None` when missing).
+    fn records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let b = &self.batch;
+        let out = PyList::empty(py);
+        let rating = |v: u8| (v != MISSING_RATING).then_some(v);
+        for i in 0..b.len() {
+            let d = PyDict::new(py);
+            d.set_item("feedback_id", b.feedback_id.get(i))?;
+            d.set_item("customer_id", b.customer_id.get(i))?;
+            d.set_item("channel", b.channel_at(i).as_str())?;
+            d.set_item("touchpoint_id", b.touchpoint_id.get(i))?;
+            d.set_item("timestamp", b.timestamp_at(i).map(|t| t.to_rfc3339()))?;
+            d.set_item("kind", b.kind[i].map(|k| k.as_str()))?;
+            d.set_item("nps", rating(b.nps[i]))?;
+            d.set_item("csat", rating(b.csat[i]))?;
+            d.set_item("ces", rating(b.ces[i]))?;
+            d.set_item("text", b.text.get(i))?;
+            d.set_item("tags", b.tags.get(i).collect::<Vec<_>>())?;
+            d.set_item("language", b.language.get(i))?;
+            let w = b.weight[i];
+            d.set_item("weight", (!w.is_nan()).then_some(w))?;
+            d.set_item("row", b.row[i])?;
+            out.append(d)?;
+        }
+        Ok(out)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Ingested(rows_read={}, accepted={}, rejected={}, ignored_columns={:?})",
+            self.rows_read,
+            self.batch.len(),
+            self.rejected.len(),
+            self.ignored_columns
+        )
+    }
+}
+
+/// Import an optional dependency, or raise ImportError saying which extra installs it.
+fn import_optional<'py>(
+    py: Python<'py>,
+    module: &str,
+    extra: &str,
+) -> PyResult<Bound<'py, PyModule>> {
+    py.import(module).map_err(|_| {
+        pyo3::exceptions::PyImportError::new_err(format!(
+            "{module} is needed for this; install it with: pip install 'cx[{extra}]'"
+        ))
+    })
+}
+
+fn read_options(
+    mapping: Option<Vec<(String, String)>>,
+    encoding: Option<&str>,
+    tz: Option<&str>,
+    errors: &str,
+    allow_other_channels: bool,
+    csat_scale: Option<&str>,
+) -> PyResult<ReadOptions> {
+    let policy = match errors {
+        "raise" | "strict" => ErrorPolicy::Strict,
+        "collect" => ErrorPolicy::Collect,
+        other => return Err(bad_literal("errors", &["raise", "collect"], other)),
+    };
+    let mut opts = ReadOptions::new()
+        .errors(policy)
+        .allow_other_channels(allow_other_channels);
+    if let Some(m) = mapping {
+        opts = opts.mapping(ColumnMapping::from_pairs(m).map_err(to_py)?);
+    }
+    if let Some(e) = encoding {
+        opts = opts.encoding(e.parse::<Encoding>().map_err(to_py)?);
+    }
+    if let Some(z) = tz {
+        opts = opts.tz(cx_core::ingest::parse_tz(z).map_err(to_py)?);
+    }
+    if let Some(s) = csat_scale {
+        opts = opts.csat_scale(s.parse::<CsatScale>().map_err(to_py)?);
+    }
+    Ok(opts)
+}
+
+/// Read a CSV or JSON Lines feedback file.
+#[pyfunction]
+#[pyo3(signature = (path, /, *, mapping=None, encoding=None, tz=None, errors="raise", allow_other_channels=false, csat_scale=None))]
+#[allow(clippy::too_many_arguments)]
+fn read_feedback(
+    py: Python<'_>,
+    path: std::path::PathBuf,
+    mapping: Option<Vec<(String, String)>>,
+    encoding: Option<&str>,
+    tz: Option<&str>,
+    errors: &str,
+    allow_other_channels: bool,
+    csat_scale: Option<&str>,
+) -> PyResult<PyIngested> {
+    let opts = read_options(
+        mapping,
+        encoding,
+        tz,
+        errors,
+        allow_other_channels,
+        csat_scale,
+    )?;
+    let (ing, rb) = run(py, || {
+        let ing: Ingested<FeedbackBatch> = read_feedback_file(&path, &opts)?;
+        let rb = ing.accepted.to_record_batch()?;
+        Ok((ing, rb))
+    })?;
+    let rejected = ing
+        .rejected
+        .into_iter()
+        .map(|r| Py::new(py, PyRejection(r)))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(PyIngested {
+        batch: ing.accepted,
+        record_batch: rb,
+        rejected,
+        rows_read: ing.rows_read,
+        ignored_columns: ing.ignored_columns,
+    })
+}
+
+/// Summarise a feedback file; returns the summary as a JSON string (wrapped by `cx.io`).
+#[pyfunction]
+#[pyo3(signature = (path, /, *, mapping=None, encoding=None, tz=None, errors="collect", allow_other_channels=false, csat_scale="1-5", level=0.95, top_tags=10))]
+#[allow(clippy::too_many_arguments)]
+fn summarize_feedback_json(
+    py: Python<'_>,
+    path: std::path::PathBuf,
+    mapping: Option<Vec<(String, String)>>,
+    encoding: Option<&str>,
+    tz: Option<&str>,
+    errors: &str,
+    allow_other_channels: bool,
+    csat_scale: &str,
+    level: f64,
+    top_tags: usize,
+) -> PyResult<String> {
+    let read = read_options(
+        mapping,
+        encoding,
+        tz,
+        errors,
+        allow_other_channels,
+        Some(csat_scale),
+    )?;
+    let (lo, hi) = csat_scale.parse::<CsatScale>().map_err(to_py)?.bounds();
+    let opts = SummaryOptions::new()
+        .level(level)
+        .csat_scale(lo, hi)
+        .top_tags(top_tags);
+    run(py, || {
+        let s = summarize_file(&path, &read, opts)?;
+        serde_json::to_string(&s).map_err(|e| cx_core::CxError::Format {
+            what: "summary".into(),
+            reason: e.to_string(),
+        })
+    })
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyRejection>()?;
+    m.add_class::<PyIngested>()?;
+    m.add_function(wrap_pyfunction!(read_feedback, m)?)?;
+    m.add_function(wrap_pyfunction!(summarize_feedback_json, m)?)?;
+    Ok(())
+}
