@@ -33,6 +33,7 @@ from cx.metrics import (
     csat,
     nps,
     sample_size,
+    summarize,
 )
 
 __version__: str = _cx.__version__
@@ -63,5 +64,6 @@ __all__ = [
     "privacy",
     "read_feedback",
     "sample_size",
+    "summarize",
     "summarize_feedback",
 ]

@@ -121,10 +121,15 @@ def summarize(
     [0.0, 100.0]
     """
     by = [by] if isinstance(by, str) else list(by)
-    wanted = [*by, score, *([time] if time else []), *([weights] if weights else [])]
+    named = [*by, score, *([time] if time else []), *([weights] if weights else [])]
     kind = _module(frame)
+    if kind in ("pandas", "polars", "pyarrow"):
+        # Read only the named columns; a missing one is reported by the core
+        # (MissingFieldError), so select those present.
+        present = set(frame.column_names if kind == "pyarrow" else frame.columns)
+        wanted = list(dict.fromkeys(c for c in named if c in present))
     if kind == "pandas":
-        import pyarrow as pa
+        import pyarrow as pa  # type: ignore[import-untyped]
 
         source: Any = pa.Table.from_pandas(frame[wanted], preserve_index=False)
     elif kind in ("polars", "pyarrow"):
