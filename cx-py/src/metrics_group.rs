@@ -140,9 +140,55 @@ fn extract_u8<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<U8Column<'p
 /// Group codes of one key column (or their combination) and the key values per code.
 struct Keys<'py> {
     codes: Codes<'py>,
-    /// One entry per code: the key value(s) for the output table.
+    /// One entry per code: the key value(s) for the output table (empty while the
+    /// number of dense codes is not known yet).
     values: Vec<ArrayRef>,
-    n_groups: usize,
+    /// `None` for dense `u32` codes whose largest value is not computed yet: the NPS
+    /// kernel finds it in its own pass.
+    n_groups: Option<usize>,
+}
+
+/// Dense codes up to this many groups are counted as they are (else dictionary-encoded).
+fn dense_limit(rows: usize) -> usize {
+    (4 * rows).max(1 << 16)
+}
+
+impl<'py> Keys<'py> {
+    /// Dense codes as they are, the number of groups still unknown.
+    fn dense(codes: Codes<'py>) -> Self {
+        Keys {
+            codes,
+            values: Vec::new(),
+            n_groups: None,
+        }
+    }
+
+    /// Fix the number of groups: the largest dense code + 1 (or a dictionary encoding of
+    /// sparse codes).
+    fn resolve(self, py: Python<'py>) -> PyResult<Self> {
+        if self.n_groups.is_some() {
+            return Ok(self);
+        }
+        let v = self.codes.values();
+        let max = py.detach(|| v.iter().fold(0u32, |m, &c| m.max(c)));
+        let n = if v.is_empty() { 0 } else { max as usize + 1 };
+        if n <= dense_limit(v.len()) {
+            return Ok(self.with_dense_values(n));
+        }
+        let enc = run(py, || encode_key_column(v.iter().map(|&c| Some(c))))?;
+        let values: ArrayRef = Arc::new(UInt32Array::from(enc.dictionary.clone()));
+        Ok(Keys {
+            n_groups: Some(enc.dictionary.len()),
+            codes: Codes::Owned(enc.codes),
+            values: vec![values],
+        })
+    }
+
+    fn with_dense_values(mut self, n: usize) -> Self {
+        self.values = vec![Arc::new(UInt32Array::from_iter_values(0..n as u32))];
+        self.n_groups = Some(n);
+        self
+    }
 }
 
 enum Codes<'py> {
@@ -161,33 +207,6 @@ impl Codes<'_> {
     }
 }
 
-/// Dense `u32` codes are used as they are when the code range is not much larger than
-/// the data (else they are dictionary-encoded like any integer).
-fn dense_keys<'py>(py: Python<'py>, codes: Codes<'py>) -> PyResult<Keys<'py>> {
-    let v = codes.values();
-    let max = py.detach(|| v.iter().fold(0u32, |m, &c| m.max(c)));
-    let n_groups = if v.is_empty() { 0 } else { max as usize + 1 };
-    if n_groups <= (4 * v.len()).max(1 << 16) {
-        let values: ArrayRef = Arc::new(UInt32Array::from_iter_values(0..n_groups as u32));
-        return Ok(Keys {
-            codes,
-            values: vec![values],
-            n_groups,
-        });
-    }
-    let enc = run(py, || {
-        encode_key_column(v.iter().map(|&c| Some(i64::from(c))))
-    })?;
-    let values: ArrayRef = Arc::new(UInt32Array::from_iter(
-        enc.dictionary.iter().map(|k| k.map(|k| k as u32)),
-    ));
-    Ok(Keys {
-        n_groups: enc.dictionary.len(),
-        codes: Codes::Owned(enc.codes),
-        values: vec![values],
-    })
-}
-
 fn keys_from_arrow<'py>(
     py: Python<'py>,
     chunks: Vec<ArrayRef>,
@@ -198,7 +217,9 @@ fn keys_from_arrow<'py>(
         && dtype == &DataType::UInt32
         && only.null_count() == 0
     {
-        return dense_keys(py, Codes::Arrow(only.as_primitive::<UInt32Type>().clone()));
+        return Ok(Keys::dense(Codes::Arrow(
+            only.as_primitive::<UInt32Type>().clone(),
+        )));
     }
     let integer =
         dtype.is_integer() || matches!(dtype, DataType::Dictionary(_, v) if v.is_integer());
@@ -225,7 +246,7 @@ fn keys_from_arrow<'py>(
         })?;
         let values: ArrayRef = Arc::new(Int64Array::from(enc.dictionary.clone()));
         Ok(Keys {
-            n_groups: enc.dictionary.len(),
+            n_groups: Some(enc.dictionary.len()),
             codes: Codes::Owned(enc.codes),
             values: vec![values],
         })
@@ -235,7 +256,7 @@ fn keys_from_arrow<'py>(
         })?;
         let values: ArrayRef = Arc::new(StringArray::from(enc.dictionary.clone()));
         Ok(Keys {
-            n_groups: enc.dictionary.len(),
+            n_groups: Some(enc.dictionary.len()),
             codes: Codes::Owned(enc.codes),
             values: vec![values],
         })
@@ -248,7 +269,7 @@ fn extract_key<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<Keys<'py>>
     if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, u32>>()
         && a.is_contiguous()
     {
-        return dense_keys(py, Codes::Numpy(a));
+        return Ok(Keys::dense(Codes::Numpy(a)));
     }
     if let Some((chunks, dtype)) = arrow_chunks(obj, param)? {
         return keys_from_arrow(py, chunks, &dtype, param);
@@ -261,7 +282,7 @@ fn extract_key<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<Keys<'py>>
         let enc = run(py, || encode_key_column(s.iter().map(|&k| Some(k))))?;
         let values: ArrayRef = Arc::new(Int64Array::from(enc.dictionary.clone()));
         return Ok(Keys {
-            n_groups: enc.dictionary.len(),
+            n_groups: Some(enc.dictionary.len()),
             codes: Codes::Owned(enc.codes),
             values: vec![values],
         });
@@ -270,7 +291,7 @@ fn extract_key<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<Keys<'py>>
         let enc = run(py, || encode_key_column(v.iter().map(|k| k.as_deref())))?;
         let values: ArrayRef = Arc::new(StringArray::from(enc.dictionary.clone()));
         return Ok(Keys {
-            n_groups: enc.dictionary.len(),
+            n_groups: Some(enc.dictionary.len()),
             codes: Codes::Owned(enc.codes),
             values: vec![values],
         });
@@ -279,7 +300,7 @@ fn extract_key<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<Keys<'py>>
         let enc = run(py, || encode_key_column(v.iter().copied()))?;
         let values: ArrayRef = Arc::new(Int64Array::from(enc.dictionary.clone()));
         return Ok(Keys {
-            n_groups: enc.dictionary.len(),
+            n_groups: Some(enc.dictionary.len()),
             codes: Codes::Owned(enc.codes),
             values: vec![values],
         });
@@ -297,8 +318,15 @@ fn combine<'py>(py: Python<'py>, parts: Vec<Keys<'py>>) -> PyResult<Keys<'py>> {
             .next()
             .ok_or_else(|| PyTypeError::new_err("no keys"));
     }
+    let parts = parts
+        .into_iter()
+        .map(|k| k.resolve(py))
+        .collect::<PyResult<Vec<_>>>()?;
     let cols: Vec<&[u32]> = parts.iter().map(|k| k.codes.values()).collect();
-    let cards: Vec<u32> = parts.iter().map(|k| k.n_groups as u32).collect();
+    let cards: Vec<u32> = parts
+        .iter()
+        .map(|k| k.n_groups.unwrap_or(0) as u32)
+        .collect();
     let (codes, comps) = run(py, || combine_key_codes(&cols, &cards))?;
     let mut values = Vec::with_capacity(parts.len());
     for (j, k) in parts.iter().enumerate() {
@@ -308,7 +336,7 @@ fn combine<'py>(py: Python<'py>, parts: Vec<Keys<'py>>) -> PyResult<Keys<'py>> {
         values.push(v);
     }
     Ok(Keys {
-        n_groups: comps.len(),
+        n_groups: Some(comps.len()),
         codes: Codes::Owned(codes),
         values,
     })
@@ -349,14 +377,25 @@ impl Metric {
 fn grouped_rows(
     scores: &[u8],
     codes: &[u32],
-    n_groups: usize,
+    n_groups: Option<usize>,
     weights: Option<&[f64]>,
     metric: Metric,
-) -> cx_core::Result<Vec<(u32, GroupRow)>> {
+) -> cx_core::Result<(usize, Vec<(u32, GroupRow)>)> {
     let mut out = Vec::new();
+    // Only the unweighted NPS kernel finds the number of dense groups itself.
+    let n_groups = match (n_groups, metric, weights) {
+        (Some(n), _, _) => n,
+        (None, Metric::Nps(_), None) => usize::MAX,
+        (None, _, _) => return Err(CxError::option("keys", "internal: unresolved group count")),
+    };
     match metric {
         Metric::Nps(opts) => {
-            let t: GroupedNpsTally = group::nps_by_group(scores, codes, n_groups, weights)?;
+            let t: GroupedNpsTally = if n_groups == usize::MAX {
+                group::nps_by_code(scores, codes, dense_limit(scores.len()))?
+            } else {
+                group::nps_by_group(scores, codes, n_groups, weights)?
+            };
+            let n_groups = t.n_groups();
             for (g, tally) in t.groups().iter().enumerate() {
                 let c = tally.counts();
                 if c.n() == 0 && tally.n_missing() == 0 {
@@ -392,6 +431,7 @@ fn grouped_rows(
                 }
                 out.push((g as u32, row));
             }
+            return Ok((n_groups, out));
         }
         Metric::Csat(opts) => {
             let (t, sums) = grouped::csat_by_group(scores, codes, n_groups, opts)?;
@@ -456,7 +496,7 @@ fn grouped_rows(
             }
         }
     }
-    Ok(out)
+    Ok((n_groups, out))
 }
 
 /// Build the output table: key columns, then the result columns.
@@ -596,9 +636,8 @@ fn nps_by_group<'py>(
     let scores = extract_u8(scores, "scores")?;
     let (parts, names) = if is_column_list(keys)? {
         let mut parts = Vec::new();
-        for (i, k) in keys.try_iter()?.enumerate() {
+        for k in keys.try_iter()? {
             parts.push(extract_key(&k?, "keys")?);
-            let _ = i;
         }
         let names = (0..parts.len())
             .map(|i| format!("key_{i}"))
@@ -607,18 +646,37 @@ fn nps_by_group<'py>(
     } else {
         (vec![extract_key(keys, "keys")?], vec!["key".to_string()])
     };
-    let keys = combine(py, parts)?;
+    let mut keys = combine(py, parts)?;
     let w = weights
         .map(|w| F64Column::extract(w, "weights"))
         .transpose()?;
-    let (s, c, wv) = (
-        scores.values(),
-        keys.codes.values(),
-        w.as_ref().map(|w| w.values()),
-    );
+    if w.is_some() {
+        keys = keys.resolve(py)?;
+    }
     let metric = Metric::Nps(opts);
-    let rows = run(py, || grouped_rows(s, c, keys.n_groups, wv, metric))?;
+    let (s, wv) = (scores.values(), w.as_ref().map(|w| w.values()));
+    let c = keys.codes.values();
+    let (n, rows) = match run(py, || grouped_rows(s, c, keys.n_groups, wv, metric)) {
+        Ok(r) => r,
+        // A dense code beyond the dense limit: dictionary-encode the codes instead.
+        Err(e) if keys.n_groups.is_none() && is_group_error(py, &e) => {
+            keys = keys.resolve(py)?;
+            let c = keys.codes.values();
+            run(py, || grouped_rows(s, c, keys.n_groups, wv, metric))?
+        }
+        Err(e) => return Err(e),
+    };
+    if keys.values.is_empty() {
+        keys = keys.with_dense_values(n);
+    }
     build_table(&names, &keys.values, &rows, metric).map(PyGroupedTable)
+}
+
+fn is_group_error(py: Python<'_>, e: &PyErr) -> bool {
+    e.value(py)
+        .getattr("field")
+        .and_then(|f| f.extract::<Option<String>>())
+        .is_ok_and(|f| f.as_deref() == Some("group"))
 }
 
 fn arrow_time_unit(u: &ArrowUnit) -> TimeUnit {
@@ -731,7 +789,7 @@ fn time_keys<'py>(
         ),
     };
     Ok(Keys {
-        n_groups: b.starts.len(),
+        n_groups: Some(b.starts.len()),
         codes: Codes::Owned(b.codes),
         values: vec![starts],
     })
@@ -741,7 +799,6 @@ fn table_column(
     batches: &[RecordBatch],
     schema: &Schema,
     name: &str,
-    param: &str,
 ) -> PyResult<(Vec<ArrayRef>, DataType)> {
     let i = schema.index_of(name).map_err(|_| {
         to_py(CxError::MissingField {
@@ -750,7 +807,6 @@ fn table_column(
         })
     })?;
     let chunks = batches.iter().map(|b| b.column(i).clone()).collect();
-    let _ = param;
     Ok((chunks, schema.field(i).data_type().clone()))
 }
 
@@ -797,17 +853,17 @@ fn _summarize_arrow<'py>(
     let freq: Freq = parse(freq)?;
     let t = table.into_table()?;
     let (batches, schema) = t.into_inner();
-    let (sc, _) = table_column(&batches, &schema, score, "score")?;
+    let (sc, _) = table_column(&batches, &schema, score)?;
     let scores = u8_from_arrow(py, &sc, score)?;
     let mut parts = Vec::new();
     let mut names = Vec::new();
     for b in &by {
-        let (chunks, dtype) = table_column(&batches, &schema, b, "by")?;
+        let (chunks, dtype) = table_column(&batches, &schema, b)?;
         parts.push(keys_from_arrow(py, chunks, &dtype, b)?);
         names.push(b.clone());
     }
     if let Some(tcol) = time {
-        let (chunks, _) = table_column(&batches, &schema, tcol, "time")?;
+        let (chunks, _) = table_column(&batches, &schema, tcol)?;
         parts.push(time_keys(py, &chunks, tcol, tz, freq)?);
         names.push("bucket".to_string());
     }
@@ -816,20 +872,20 @@ fn _summarize_arrow<'py>(
         Keys {
             codes: Codes::Owned(vec![0; n]),
             values: Vec::new(),
-            n_groups: 1,
+            n_groups: Some(1),
         }
     } else {
-        combine(py, parts)?
+        combine(py, parts)?.resolve(py)?
     };
     let w = match weights {
         Some(wname) => {
-            let (chunks, _) = table_column(&batches, &schema, wname, "weights")?;
+            let (chunks, _) = table_column(&batches, &schema, wname)?;
             Some(f64_from_arrow(&chunks, wname)?)
         }
         None => None,
     };
     let (s, c, wv) = (scores.values(), keys.codes.values(), w.as_deref());
-    let rows = run(py, || grouped_rows(s, c, keys.n_groups, wv, metric))?;
+    let (_, rows) = run(py, || grouped_rows(s, c, keys.n_groups, wv, metric))?;
     build_table(&names, &keys.values, &rows, metric).map(PyGroupedTable)
 }
 

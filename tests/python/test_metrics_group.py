@@ -92,6 +92,20 @@ def test_string_keys_several_columns_and_missing() -> None:
     assert one.num_rows == 2
 
 
+def test_gappy_and_sparse_uint32_codes() -> None:
+    s = np.array([10, 3, 9, 255], np.uint8)
+    gappy = table(nps_by_group(s, np.array([2, 2, 9, 9], np.uint32))).to_pylist()
+    assert [(r["key"], r["n"], r["n_missing"]) for r in gappy] == [(2, 2, 0), (9, 1, 1)]
+    # A code far beyond the row count is dictionary-encoded instead of counted densely.
+    sparse = table(nps_by_group(s, np.array([4_000_000_000, 5, 5, 7], np.uint32))).to_pylist()
+    assert [(r["key"], r["n"], r["n_missing"]) for r in sparse] == [
+        (5, 2, 0),
+        (7, 0, 1),
+        (4_000_000_000, 1, 0),
+    ]
+    assert sparse[1]["score"] is None
+
+
 def test_tallies_merged_from_random_splits_equal_one_pass() -> None:
     for seed in range(20):
         rng = np.random.default_rng(seed)

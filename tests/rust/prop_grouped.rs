@@ -72,3 +72,32 @@ proptest! {
         prop_assert!(comps.windows(2).all(|w| w[0] < w[1]));
     }
 }
+
+/// The flat `u8` kernel (three lane counters, split across threads for large inputs)
+/// equals a naive count, with missing values, and names the first invalid row.
+#[test]
+fn flat_u8_counts_match_naive_counts_at_any_size() {
+    use cx_core::metrics::nps::count_u8;
+    for n in [0usize, 1, 31, 8161, (1 << 21) + 12_345] {
+        let scores: Vec<u8> = (0..n)
+            .map(|i| {
+                let v = ((i * 2_654_435_761) >> 7) % 12;
+                if v == 11 { 255 } else { v as u8 }
+            })
+            .collect();
+        let (c, m) = count_u8(&scores).unwrap();
+        let naive =
+            |lo: u8, hi: u8| scores.iter().filter(|&&s| (lo..=hi).contains(&s)).count() as u64;
+        assert_eq!(
+            (c.promoters, c.passives, c.detractors, m),
+            (naive(9, 10), naive(7, 8), naive(0, 6), naive(255, 255)),
+            "n = {n}"
+        );
+        if n > 100 {
+            let mut bad = scores.clone();
+            bad[n - 7] = 11;
+            bad[n - 3] = 200;
+            assert_eq!(count_u8(&bad).unwrap_err().row(), Some(n - 7));
+        }
+    }
+}

@@ -162,6 +162,36 @@ pub fn nps_by_group(
     Ok(out)
 }
 
+/// [`nps_by_group`] when the number of groups is not known: dense group codes, one group
+/// per code up to the largest code present (`max code + 1` groups).
+///
+/// # Errors
+/// As [`nps_by_group`]; a code ≥ `max_groups` is an [`CxError::InvalidValue`] (field
+/// `group`) so that callers can fall back to dictionary encoding of sparse codes.
+/// # Examples
+/// ```
+/// use cx_core::metrics::group::nps_by_code;
+/// let g = nps_by_code(&[10, 0, 9, 8], &[0, 0, 2, 2], 1_000)?;
+/// assert_eq!(g.n_groups(), 3);
+/// assert_eq!(g.group(2).map(|t| t.counts().promoters), Some(1));
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn nps_by_code(scores: &[u8], codes: &[u32], max_groups: usize) -> Result<GroupedNpsTally> {
+    if codes.len() != scores.len() {
+        return Err(CxError::LengthMismatch {
+            what: "group codes".into(),
+            expected: scores.len(),
+            got: codes.len(),
+        });
+    }
+    let hist = grouped::nps_histogram_auto(scores, codes, max_groups)?;
+    let mut out = GroupedNpsTally::new(hist.len() / 4);
+    for (t, h) in out.groups.iter_mut().zip(hist.chunks_exact(4)) {
+        t.add_counts(NpsCounts::new(h[2], h[1], h[0]), h[3]);
+    }
+    Ok(out)
+}
+
 fn weighted_by_group(
     scores: &[u8],
     codes: &[u32],
