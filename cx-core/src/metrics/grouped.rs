@@ -82,6 +82,18 @@ fn histogram<const K: usize>(
 ) -> std::result::Result<Vec<u64>, ()> {
     let mut total = vec![0u64; n_groups * K];
     let mut hist = vec![0u16; n_groups * K];
+    histogram_into::<K>(scores, codes, &mut hist, &mut total, bucket)?;
+    Ok(total)
+}
+
+/// Add the rows' counts to `total`, using `hist` (zeroed, the same length) as scratch.
+fn histogram_into<const K: usize>(
+    scores: &[u8],
+    codes: &[u32],
+    hist: &mut [u16],
+    total: &mut [u64],
+    bucket: &[u8; 256],
+) -> std::result::Result<(), ()> {
     const BLOCK: usize = u16::MAX as usize;
     for (s_blk, c_blk) in scores.chunks(BLOCK).zip(codes.chunks(BLOCK)) {
         let mut outside = 0usize;
@@ -100,7 +112,7 @@ fn histogram<const K: usize>(
             *h = 0;
         }
     }
-    Ok(total)
+    Ok(())
 }
 
 /// Histogram of validated scores by group (`K` buckets per group), split across threads
@@ -167,41 +179,58 @@ pub(crate) fn nps_histogram_auto(scores: &[u8], codes: &[u32], limit: usize) -> 
             got: codes.len(),
         });
     }
-    // Ok(histogram) or Err(true) for a bad score, Err(false) for a code ≥ limit.
-    let part = |s: &[u8], c: &[u32]| -> std::result::Result<Vec<u64>, bool> {
-        let bad = s
-            .iter()
-            .fold(0u8, |b, &x| b | u8::from(x.wrapping_sub(11) < 244));
-        if bad != 0 {
-            return Err(true);
-        }
-        let max = c.iter().fold(0u32, |m, &x| m.max(x));
-        let n = if c.is_empty() { 0 } else { max as usize + 1 };
-        if n > limit {
-            return Err(false);
-        }
-        histogram::<4>(s, c, n, &NPS_BUCKET).map_err(|()| false)
-    };
+    // Per thread: Ok(histogram) or Err(true) for a bad score, Err(false) for a code ≥ limit.
+    // Rows are handed out in chunks from a shared counter, so a thread that the OS
+    // deschedules on a busy machine does not hold up the others (work sharing).
+    let n = scores.len();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let parts: Vec<std::result::Result<Vec<u64>, bool>> =
-        if threads < 2 || scores.len() < PARALLEL_MIN_ROWS {
-            vec![part(scores, codes)]
-        } else {
-            let chunk = scores.len().div_ceil(threads);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = scores
-                    .chunks(chunk)
-                    .zip(codes.chunks(chunk))
-                    .map(|(s, c)| scope.spawn(move || part(s, c)))
-                    .collect();
-                handles
-                    .into_iter()
-                    // A worker cannot panic (no indexing); report a panic as a bad code,
-                    // which re-scans serially for the error below.
-                    .map(|h| h.join().unwrap_or(Err(false)))
-                    .collect()
-            })
-        };
+    let chunk = if threads < 2 || n < PARALLEL_MIN_ROWS {
+        n.max(1)
+    } else {
+        (n / (threads * 8)).max(PARALLEL_MIN_ROWS / 4)
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || -> std::result::Result<Vec<u64>, bool> {
+        let (mut hist, mut total) = (Vec::<u16>::new(), Vec::<u64>::new());
+        loop {
+            let start = next.fetch_add(chunk, std::sync::atomic::Ordering::Relaxed);
+            let end = start.saturating_add(chunk).min(n);
+            let (Some(s), Some(c)) = (scores.get(start..end), codes.get(start..end)) else {
+                return Ok(total);
+            };
+            if s.is_empty() {
+                return Ok(total);
+            }
+            if s.iter()
+                .fold(0u8, |b, &x| b | u8::from(x.wrapping_sub(11) < 244))
+                != 0
+            {
+                return Err(true);
+            }
+            let max = c.iter().fold(0u32, |m, &x| m.max(x)) as usize;
+            if max >= limit {
+                return Err(false);
+            }
+            if hist.len() < (max + 1) * 4 {
+                hist.resize((max + 1) * 4, 0);
+                total.resize((max + 1) * 4, 0);
+            }
+            histogram_into::<4>(s, c, &mut hist, &mut total, &NPS_BUCKET).map_err(|()| false)?;
+        }
+    };
+    let parts: Vec<std::result::Result<Vec<u64>, bool>> = if chunk >= n {
+        vec![work()]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                // A worker cannot panic (no indexing); report a panic as a bad code,
+                // which re-scans serially for the error below.
+                .map(|h| h.join().unwrap_or(Err(false)))
+                .collect()
+        })
+    };
     let mut total: Vec<u64> = Vec::new();
     for p in parts {
         match p {
