@@ -6,7 +6,8 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cx_benches::SplitMix64;
 use cx_core::metrics::group::nps_by_group;
-use cx_core::metrics::{NpsInterval, NpsOptions, nps_u8};
+use cx_core::metrics::grouped::csat_by_group;
+use cx_core::metrics::{CsatOptions, CsatScale, NpsInterval, NpsOptions, nps_u8};
 use std::hint::black_box;
 
 const N: usize = 10_000_000;
@@ -39,6 +40,13 @@ fn bench(c: &mut Criterion) {
         assert_eq!([c.detractors, c.passives, c.promoters], naive[k]);
     }
 
+    // Grouped CSAT on the 0–10 scale (top-2 box = 9–10) agrees with the promoter counts.
+    let copts = CsatOptions::new().scale(CsatScale::ZeroToTen);
+    let (_, cs) = csat_by_group(&scores, &codes, GROUPS, copts).unwrap();
+    for (k, s) in cs.iter().enumerate() {
+        assert_eq!(s.as_ref().map(|s| s.n_top_box), Some(naive[k][2]));
+    }
+
     let mut grp = c.benchmark_group("metrics");
     grp.throughput(Throughput::Elements(N as u64));
     grp.bench_function("nps/n=10M/flat", |b| {
@@ -46,6 +54,9 @@ fn bench(c: &mut Criterion) {
     });
     grp.bench_function("nps_by_group/n=10M,groups=1000", |b| {
         b.iter(|| nps_by_group(black_box(&scores), black_box(&codes), GROUPS, None).unwrap())
+    });
+    grp.bench_function("csat_by_group/n=10M,groups=1000", |b| {
+        b.iter(|| csat_by_group(black_box(&scores), black_box(&codes), GROUPS, copts).unwrap())
     });
     grp.finish();
 }

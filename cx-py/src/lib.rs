@@ -12,6 +12,7 @@ mod error;
 mod frame;
 mod io;
 mod metrics;
+mod metrics_group;
 mod ops;
 mod privacy;
 mod spc;
@@ -36,6 +37,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     privacy::register(m)?;
     datasets::register(m)?;
     metrics::register(m)?;
+    metrics_group::register(m)?;
     io::register(m)?;
     stats::register(m)?;
     dmaic::register(m)?;

@@ -46,7 +46,9 @@ macro_rules! result_class {
     };
 }
 
-trait FmtValue {
+pub(crate) use result_class;
+
+pub(crate) trait FmtValue {
     fn fmt_value(&self) -> String;
 }
 impl FmtValue for f64 {
@@ -77,10 +79,10 @@ impl FmtValue for Option<f64> {
         self.map_or("None".into(), |v| v.fmt_value())
     }
 }
-fn fmt_value<T: FmtValue>(v: &T) -> String {
+pub(crate) fn fmt_value<T: FmtValue>(v: &T) -> String {
     v.fmt_value()
 }
-fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -160,7 +162,7 @@ result_class!(PySampleSize, SampleSize, "SampleSize", [
 
 const NPS_CI: &[&str] = &["adjusted-wald", "wald", "bootstrap"];
 
-fn nps_options(ci: &str, level: f64, resamples: u32, seed: u64) -> PyResult<NpsOptions> {
+pub(crate) fn nps_options(ci: &str, level: f64, resamples: u32, seed: u64) -> PyResult<NpsOptions> {
     let interval = match ci {
         "adjusted-wald" => NpsInterval::AdjustedWald,
         "wald" => NpsInterval::Wald,
@@ -170,7 +172,7 @@ fn nps_options(ci: &str, level: f64, resamples: u32, seed: u64) -> PyResult<NpsO
     Ok(NpsOptions::new().interval(interval).level(level))
 }
 
-fn parse<T: std::str::FromStr<Err = cx_core::CxError>>(s: &str) -> PyResult<T> {
+pub(crate) fn parse<T: std::str::FromStr<Err = cx_core::CxError>>(s: &str) -> PyResult<T> {
     s.parse().map_err(to_py)
 }
 

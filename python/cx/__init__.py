@@ -34,6 +34,7 @@ from cx.metrics import (
     csat,
     nps,
     sample_size,
+    summarize,
 )
 
 __version__: str = _cx.__version__
@@ -69,5 +70,6 @@ __all__ = [
     "sample_size",
     "spc",
     "stats",
+    "summarize",
     "summarize_feedback",
 ]

@@ -531,6 +531,247 @@ def summarize_feedback_json(
 ) -> str:
     """The summary of a feedback file as JSON text (use `cx.summarize_feedback`)."""
 
+# --- metrics (grouped and tallies) ---
+
+@final
+class GroupedTable:
+    """Grouped results (one row per group), readable by any Arrow library.
+
+    Columns: the keys, then `n`, `n_missing`, `score`, `ci_low`, `ci_high`,
+    `standard_error`, `method` and the class counts. Export with
+    `pyarrow.table(t)`, `polars.DataFrame(t)` or the `to_*` methods.
+    """
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """Export as an Arrow C stream (PyCapsule interface)."""
+    @property
+    def num_rows(self) -> int:
+        """Number of rows (groups)."""
+    @property
+    def column_names(self) -> list[str]:
+        """Column names."""
+    def __len__(self) -> int: ...
+    def to_pyarrow(self) -> Any:
+        """As a `pyarrow.Table` (needs pyarrow)."""
+    def to_pandas(self) -> Any:
+        """As a `pandas.DataFrame` (needs pandas and pyarrow)."""
+    def to_polars(self) -> Any:
+        """As a `polars.DataFrame` (needs polars)."""
+
+@final
+class ProportionSummary:
+    """A proportion (`ratio`, 0–1) with its interval, from `ProportionTally.finish`."""
+
+    @property
+    def ratio(self) -> float: ...
+    @property
+    def ci_low(self) -> float: ...
+    @property
+    def ci_high(self) -> float: ...
+    @property
+    def successes(self) -> int: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def n_missing(self) -> int: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def level(self) -> float: ...
+    def to_dict(self) -> dict[str, object]:
+        """The fields as a dict."""
+    def _repr_html_(self) -> str: ...
+
+@final
+class MeanSummary:
+    """A mean with its Student-t interval, from `MeanTally.finish`."""
+
+    @property
+    def mean(self) -> float: ...
+    @property
+    def sd(self) -> float: ...
+    @property
+    def standard_error(self) -> float: ...
+    @property
+    def ci_low(self) -> float: ...
+    @property
+    def ci_high(self) -> float: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def n_missing(self) -> int: ...
+    @property
+    def level(self) -> float: ...
+    def to_dict(self) -> dict[str, object]:
+        """The fields as a dict."""
+    def _repr_html_(self) -> str: ...
+
+@final
+class NpsTally:
+    """Mergeable NPS state: class counts, missing count and per-class weight sums.
+
+    `update` adds a batch in place; `merge` returns a NEW tally and leaves both
+    operands unchanged (safe when an engine reuses a partition's result). The state
+    round-trips through versioned bytes (`to_bytes` / `from_bytes`, also used by
+    pickle); corrupted or foreign bytes raise `FormatError`.
+
+    >>> a, b = NpsTally(), NpsTally()
+    >>> a.update([10, 9, 3])
+    >>> b.update([7, None])
+    >>> t = a.merge(b)
+    >>> t.n, t.n_missing, t.finish().score
+    (4, 1, 25.0)
+
+    """
+
+    def __init__(self) -> None: ...
+    def update(self, values: object, /, *, weights: object | None = None) -> None:
+        """Add scores 0–10 (NaN/None missing; a numpy `uint8` array is read without copying)."""
+    def merge(self, other: NpsTally) -> NpsTally:
+        """A new tally holding both."""
+    def finish(
+        self,
+        *,
+        ci: str = "adjusted-wald",
+        level: float = 0.95,
+        weighted: bool | None = None,
+        resamples: int = 2000,
+        seed: int = 0,
+    ) -> NpsSummary:
+        """The summary, as `cx.nps`. `weighted=None` uses the weighted estimate when any
+        weight other than 1 was added."""
+    def to_bytes(self) -> bytes:
+        """The versioned binary state."""
+    @classmethod
+    def from_bytes(cls, data: bytes) -> NpsTally:
+        """Read a state written by `to_bytes` (raises `FormatError` for bad bytes)."""
+    def __reduce__(self) -> tuple[object, tuple[bytes]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def n(self) -> int:
+        """Non-missing scores."""
+    @property
+    def n_missing(self) -> int:
+        """Missing scores."""
+    @property
+    def n_promoters(self) -> int: ...
+    @property
+    def n_passives(self) -> int: ...
+    @property
+    def n_detractors(self) -> int: ...
+
+@final
+class ProportionTally:
+    """Mergeable proportion state (successes, trials, missing); as `NpsTally`.
+
+    >>> t = ProportionTally()
+    >>> t.update([1, 0, 1, None])
+    >>> t.successes, t.n, t.n_missing
+    (2, 3, 1)
+
+    """
+
+    def __init__(self) -> None: ...
+    def update(self, values: object, /, *, weights: object | None = None) -> None:
+        """Add outcomes 1/0 (NaN/None missing). Weights are not supported (`InvalidOptionError`)."""
+    def merge(self, other: ProportionTally) -> ProportionTally:
+        """A new tally holding both."""
+    def finish(self, *, ci: str = "wilson", level: float = 0.95) -> ProportionSummary:
+        """The share with an interval (`"wilson"`, `"clopper-pearson"`, `"agresti-coull"`, `"wald"`)."""
+    def to_bytes(self) -> bytes:
+        """The versioned binary state."""
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ProportionTally:
+        """Read a state written by `to_bytes` (raises `FormatError` for bad bytes)."""
+    def __reduce__(self) -> tuple[object, tuple[bytes]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def n_missing(self) -> int: ...
+    @property
+    def successes(self) -> int: ...
+
+@final
+class MeanTally:
+    """Mergeable mean/variance state (Chan et al. 1979 parallel merge); as `NpsTally`.
+
+    >>> t = MeanTally()
+    >>> t.update([1.0, 2.0, 3.0])
+    >>> t.merge(t).finish().mean
+    2.0
+
+    """
+
+    def __init__(self) -> None: ...
+    def update(self, values: object, /, *, weights: object | None = None) -> None:
+        """Add finite values (NaN/None missing). Weights are not supported (`InvalidOptionError`)."""
+    def merge(self, other: MeanTally) -> MeanTally:
+        """A new tally holding both."""
+    def finish(self, *, level: float = 0.95) -> MeanSummary:
+        """The mean with a Student-t interval."""
+    def to_bytes(self) -> bytes:
+        """The versioned binary state."""
+    @classmethod
+    def from_bytes(cls, data: bytes) -> MeanTally:
+        """Read a state written by `to_bytes` (raises `FormatError` for bad bytes)."""
+    def __reduce__(self) -> tuple[object, tuple[bytes]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def n_missing(self) -> int: ...
+    @property
+    def mean(self) -> float: ...
+    @property
+    def variance(self) -> float:
+        """Sample variance (ddof = 1); NaN when n < 2."""
+
+def nps_by_group(
+    scores: object,
+    keys: object,
+    /,
+    *,
+    weights: object | None = None,
+    ci: str = "adjusted-wald",
+    level: float = 0.95,
+) -> GroupedTable:
+    """NPS per group, in one pass over the columns.
+
+    Args:
+        scores: scores 0–10 (a contiguous numpy `uint8` array or an Arrow `UInt8` array
+            without nulls is read without copying; 255 or NaN/None is missing).
+        keys: one key column or a list of key columns: integer codes (numpy `uint32` or
+            Arrow `UInt32` read without copying and used as they are) or strings and other
+            integers (dictionary-encoded once, in Rust). Output keys are sorted, columns
+            named `key` (one column) or `key_0`, `key_1`, ... (several).
+        weights: survey weights (linearisation standard error per group).
+        ci: `"adjusted-wald"` (default), `"wald"` or `"bootstrap"`.
+        level: confidence level.
+
+    >>> t = nps_by_group([10, 3, 9, 9], ["a", "a", "b", "b"])
+    >>> t.num_rows, t.column_names[:3]
+    (2, ['key', 'n', 'n_missing'])
+
+    """
+
+def _summarize_arrow(
+    table: object,
+    /,
+    *,
+    score: str,
+    metric: str = "nps",
+    by: list[str] = ...,
+    time: str | None = None,
+    freq: str = "month",
+    tz: str | None = None,
+    weights: str | None = None,
+    ci: str | None = None,
+    level: float = 0.95,
+    scale: str | None = None,
+) -> GroupedTable:
+    """The work behind `cx.summarize` on an Arrow table (private)."""
+
 # --- stats ---
 
 @_final

@@ -9,7 +9,7 @@
 //! the legacy scale is used only when [`CesScale::LegacyEffort1To5`] is passed.
 
 use crate::error::{CxError, Result};
-use crate::metrics::csat::scan_scale;
+use crate::metrics::csat::{ScaleScan, scan_scale};
 use crate::metrics::interval::{ProportionInterval, mean_t_interval, proportion_interval};
 use crate::stats::dist;
 
@@ -167,6 +167,11 @@ pub fn ces(scores: &[f64], opts: CesOptions) -> Result<CesSummary> {
         CesScale::LegacyEffort1To5 => "legacy CES effort scores must be integers 1–5",
     };
     let s = scan_scale(scores, range, fav, reason)?;
+    summarize(s, opts)
+}
+
+/// The CES summary of a scan (shared by [`ces`] and the grouped kernels).
+pub(crate) fn summarize(s: ScaleScan, opts: CesOptions) -> Result<CesSummary> {
     let ci = proportion_interval(s.n_favorable, s.n, opts.level, opts.interval)?;
     let sd = s.sd();
     let mci = mean_t_interval(s.mean, sd, s.n, opts.level)?;

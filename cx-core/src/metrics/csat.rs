@@ -174,6 +174,20 @@ impl ScaleScan {
 /// ```
 pub fn csat(scores: &[f64], opts: CsatOptions) -> Result<CsatSummary> {
     dist::check_level(opts.level)?;
+    check_top_box(opts)?;
+    let (lo, hi) = opts.scale.bounds();
+    let reason = match opts.scale {
+        CsatScale::OneToFive => "CSAT scores must be integers 1–5",
+        CsatScale::OneToSeven => "CSAT scores must be integers 1–7",
+        CsatScale::OneToTen => "CSAT scores must be integers 1–10",
+        CsatScale::ZeroToTen => "CSAT scores must be integers 0–10",
+    };
+    let s = scan_scale(scores, (lo, hi), (hi + 1 - opts.top_box, hi), reason)?;
+    summarize(s, opts)
+}
+
+/// Check `top_box` against the scale.
+pub(crate) fn check_top_box(opts: CsatOptions) -> Result<()> {
     let (lo, hi) = opts.scale.bounds();
     let points = hi - lo + 1;
     if opts.top_box == 0 || opts.top_box >= points {
@@ -187,13 +201,11 @@ pub fn csat(scores: &[f64], opts: CsatOptions) -> Result<CsatSummary> {
             ),
         ));
     }
-    let reason = match opts.scale {
-        CsatScale::OneToFive => "CSAT scores must be integers 1–5",
-        CsatScale::OneToSeven => "CSAT scores must be integers 1–7",
-        CsatScale::OneToTen => "CSAT scores must be integers 1–10",
-        CsatScale::ZeroToTen => "CSAT scores must be integers 0–10",
-    };
-    let s = scan_scale(scores, (lo, hi), (hi + 1 - opts.top_box, hi), reason)?;
+    Ok(())
+}
+
+/// The CSAT summary of a scan (shared by [`csat`] and the grouped kernels).
+pub(crate) fn summarize(s: ScaleScan, opts: CsatOptions) -> Result<CsatSummary> {
     let ci = proportion_interval(s.n_favorable, s.n, opts.level, opts.interval)?;
     let sd = s.sd();
     let mci = mean_t_interval(s.mean, sd, s.n, opts.level)?;

@@ -2,10 +2,10 @@
 //! group codes in one pass, dictionary encoding of string keys, combination of
 //! several key columns, and calendar time buckets in an IANA time zone.
 //!
-//! The unweighted kernel keeps a flat per-group histogram of 16 `u16` slots (flushed to `u64`)
-//! (scores 0–10 in slots 0–10, [`SCORE_MISSING_U8`] in slot 15 because
-//! `255 & 15 = 15`), after one vectorisable validation pass, and splits large
-//! inputs across threads (`std::thread::scope`), merging the histograms.
+//! The unweighted kernel (in [`super::grouped`]) maps each score to its class with a
+//! lookup table and counts `hist[code·4 + class]` in a flat per-thread `u16`
+//! histogram (8 KiB for 1 000 groups), after one vectorisable validation pass, and
+//! splits large inputs across threads (`std::thread::scope`), adding the histograms.
 
 use std::collections::HashMap;
 
@@ -13,6 +13,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone};
 use chrono_tz::Tz;
 
 use crate::error::{CxError, Result};
+use crate::metrics::grouped;
 use crate::metrics::nps::{self, NpsCounts, NpsOptions, NpsSummary, SCORE_MISSING_U8};
 use crate::metrics::tally::{NpsTally, decode, encode};
 
@@ -118,81 +119,6 @@ impl GroupedNpsTally {
     }
 }
 
-/// Inputs at least this long are split across threads.
-const PARALLEL_MIN_ROWS: usize = 1 << 18;
-
-fn check_codes(codes: &[u32], n_groups: usize) -> Result<()> {
-    let max = codes.iter().fold(0u32, |m, &c| m.max(c));
-    if !codes.is_empty() && max as usize >= n_groups {
-        let row = codes.iter().position(|&c| c as usize >= n_groups);
-        return Err(CxError::invalid(
-            "group",
-            row,
-            max,
-            "group code not below n_groups",
-        ));
-    }
-    Ok(())
-}
-
-fn check_scores_u8(scores: &[u8]) -> Result<()> {
-    let bad = scores
-        .iter()
-        .fold(0u8, |b, &s| b | u8::from(s.wrapping_sub(11) < 244));
-    if bad != 0 {
-        return Err(nps::first_bad_u8(scores));
-    }
-    Ok(())
-}
-
-/// Histogram kernel: `hist[code·16 + (score & 15)] += 1` (validated inputs).
-///
-/// Counters are `u16` (a group's 16 slots fill one 32-byte half cache line and 1 000
-/// groups fit a 32 KiB L1 cache), flushed into `u64` totals every 65 535 rows so they
-/// cannot overflow.
-fn histogram(scores: &[u8], codes: &[u32], n_groups: usize) -> Vec<u64> {
-    let mut total = vec![0u64; n_groups * 16];
-    let mut hist = vec![0u16; n_groups * 16];
-    const BLOCK: usize = u16::MAX as usize;
-    for (s_blk, c_blk) in scores.chunks(BLOCK).zip(codes.chunks(BLOCK)) {
-        for (&s, &c) in s_blk.iter().zip(c_blk) {
-            let i = (c as usize) * 16 + usize::from(s & 15);
-            if let Some(h) = hist.get_mut(i) {
-                *h += 1;
-            }
-        }
-        for (t, h) in total.iter_mut().zip(hist.iter_mut()) {
-            *t += u64::from(*h);
-            *h = 0;
-        }
-    }
-    total
-}
-
-fn parallel_histogram(scores: &[u8], codes: &[u32], n_groups: usize) -> Vec<u64> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if threads < 2 || scores.len() < PARALLEL_MIN_ROWS {
-        return histogram(scores, codes, n_groups);
-    }
-    let chunk = scores.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = scores
-            .chunks(chunk)
-            .zip(codes.chunks(chunk))
-            .map(|(s, c)| scope.spawn(move || histogram(s, c, n_groups)))
-            .collect();
-        let mut total = vec![0u64; n_groups * 16];
-        for h in handles {
-            // A worker cannot panic on validated input; fall back to serial if one did.
-            match h.join() {
-                Ok(part) => total.iter_mut().zip(part).for_each(|(t, p)| *t += p),
-                Err(_) => return histogram(scores, codes, n_groups),
-            }
-        }
-        total
-    })
-}
-
 /// Per-group NPS tallies of `u8` scores ([`SCORE_MISSING_U8`] = missing) by `u32` group code.
 ///
 /// # Formula
@@ -224,17 +150,44 @@ pub fn nps_by_group(
             got: codes.len(),
         });
     }
-    check_scores_u8(scores)?;
-    check_codes(codes, n_groups)?;
+    grouped::check_nps_u8(scores)?;
     if let Some(w) = weights {
         return weighted_by_group(scores, codes, n_groups, w);
     }
-    let hist = parallel_histogram(scores, codes, n_groups);
+    let hist = grouped::grouped_histogram::<4>(scores, codes, n_groups, &grouped::NPS_BUCKET)?;
     let mut out = GroupedNpsTally::new(n_groups);
-    for (t, h) in out.groups.iter_mut().zip(hist.chunks_exact(16)) {
-        let det = h[..7].iter().sum();
-        let counts = NpsCounts::new(h[9] + h[10], h[7] + h[8], det);
-        t.add_counts(counts, h[15]);
+    for (t, h) in out.groups.iter_mut().zip(hist.chunks_exact(4)) {
+        t.add_counts(NpsCounts::new(h[2], h[1], h[0]), h[3]);
+    }
+    Ok(out)
+}
+
+/// [`nps_by_group`] when the number of groups is not known: dense group codes, one group
+/// per code up to the largest code present (`max code + 1` groups).
+///
+/// # Errors
+/// As [`nps_by_group`]; a code ≥ `max_groups` is an [`CxError::InvalidValue`] (field
+/// `group`) so that callers can fall back to dictionary encoding of sparse codes.
+/// # Examples
+/// ```
+/// use cx_core::metrics::group::nps_by_code;
+/// let g = nps_by_code(&[10, 0, 9, 8], &[0, 0, 2, 2], 1_000)?;
+/// assert_eq!(g.n_groups(), 3);
+/// assert_eq!(g.group(2).map(|t| t.counts().promoters), Some(1));
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn nps_by_code(scores: &[u8], codes: &[u32], max_groups: usize) -> Result<GroupedNpsTally> {
+    if codes.len() != scores.len() {
+        return Err(CxError::LengthMismatch {
+            what: "group codes".into(),
+            expected: scores.len(),
+            got: codes.len(),
+        });
+    }
+    let hist = grouped::nps_histogram_auto(scores, codes, max_groups)?;
+    let mut out = GroupedNpsTally::new(hist.len() / 4);
+    for (t, h) in out.groups.iter_mut().zip(hist.chunks_exact(4)) {
+        t.add_counts(NpsCounts::new(h[2], h[1], h[0]), h[3]);
     }
     Ok(out)
 }
@@ -255,7 +208,12 @@ fn weighted_by_group(
     let mut rows: Vec<GroupedRow> = vec![GroupedRow::default(); n_groups];
     for (row, ((&s, &c), &w)) in scores.iter().zip(codes).zip(weights).enumerate() {
         let Some(g) = rows.get_mut(c as usize) else {
-            continue; // unreachable: codes validated
+            return Err(CxError::invalid(
+                "group",
+                Some(row),
+                c,
+                "group code not below n_groups",
+            ));
         };
         if s == SCORE_MISSING_U8 {
             g.missing += 1;
@@ -400,6 +358,30 @@ pub enum TimeUnit {
     /// Milliseconds since 1970-01-01T00:00:00Z (default).
     #[default]
     Milliseconds,
+    /// Microseconds since 1970-01-01T00:00:00Z (pandas 3, Arrow `timestamp[us]`).
+    Microseconds,
+    /// Nanoseconds since 1970-01-01T00:00:00Z (Arrow `timestamp[ns]`).
+    Nanoseconds,
+}
+
+impl TimeUnit {
+    /// Ticks per second.
+    pub fn per_second(self) -> i64 {
+        match self {
+            TimeUnit::Seconds => 1,
+            TimeUnit::Milliseconds => 1_000,
+            TimeUnit::Microseconds => 1_000_000,
+            TimeUnit::Nanoseconds => 1_000_000_000,
+        }
+    }
+    fn of(self, dt: &DateTime<Tz>) -> Option<i64> {
+        match self {
+            TimeUnit::Seconds => Some(dt.timestamp()),
+            TimeUnit::Milliseconds => Some(dt.timestamp_millis()),
+            TimeUnit::Microseconds => Some(dt.timestamp_micros()),
+            TimeUnit::Nanoseconds => dt.timestamp_nanos_opt(),
+        }
+    }
 }
 
 /// Calendar bucket size.
@@ -513,14 +495,7 @@ pub fn time_buckets(
     let zone: Tz = tz
         .parse()
         .map_err(|_| CxError::option("tz", format!("unknown IANA time zone {tz:?}")))?;
-    let per_sec: i64 = match unit {
-        TimeUnit::Seconds => 1,
-        TimeUnit::Milliseconds => 1000,
-    };
-    let to_unit = |dt: &DateTime<Tz>| match unit {
-        TimeUnit::Seconds => dt.timestamp(),
-        TimeUnit::Milliseconds => dt.timestamp_millis(),
-    };
+    let per_sec = unit.per_second();
     let mut first_seen: HashMap<i64, u32> = HashMap::new();
     let mut starts: Vec<(i64, DateTime<Tz>)> = Vec::new();
     let mut codes = Vec::with_capacity(timestamps.len());
@@ -551,7 +526,7 @@ pub fn time_buckets(
         let end = next_bucket(start_date, freq)
             .and_then(|d| local_start(&zone, d))
             .ok_or_else(bad)?;
-        let key = to_unit(&start);
+        let key = unit.of(&start).ok_or_else(bad)?;
         let code = match first_seen.get(&key) {
             Some(&c) => c,
             None => {
@@ -561,7 +536,7 @@ pub fn time_buckets(
                 c
             }
         };
-        cache = Some((key, to_unit(&end), code));
+        cache = Some((key, unit.of(&end).ok_or_else(bad)?, code));
         codes.push(code);
     }
     // Renumber codes chronologically.
@@ -579,6 +554,54 @@ pub fn time_buckets(
         starts: order.iter().map(|&i| starts[i].0).collect(),
         labels: order.iter().map(|&i| starts[i].1.to_rfc3339()).collect(),
     })
+}
+
+/// [`time_buckets`] of naive wall-clock timestamps (no offset: the value is the local time
+/// in `tz` counted as if it were UTC), with bucket starts as instants in `tz`.
+///
+/// A naive timestamp's calendar date is its own, so the bucket follows from the wall clock;
+/// only the bucket start needs the zone (DST-correct, as in [`time_buckets`]).
+///
+/// # Errors
+/// As [`time_buckets`].
+/// # Examples
+/// ```
+/// use cx_core::metrics::group::{time_buckets_local, Freq, TimeUnit};
+/// // 2024-03-31 23:30 wall clock in Shanghai is in March.
+/// let b = time_buckets_local(&[1_711_927_800], TimeUnit::Seconds, "Asia/Shanghai", Freq::Month)?;
+/// assert_eq!(b.labels, vec!["2024-03-01T00:00:00+08:00"]);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn time_buckets_local(
+    timestamps: &[i64],
+    unit: TimeUnit,
+    tz: &str,
+    freq: Freq,
+) -> Result<TimeBuckets> {
+    let zone: Tz = tz
+        .parse()
+        .map_err(|_| CxError::option("tz", format!("unknown IANA time zone {tz:?}")))?;
+    let mut b = time_buckets(timestamps, unit, "UTC", freq)?;
+    let per_sec = unit.per_second();
+    let mut labels = Vec::with_capacity(b.starts.len());
+    for start in &mut b.starts {
+        let bad = || {
+            CxError::invalid(
+                "timestamp",
+                None,
+                *start,
+                "outside the supported date range",
+            )
+        };
+        let date = DateTime::from_timestamp(start.div_euclid(per_sec), 0)
+            .ok_or_else(bad)?
+            .date_naive();
+        let local = local_start(&zone, date).ok_or_else(bad)?;
+        *start = unit.of(&local).ok_or_else(bad)?;
+        labels.push(local.to_rfc3339());
+    }
+    b.labels = labels;
+    Ok(b)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod ces;
 pub mod compare;
 pub mod csat;
 pub mod group;
+pub mod grouped;
 pub mod interval;
 pub mod nps;
 pub mod sample_size;

@@ -204,39 +204,79 @@ const LANES: usize = 32;
 /// # Errors
 /// [`CxError::InvalidValue`] (field `score`, the first offending row and value) for a score 11–254.
 pub fn count_u8(scores: &[u8]) -> Result<(NpsCounts, u64)> {
-    let (mut prom, mut det, mut miss) = (0u64, 0u64, 0u64);
-    let mut bad = 0u8;
+    // Large inputs are split across threads (the kernel is bound by one core's vector
+    // units, not by memory bandwidth).
+    const PARALLEL_MIN: usize = 1 << 21;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || scores.len() < PARALLEL_MIN {
+        return count_u8_serial(scores);
+    }
+    let chunk = scores.len().div_ceil(threads);
+    let parts: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = scores
+            .chunks(chunk)
+            .map(|s| scope.spawn(move || count_u8_serial(s)))
+            .collect();
+        handles.into_iter().map(|h| h.join()).collect()
+    });
+    let (mut c, mut m) = (NpsCounts::default(), 0u64);
+    for part in parts {
+        match part {
+            Ok(Ok((pc, pm))) => {
+                c.promoters += pc.promoters;
+                c.passives += pc.passives;
+                c.detractors += pc.detractors;
+                m += pm;
+            }
+            // Re-run serially for the error with its row in the whole input (or if a
+            // worker panicked, which validated arithmetic cannot do).
+            _ => return count_u8_serial(scores),
+        }
+    }
+    Ok((c, m))
+}
+
+fn count_u8_serial(scores: &[u8]) -> Result<(NpsCounts, u64)> {
+    // Three byte-lane counters: s ≥ 9, s ≤ 6 and s > 10 (missing or invalid). Promoters
+    // are (s ≥ 9) − (s > 10); only when some s > 10 is a second pass needed to tell
+    // missing (255) from invalid (11–254).
+    let (mut hi, mut det, mut over) = (0u64, 0u64, 0u64);
     for block in scores.chunks(LANES * 255) {
-        let mut p = [0u8; LANES];
+        let mut h = [0u8; LANES];
         let mut d = [0u8; LANES];
-        let mut m = [0u8; LANES];
-        let mut b = [0u8; LANES];
+        let mut o = [0u8; LANES];
         let mut it = block.chunks_exact(LANES);
         for chunk in &mut it {
             for i in 0..LANES {
                 let s = chunk[i];
-                p[i] += u8::from(s.wrapping_sub(9) < 2);
-                d[i] += u8::from(s < 7);
-                m[i] += u8::from(s == SCORE_MISSING_U8);
-                b[i] |= u8::from(s.wrapping_sub(11) < 244);
+                h[i] += u8::from(s >= 9);
+                d[i] += u8::from(s <= 6);
+                o[i] += u8::from(s > 10);
             }
         }
         for i in 0..LANES {
-            prom += u64::from(p[i]);
+            hi += u64::from(h[i]);
             det += u64::from(d[i]);
-            miss += u64::from(m[i]);
-            bad |= b[i];
+            over += u64::from(o[i]);
         }
         for &s in it.remainder() {
-            prom += u64::from(s.wrapping_sub(9) < 2);
-            det += u64::from(s < 7);
-            miss += u64::from(s == SCORE_MISSING_U8);
-            bad |= u8::from(s.wrapping_sub(11) < 244);
+            hi += u64::from(s >= 9);
+            det += u64::from(s <= 6);
+            over += u64::from(s > 10);
         }
     }
-    if bad != 0 {
+    let miss = if over == 0 {
+        0
+    } else {
+        scores
+            .iter()
+            .map(|&s| u64::from(s == SCORE_MISSING_U8))
+            .sum()
+    };
+    if miss != over {
         return Err(first_bad_u8(scores));
     }
+    let prom = hi - over;
     let n = scores.len() as u64;
     Ok((NpsCounts::new(prom, n - prom - det - miss, det), miss))
 }

@@ -446,6 +446,10 @@ impl ProportionTally {
     pub fn n(&self) -> u64 {
         self.n
     }
+    /// Missing outcomes so far.
+    pub fn n_missing(&self) -> u64 {
+        self.n_missing
+    }
     /// Finish with an interval.
     ///
     /// # Errors
@@ -626,6 +630,10 @@ impl MeanTally {
     /// Non-missing values so far.
     pub fn n(&self) -> u64 {
         self.n
+    }
+    /// Missing values so far.
+    pub fn n_missing(&self) -> u64 {
+        self.n_missing
     }
     /// Mean (0 for an empty tally).
     pub fn mean(&self) -> f64 {
