@@ -2,8 +2,8 @@
 
 use arrow_array::RecordBatch;
 use cx_core::ingest::{
-    ColumnMapping, Encoding, ErrorPolicy, FeedbackBatch, Ingested, MISSING_RATING, ReadOptions,
-    Rejection, read_feedback_file,
+    ColumnMapping, Encoding, ErrorPolicy, FeedbackBatch, FeedbackReader, Ingested, MISSING_RATING,
+    ReadOptions, Rejection, read_feedback_file,
 };
 use cx_core::metrics::CsatScale;
 use cx_core::summary::{SummaryOptions, summarize_file};
@@ -77,16 +77,23 @@ impl PyRejection {
 /// The result of reading a feedback file: accepted rows (as Arrow) and the reject report.
 #[pyclass(frozen, module = "cx._cx", name = "Ingested")]
 pub(crate) struct PyIngested {
-    batch: FeedbackBatch,
-    record_batch: RecordBatch,
+    /// Accepted rows, batch by batch as the reader produced them (no concatenation copy).
+    batches: Vec<FeedbackBatch>,
+    /// The same rows as Arrow record batches.
+    record_batches: Vec<RecordBatch>,
+    schema: arrow_schema::SchemaRef,
     rejected: Vec<Py<PyRejection>>,
     rows_read: usize,
     ignored_columns: Vec<String>,
 }
 
 impl PyIngested {
+    fn len(&self) -> usize {
+        self.batches.iter().map(FeedbackBatch::len).sum()
+    }
+
     fn arrow_table(&self) -> PyResult<PyTable> {
-        PyTable::try_new(vec![self.record_batch.clone()], self.record_batch.schema())
+        PyTable::try_new(self.record_batches.clone(), self.schema.clone())
     }
 }
 
@@ -100,7 +107,7 @@ impl PyIngested {
     /// Rows accepted.
     #[getter]
     fn n_accepted(&self) -> usize {
-        self.batch.len()
+        self.len()
     }
     /// The rejected rows, in file order.
     #[getter]
@@ -115,15 +122,14 @@ impl PyIngested {
     /// Column names of the accepted table.
     #[getter]
     fn column_names(&self) -> Vec<String> {
-        self.record_batch
-            .schema()
+        self.schema
             .fields()
             .iter()
             .map(|f| f.name().clone())
             .collect()
     }
     fn __len__(&self) -> usize {
-        self.batch.len()
+        self.len()
     }
     /// The accepted rows as a `pyarrow.Table` (needs pyarrow: `pip install 'cx[arrow]'`).
     #[getter]
@@ -154,10 +160,13 @@ impl PyIngested {
     }
     /// The accepted rows as dicts (one per row; ratings `None` when missing).
     fn records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let b = &self.batch;
         let out = PyList::empty(py);
         let rating = |v: u8| (v != MISSING_RATING).then_some(v);
-        for i in 0..b.len() {
+        for (b, i) in self
+            .batches
+            .iter()
+            .flat_map(|b| (0..b.len()).map(move |i| (b, i)))
+        {
             let d = PyDict::new(py);
             d.set_item("feedback_id", b.feedback_id.get(i))?;
             d.set_item("customer_id", b.customer_id.get(i))?;
@@ -182,7 +191,7 @@ impl PyIngested {
         format!(
             "Ingested(rows_read={}, accepted={}, rejected={}, ignored_columns={:?})",
             self.rows_read,
-            self.batch.len(),
+            self.len(),
             self.rejected.len(),
             self.ignored_columns
         )
@@ -233,6 +242,82 @@ fn read_options(
     Ok(opts)
 }
 
+/// What a read produced: the reader's batches and its report.
+struct Loaded {
+    accepted: Vec<FeedbackBatch>,
+    rejected: Vec<Rejection>,
+    rows_read: usize,
+    ignored_columns: Vec<String>,
+}
+
+fn one_batch(ing: Ingested<FeedbackBatch>) -> Loaded {
+    Loaded {
+        accepted: vec![ing.accepted],
+        rejected: ing.rejected,
+        rows_read: ing.rows_read,
+        ignored_columns: ing.ignored_columns,
+    }
+}
+
+/// Read a file keeping the reader's batches (CSV streams in batches; JSON Lines is one batch).
+fn read_batches(path: &std::path::Path, opts: &ReadOptions) -> cx_core::Result<Loaded> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if matches!(ext.as_deref(), Some("jsonl" | "ndjson" | "json")) {
+        return read_feedback_file(path, opts).map(one_batch);
+    }
+    let file = std::fs::File::open(path).map_err(|e| cx_core::CxError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let mut reader = FeedbackReader::new(file, opts.clone())?;
+    let mut batches = Vec::new();
+    while let Some(b) = reader.next_batch()? {
+        batches.push(b);
+    }
+    Ok(Loaded {
+        accepted: batches,
+        rejected: reader.take_rejected(),
+        rows_read: reader.rows_read(),
+        ignored_columns: reader.ignored_columns().to_vec(),
+    })
+}
+
+/// Convert batches to Arrow on all cores (each batch is independent).
+fn to_record_batches(batches: &[FeedbackBatch]) -> cx_core::Result<Vec<RecordBatch>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(batches.len().max(1));
+    let chunk = batches.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = batches
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(FeedbackBatch::to_record_batch)
+                        .collect::<cx_core::Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(batches.len());
+        for h in handles {
+            match h.join() {
+                Ok(r) => out.extend(r?),
+                Err(_) => {
+                    return Err(cx_core::CxError::Format {
+                        what: "Arrow conversion".into(),
+                        reason: "a worker thread failed".into(),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    })
+}
+
 /// Read a CSV or JSON Lines feedback file, or validate a data frame.
 #[pyfunction]
 #[pyo3(signature = (source, /, *, mapping=None, encoding=None, tz=None, errors="raise", allow_other_channels=false, csat_scale=None))]
@@ -256,12 +341,10 @@ fn read_feedback(
         csat_scale,
     )?;
     let is_frame = source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?;
-    let (ing, rb) = if is_frame {
+    let ing = if is_frame {
         let (headers, cols) = crate::frame::frame_columns(source)?;
         run(py, || {
-            let ing = cx_core::ingest::read_feedback_columns(&headers, &cols, &opts)?;
-            let rb = ing.accepted.to_record_batch()?;
-            Ok((ing, rb))
+            cx_core::ingest::read_feedback_columns(&headers, &cols, &opts).map(one_batch)
         })?
     } else {
         let path: std::path::PathBuf = source.extract().map_err(|_| {
@@ -269,20 +352,18 @@ fn read_feedback(
                 "`source` must be a path or a data frame with the Arrow PyCapsule interface (pyarrow, polars, pandas >= 2.2)",
             )
         })?;
-        run(py, || {
-            let ing: Ingested<FeedbackBatch> = read_feedback_file(&path, &opts)?;
-            let rb = ing.accepted.to_record_batch()?;
-            Ok((ing, rb))
-        })?
+        run(py, || read_batches(&path, &opts))?
     };
+    let record_batches = run(py, || to_record_batches(&ing.accepted))?;
     let rejected = ing
         .rejected
         .into_iter()
         .map(|r| Py::new(py, PyRejection(r)))
         .collect::<PyResult<Vec<_>>>()?;
     Ok(PyIngested {
-        batch: ing.accepted,
-        record_batch: rb,
+        batches: ing.accepted,
+        record_batches,
+        schema: std::sync::Arc::new(FeedbackBatch::arrow_schema()),
         rejected,
         rows_read: ing.rows_read,
         ignored_columns: ing.ignored_columns,
