@@ -253,3 +253,19 @@ def test_naive_frame_timestamps_need_a_zone() -> None:
         cx.read_feedback(df, mapping={"id": "feedback_id"})
     ok = cx.read_feedback(df, mapping={"id": "feedback_id"}, tz="Asia/Shanghai")
     assert ok.records()[0]["timestamp"] == "2024-03-01T09:00:00+08:00"
+
+
+def test_many_batches_keep_order_and_counts(tmp_path: Path) -> None:
+    # More rows than one reader batch (65,536), with a bad row in the second batch.
+    n = 140_000
+    lines = ["feedback_id,channel,timestamp,nps"]
+    lines += [f"F{i},email,2024-03-01T09:00:00+08:00,{i % 11}" for i in range(n)]
+    lines[1 + 70_000] = "F70000,email,2024-03-01T09:00:00+08:00,12"
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = cx.read_feedback(path, errors="collect")
+    assert (r.rows_read, len(r), len(r.rejected)) == (n, n - 1, 1)
+    assert (r.rejected[0].row, r.rejected[0].line, r.rejected[0].value) == (70_000, 70_002, "12")
+    ids = r.table.column("feedback_id").to_pylist()
+    assert ids == [f"F{i}" for i in range(n) if i != 70_000]
+    assert r.table.column("row").to_pylist()[70_000] == 70_001
