@@ -14,7 +14,8 @@ use arrow_array::types::{
     TimestampSecondType,
 };
 use arrow_array::{
-    Array, ArrayRef, Float64Array, RecordBatch, StringArray, StructArray, UInt32Array, UInt64Array,
+    Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, StructArray,
+    UInt32Array, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema, TimeUnit as ArrowUnit};
 use cx_core::CxError;
@@ -205,6 +206,7 @@ fn build_table(
     key_values: &[ArrayRef],
     rows: &[(u32, GroupRow)],
     metric: Metric,
+    min_n: u64,
 ) -> PyResult<RecordBatch> {
     let idx = UInt32Array::from_iter_values(rows.iter().map(|(g, _)| *g));
     let mut fields = Vec::new();
@@ -246,6 +248,12 @@ fn build_table(
     for (j, name) in metric.count_names().iter().enumerate() {
         push(name, u64col(&|r| r.counts.get(j).copied().unwrap_or(0)));
     }
+    push(
+        "low_n",
+        Arc::new(BooleanArray::from_iter(
+            rows.iter().map(|(_, r)| Some(r.n < min_n)),
+        )),
+    );
     RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
         .map_err(|e| PyTypeError::new_err(e.to_string()))
 }
@@ -323,7 +331,7 @@ fn is_column_list(keys: &Bound<'_, PyAny>) -> PyResult<bool> {
 
 /// NPS per group of one or more key columns.
 #[pyfunction]
-#[pyo3(signature = (scores, keys, /, *, weights=None, ci="adjusted-wald", level=0.95))]
+#[pyo3(signature = (scores, keys, /, *, weights=None, ci="adjusted-wald", level=0.95, min_n=30))]
 fn nps_by_group<'py>(
     py: Python<'py>,
     scores: &Bound<'py, PyAny>,
@@ -331,6 +339,7 @@ fn nps_by_group<'py>(
     weights: Option<&Bound<'py, PyAny>>,
     ci: &str,
     level: f64,
+    min_n: u64,
 ) -> PyResult<PyGroupedTable> {
     let opts = nps_options(ci, level, 2000, 0)?;
     let scores = extract_u8(scores, "scores")?;
@@ -369,7 +378,7 @@ fn nps_by_group<'py>(
     if keys.values.is_empty() {
         keys = keys.with_dense_values(n);
     }
-    build_table(&names, &keys.values, &rows, metric).map(PyGroupedTable)
+    build_table(&names, &keys.values, &rows, metric, min_n).map(PyGroupedTable)
 }
 
 fn is_group_error(py: Python<'_>, e: &PyErr) -> bool {
@@ -512,7 +521,7 @@ fn table_column(
 
 /// Grouped NPS, CSAT or CES of an Arrow table (the work behind `cx.summarize`).
 #[pyfunction]
-#[pyo3(signature = (table, /, *, score, metric="nps", by=Vec::new(), time=None, freq="month", tz=None, weights=None, ci=None, level=0.95, scale=None))]
+#[pyo3(signature = (table, /, *, score, metric="nps", by=Vec::new(), time=None, freq="month", tz=None, weights=None, ci=None, level=0.95, scale=None, min_n=30))]
 #[allow(clippy::too_many_arguments)]
 fn _summarize_arrow<'py>(
     py: Python<'py>,
@@ -527,6 +536,7 @@ fn _summarize_arrow<'py>(
     ci: Option<&str>,
     level: f64,
     scale: Option<&str>,
+    min_n: u64,
 ) -> PyResult<PyGroupedTable> {
     let metric = match metric {
         "nps" => Metric::Nps(nps_options(ci.unwrap_or("adjusted-wald"), level, 2000, 0)?),
@@ -586,7 +596,7 @@ fn _summarize_arrow<'py>(
     };
     let (s, c, wv) = (scores.values(), keys.codes.values(), w.as_deref());
     let (_, rows) = run(py, || grouped_rows(s, c, keys.n_groups, wv, metric))?;
-    build_table(&names, &keys.values, &rows, metric).map(PyGroupedTable)
+    build_table(&names, &keys.values, &rows, metric, min_n).map(PyGroupedTable)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

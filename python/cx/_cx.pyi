@@ -735,6 +735,7 @@ def nps_by_group(
     weights: object | None = None,
     ci: str = "adjusted-wald",
     level: float = 0.95,
+    min_n: int = 30,
 ) -> GroupedTable:
     """NPS per group, in one pass over the columns.
 
@@ -748,6 +749,8 @@ def nps_by_group(
         weights: survey weights (linearisation standard error per group).
         ci: `"adjusted-wald"` (default), `"wald"` or `"bootstrap"`.
         level: confidence level.
+        min_n: groups with fewer non-missing scores than this get `low_n = True` (their
+            results are kept, flagged: too few answers to read much into).
 
     >>> t = nps_by_group([10, 3, 9, 9], ["a", "a", "b", "b"])
     >>> t.num_rows, t.column_names[:3]
@@ -769,6 +772,7 @@ def _summarize_arrow(
     ci: str | None = None,
     level: float = 0.95,
     scale: str | None = None,
+    min_n: int = 30,
 ) -> GroupedTable:
     """The work behind `cx.summarize` on an Arrow table (private)."""
 

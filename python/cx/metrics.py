@@ -79,6 +79,7 @@ def summarize(
     ci: str | None = None,
     level: float = 0.95,
     scale: str | None = None,
+    min_n: int = 30,
 ) -> Any:
     """NPS, CSAT or CES per group (and time bucket) of a data frame, as a frame of the same kind.
 
@@ -88,7 +89,8 @@ def summarize(
     `bucket` (start of the time bucket in `tz`, when `time` is given), `n`, `n_missing`,
     `score`, `ci_low`, `ci_high`, `standard_error`, `method`, then the class counts
     (`n_promoters`, `n_passives`, `n_detractors` for NPS; `n_top_box` for CSAT;
-    `n_favorable` for CES). A group whose scores are all missing has `n = 0` and null scores.
+    `n_favorable` for CES), and `low_n` (fewer than `min_n` answers). A group whose scores
+    are all missing has `n = 0` and null scores.
 
     Columns are read through the Arrow PyCapsule interface (pandas through
     `pyarrow.Table.from_pandas`), only those named; a `uint8` score column without nulls
@@ -108,6 +110,8 @@ def summarize(
             CSAT and CES shares; CES `score` is the mean with a t-interval).
         level: confidence level.
         scale: CSAT scale (`"1-5"` default) or CES scale (`"1-7"` default).
+        min_n: the smallest number of answers a group needs not to be flagged `low_n`
+            (default 30, a common reporting floor; results below it are kept, flagged).
 
     Raises:
         MissingTimeZoneError: naive timestamps and no `tz`.
@@ -154,6 +158,7 @@ def summarize(
         ci=ci,
         level=level,
         scale=scale,
+        min_n=min_n,
     )
     if kind == "pandas":
         return table.to_pandas()

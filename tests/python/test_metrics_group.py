@@ -281,3 +281,18 @@ def test_typed_errors() -> None:
         nps_by_group([1], {"a": 1})
     with pytest.raises(TypeError):
         summarize({"nps": [1]})
+
+
+def test_low_n_flag_marks_small_groups() -> None:
+    scores = [10] * 40 + [3] * 5
+    keys = ["big"] * 40 + ["small"] * 5
+    t = cx.metrics.nps_by_group(scores, keys).to_pyarrow()
+    assert t.column("key").to_pylist() == ["big", "small"]
+    assert t.column("low_n").to_pylist() == [False, True]
+    t = cx.metrics.nps_by_group(scores, keys, min_n=5).to_pyarrow()
+    assert t.column("low_n").to_pylist() == [False, False]
+    import pandas as pd
+
+    df = pd.DataFrame({"k": keys, "nps": scores})
+    out = cx.summarize(df, by="k", min_n=41)
+    assert out["low_n"].tolist() == [True, True]
