@@ -19,10 +19,12 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema, TimeUnit as ArrowUnit};
 use cx_core::CxError;
+use cx_core::metrics::compare::{compare_mean_tallies, compare_nps_counts, compare_proportions};
 use cx_core::metrics::group::{self, Freq, GroupedNpsTally, TimeUnit};
 use cx_core::metrics::grouped;
+use cx_core::metrics::tally::MeanTally;
 use cx_core::metrics::{
-    CesOptions, CesScale, CsatOptions, CsatScale, NpsOptions, ProportionInterval,
+    CesOptions, CesScale, CsatOptions, CsatScale, NpsCounts, NpsOptions, ProportionInterval,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -201,12 +203,73 @@ fn grouped_rows(
 }
 
 /// Build the output table: key columns, then the result columns.
+/// Change of each row against the previous time bucket of the same group
+/// (`None` where there is no earlier bucket or no comparison can be made):
+/// (change, ci_low, ci_high, p_value), in the units of `score`.
+///
+/// Rows come sorted by key with the bucket as the last key, so the previous
+/// bucket of a group is the previous row when every other key is equal; a
+/// bucket with no answers is absent, and the change is then against the last
+/// bucket that had answers.
+fn period_changes(
+    key_values: &[ArrayRef],
+    rows: &[(u32, GroupRow)],
+    metric: Metric,
+) -> Vec<Option<[f64; 4]>> {
+    let same_group = |a: u32, b: u32| {
+        let others = key_values.len().saturating_sub(1);
+        key_values[..others]
+            .iter()
+            .all(|v| v.slice(a as usize, 1).to_data() == v.slice(b as usize, 1).to_data())
+    };
+    let mut out = vec![None; rows.len()];
+    for i in 1..rows.len() {
+        let ((g0, prev), (g1, cur)) = (&rows[i - 1], &rows[i]);
+        if !same_group(*g0, *g1) || prev.n == 0 || cur.n == 0 {
+            continue;
+        }
+        let c = match metric {
+            Metric::Nps(opts) => {
+                let counts = |r: &GroupRow| NpsCounts::new(r.counts[0], r.counts[1], r.counts[2]);
+                compare_nps_counts(counts(cur), counts(prev), opts).ok()
+            }
+            Metric::Csat(opts) => {
+                compare_proportions(cur.counts[0], cur.n, prev.counts[0], prev.n, opts.level)
+                    .ok()
+                    .map(|mut c| {
+                        // Shares are reported in percent, like `score`.
+                        c.difference *= 100.0;
+                        c.ci_low *= 100.0;
+                        c.ci_high *= 100.0;
+                        c
+                    })
+            }
+            Metric::Ces(opts) => {
+                let tally = |r: &GroupRow| {
+                    let (n, mean, se) = (r.n, r.score?, r.se?);
+                    let m2 = se * se * n as f64 * (n as f64 - 1.0);
+                    MeanTally::from_moments(n, mean, m2).ok()
+                };
+                match (tally(cur), tally(prev)) {
+                    (Some(a), Some(b)) => compare_mean_tallies(&a, &b, opts.level).ok(),
+                    _ => None,
+                }
+            }
+        };
+        out[i] = c
+            .filter(|c| c.p_value.is_finite())
+            .map(|c| [c.difference, c.ci_low, c.ci_high, c.p_value]);
+    }
+    out
+}
+
 fn build_table(
     key_names: &[String],
     key_values: &[ArrayRef],
     rows: &[(u32, GroupRow)],
     metric: Metric,
     min_n: u64,
+    trends: bool,
 ) -> PyResult<RecordBatch> {
     let idx = UInt32Array::from_iter_values(rows.iter().map(|(g, _)| *g));
     let mut fields = Vec::new();
@@ -254,6 +317,25 @@ fn build_table(
             rows.iter().map(|(_, r)| Some(r.n < min_n)),
         )),
     );
+    if trends {
+        let changes = period_changes(key_values, rows, metric);
+        for (j, name) in [
+            "change",
+            "change_ci_low",
+            "change_ci_high",
+            "change_p_value",
+        ]
+        .iter()
+        .enumerate()
+        {
+            push(
+                name,
+                Arc::new(Float64Array::from_iter(
+                    changes.iter().map(|c| c.map(|c| c[j])),
+                )),
+            );
+        }
+    }
     RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
         .map_err(|e| PyTypeError::new_err(e.to_string()))
 }
@@ -378,7 +460,7 @@ fn nps_by_group<'py>(
     if keys.values.is_empty() {
         keys = keys.with_dense_values(n);
     }
-    build_table(&names, &keys.values, &rows, metric, min_n).map(PyGroupedTable)
+    build_table(&names, &keys.values, &rows, metric, min_n, false).map(PyGroupedTable)
 }
 
 fn is_group_error(py: Python<'_>, e: &PyErr) -> bool {
@@ -596,7 +678,7 @@ fn _summarize_arrow<'py>(
     };
     let (s, c, wv) = (scores.values(), keys.codes.values(), w.as_deref());
     let (_, rows) = run(py, || grouped_rows(s, c, keys.n_groups, wv, metric))?;
-    build_table(&names, &keys.values, &rows, metric, min_n).map(PyGroupedTable)
+    build_table(&names, &keys.values, &rows, metric, min_n, time.is_some()).map(PyGroupedTable)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

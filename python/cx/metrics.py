@@ -92,6 +92,12 @@ def summarize(
     `n_favorable` for CES), and `low_n` (fewer than `min_n` answers). A group whose scores
     are all missing has `n = 0` and null scores.
 
+    With `time`, each row also carries the change against the group's previous bucket that had
+    answers: `change` (observed difference, in the units of `score`), `change_ci_low`,
+    `change_ci_high` and the two-sided `change_p_value` (NPS: adjusted-Wald or Wald z test as
+    `ci` says, MeasuringU; CSAT: two-proportion z with pooled SE, Wald interval; CES: Welch's t).
+    They are null for a group's first bucket and where no test is defined.
+
     Columns are read through the Arrow PyCapsule interface (pandas through
     `pyarrow.Table.from_pandas`), only those named; a `uint8` score column without nulls
     is read without copying. String keys are dictionary-encoded once, in Rust.

@@ -296,3 +296,86 @@ def test_low_n_flag_marks_small_groups() -> None:
     df = pd.DataFrame({"k": keys, "nps": scores})
     out = cx.summarize(df, by="k", min_n=41)
     assert out["low_n"].tolist() == [True, True]
+
+
+def _monthly_frame() -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(11)
+    rows = []
+    for store in ("a", "b"):
+        for month, p_promoter in ((1, 0.3), (2, 0.5), (3, 0.45)):
+            for _ in range(200):
+                u = rng.random()
+                nps = 10 if u < p_promoter else (8 if u < p_promoter + 0.3 else 4)
+                rows.append(
+                    {
+                        "store": store,
+                        "at": pd.Timestamp(2024, month, 15, 12, tz="Asia/Shanghai"),
+                        "nps": nps,
+                        "csat": int(rng.integers(1, 6)),
+                        "ces": int(rng.integers(1, 8)),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_period_over_period_nps_change_matches_the_written_out_test() -> None:
+    import math
+
+    import numpy as np
+    from scipy import stats
+
+    df = _monthly_frame()
+    out = cx.summarize(df, score="nps", by="store", time="at", freq="month")
+    assert out["change"].isna().tolist() == [True, False, False, True, False, False]
+    for i in (1, 2, 4, 5):
+        store, cur_m, prev_m = out["store"][i], out["bucket"][i].month, out["bucket"][i - 1].month
+        cur = df[(df.store == store) & (df["at"].dt.month == cur_m)].nps.to_numpy()
+        prev = df[(df.store == store) & (df["at"].dt.month == prev_m)].nps.to_numpy()
+
+        # Adjusted Wald (MeasuringU): n' = n + 3, add 3/4 promoter and 3/4 detractor.
+        def adj(x: np.ndarray) -> tuple[float, float]:
+            n = len(x) + 3
+            p, d = (np.sum(x >= 9) + 0.75) / n, (np.sum(x <= 6) + 0.75) / n
+            return p - d, (p + d - (p - d) ** 2) / n
+
+        (a, va), (b, vb) = adj(cur), adj(prev)
+        z = (a - b) / math.sqrt(va + vb)
+        # `change` is the observed difference; the test and interval use the adjusted one.
+        raw = lambda x: np.mean(x >= 9) - np.mean(x <= 6)  # noqa: E731
+        assert out["change"][i] == pytest.approx(100 * (raw(cur) - raw(prev)), rel=1e-12)
+        assert out["change_p_value"][i] == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-9)
+        half = stats.norm.ppf(0.975) * math.sqrt(va + vb) * 100
+        assert out["change_ci_low"][i] == pytest.approx(100 * (a - b) - half, rel=1e-9)
+
+
+def test_period_over_period_csat_and_ces_match_statsmodels_and_scipy() -> None:
+    from scipy import stats
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    df = _monthly_frame()
+    cs = cx.summarize(df, score="csat", metric="csat", by="store", time="at")
+    ce = cx.summarize(df, score="ces", metric="ces", by="store", time="at")
+    sub = lambda m, col: df[(df.store == "b") & (df["at"].dt.month == m)][col]  # noqa: E731
+    cur, prev = sub(3, "csat"), sub(2, "csat")
+    x1, n1, x2, n2 = int((cur >= 4).sum()), len(cur), int((prev >= 4).sum()), len(prev)
+    _, p = proportions_ztest([x1, x2], [n1, n2])
+    lo, hi = confint_proportions_2indep(x1, n1, x2, n2, method="wald", compare="diff")
+    assert cs["change"][5] == pytest.approx(100 * (x1 / n1 - x2 / n2), rel=1e-12)
+    assert cs["change_p_value"][5] == pytest.approx(p, rel=1e-9)
+    assert (cs["change_ci_low"][5], cs["change_ci_high"][5]) == (
+        pytest.approx(100 * lo, rel=1e-9),
+        pytest.approx(100 * hi, rel=1e-9),
+    )
+    a, b = sub(3, "ces").to_numpy(float), sub(2, "ces").to_numpy(float)
+    ref = stats.ttest_ind(a, b, equal_var=False)
+    assert ce["change"][5] == pytest.approx(a.mean() - b.mean(), rel=1e-12)
+    assert ce["change_p_value"][5] == pytest.approx(ref.pvalue, rel=1e-8)
+
+
+def test_no_trend_columns_without_time() -> None:
+    df = _monthly_frame()
+    out = cx.summarize(df, score="nps", by="store")
+    assert "change" not in out.columns

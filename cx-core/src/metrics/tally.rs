@@ -551,6 +551,37 @@ impl MeanTally {
         Self::default()
     }
 
+    /// A tally from its moments: count, mean and `M2 = Σ(x − x̄)²` (for
+    /// example rebuilt from a published mean and standard error:
+    /// `M2 = se² · n · (n − 1)`).
+    ///
+    /// # Errors
+    /// [`CxError::InvalidValue`] for a non-finite mean or a negative or
+    /// non-finite `m2`.
+    ///
+    /// # Examples
+    /// ```
+    /// use cx_core::metrics::tally::MeanTally;
+    /// let t = MeanTally::from_moments(4, 2.5, 5.0)?;
+    /// assert_eq!((t.n(), t.mean()), (4, 2.5));
+    /// assert!((t.variance() - 5.0 / 3.0).abs() < 1e-15);
+    /// # Ok::<(), cx_core::CxError>(())
+    /// ```
+    pub fn from_moments(n: u64, mean: f64, m2: f64) -> Result<Self> {
+        if !mean.is_finite() {
+            return Err(CxError::invalid("mean", None, mean, "must be finite"));
+        }
+        if !(m2.is_finite() && m2 >= 0.0) {
+            return Err(CxError::invalid("m2", None, m2, "must be finite and >= 0"));
+        }
+        Ok(Self {
+            n,
+            mean: if n == 0 { 0.0 } else { mean },
+            m2: if n == 0 { 0.0 } else { m2 },
+            n_missing: 0,
+        })
+    }
+
     /// Tally of one batch; `what` names the input in errors.
     ///
     /// # Errors
