@@ -26,7 +26,7 @@ use super::dist::normal_critical;
 
 use crate::{CxError, Result};
 
-mod tails;
+pub(crate) mod tails;
 mod types;
 
 use tails::{chi2_sf, f_sf, norm_sf, t_two_sided};

@@ -156,7 +156,7 @@ pub(super) fn norm_sf(z: f64) -> f64 {
 }
 
 /// Two-sided Student t p-value 2·P(T ≥ |t|) = I_{ν/(ν+t²)}(ν/2, 1/2).
-pub(super) fn t_two_sided(t: f64, df: f64) -> f64 {
+pub(crate) fn t_two_sided(t: f64, df: f64) -> f64 {
     if t.is_infinite() {
         return 0.0;
     }
