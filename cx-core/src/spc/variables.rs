@@ -222,15 +222,14 @@ struct Individuals<'a> {
 }
 
 impl Individuals<'_> {
-    /// The estimate over consecutive points, in one pass without index vectors.
-    fn estimate_contiguous(&self, x: &[f64]) -> Result<(f64, f64)> {
-        let (mut m, mut sum) = (0usize, 0.0);
-        for &v in x {
-            if !v.is_nan() {
-                m += 1;
-                sum += v;
-            }
-        }
+    /// Centre and σ from the calibration points `pts` (increasing indices; a
+    /// range needs no index vector). Moving ranges are taken between
+    /// neighbouring points only, so an excluded point breaks the range.
+    fn estimate_at(&self, pts: impl Iterator<Item = usize> + Clone) -> Result<(f64, f64)> {
+        let values = pts.clone().map(|i| self.x[i]).filter(|v| !v.is_nan());
+        let (m, sum) = values
+            .clone()
+            .fold((0usize, 0.0), |(m, s), v| (m + 1, s + v));
         if m < 2 {
             return Err(CxError::TooFewObservations {
                 what: "individuals chart".into(),
@@ -241,18 +240,14 @@ impl Individuals<'_> {
         let center = sum / m as f64;
         let sigma = match self.method {
             SigmaMethod::Sd => {
-                let ss: f64 = x
-                    .iter()
-                    .filter(|v| !v.is_nan())
-                    .map(|v| (v - center).powi(2))
-                    .sum();
+                let ss: f64 = values.map(|v| (v - center).powi(2)).sum();
                 (ss / (m - 1) as f64).sqrt() / c4_real(m as f64)
             }
             SigmaMethod::Auto | SigmaMethod::MovingRange => {
                 let (mut s, mut cnt) = (0.0, 0usize);
-                for w in x.windows(2) {
-                    let d = (w[1] - w[0]).abs();
-                    if !d.is_nan() {
+                for (i, j) in pts.clone().zip(pts.skip(1)) {
+                    let d = (self.x[j] - self.x[i]).abs();
+                    if j == i + 1 && !d.is_nan() {
                         s += d;
                         cnt += 1;
                     }
@@ -288,62 +283,10 @@ impl Model for Individuals<'_> {
         true
     }
     fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
-        if let Calib::Range(r) = calib {
-            return self.estimate_contiguous(&self.x[r.clone()]);
+        match calib {
+            Calib::Range(r) => self.estimate_at(r.clone()),
+            Calib::List(v) => self.estimate_at(v.iter().copied()),
         }
-        let pts = calib.indices();
-        let pts: &[usize] = &pts;
-        let (mut m, mut sum) = (0usize, 0.0);
-        for &i in pts {
-            let v = self.x[i];
-            if !v.is_nan() {
-                m += 1;
-                sum += v;
-            }
-        }
-        if m < 2 {
-            return Err(CxError::TooFewObservations {
-                what: "individuals chart".into(),
-                min: 2,
-                got: m,
-            });
-        }
-        let center = sum / m as f64;
-        let sigma = match self.method {
-            SigmaMethod::Sd => {
-                let ss: f64 = pts
-                    .iter()
-                    .filter(|&&i| !self.x[i].is_nan())
-                    .map(|&i| (self.x[i] - center).powi(2))
-                    .sum();
-                (ss / (m - 1) as f64).sqrt() / c4_real(m as f64)
-            }
-            SigmaMethod::Auto | SigmaMethod::MovingRange => {
-                let (mut s, mut cnt) = (0.0, 0usize);
-                for w in pts.windows(2) {
-                    let d = (self.x[w[1]] - self.x[w[0]]).abs();
-                    if w[1] == w[0] + 1 && !d.is_nan() {
-                        s += d;
-                        cnt += 1;
-                    }
-                }
-                if cnt == 0 {
-                    return Err(CxError::TooFewObservations {
-                        what: "moving ranges".into(),
-                        min: 1,
-                        got: 0,
-                    });
-                }
-                s / cnt as f64 / self.k.d2(2)?
-            }
-            other => {
-                return Err(CxError::option(
-                    "sigma_method",
-                    format!("{other:?} does not apply to individuals"),
-                ));
-            }
-        };
-        Ok((center, sigma))
     }
     fn limits(&self, _i: usize, center: f64, sigma: f64) -> Result<PointLimits> {
         Ok(PointLimits {
