@@ -59,6 +59,22 @@ struct GroupRow {
     counts: Vec<u64>,
 }
 
+impl GroupRow {
+    /// A group with no usable answer yet: counts and estimates filled in by the caller.
+    fn empty(n_missing: u64, method: &'static str, n_counts: usize) -> Self {
+        Self {
+            n: 0,
+            n_missing,
+            score: None,
+            ci_low: None,
+            ci_high: None,
+            se: None,
+            method,
+            counts: vec![0; n_counts],
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Metric {
     Nps(NpsOptions),
@@ -145,22 +161,15 @@ fn grouped_rows(
                 if h.iter().sum::<u64>() == 0 {
                     continue;
                 }
-                let mut row = GroupRow {
-                    n: 0,
-                    n_missing: h[15],
-                    score: None,
-                    ci_low: None,
-                    ci_high: None,
-                    se: None,
-                    method: opts.interval.name(),
-                    counts: vec![0],
-                };
+                let mut row = GroupRow::empty(h[15], opts.interval.name(), 1);
                 if let Some(s) = s {
                     let p = s.n_top_box as f64 / s.n as f64;
                     row.n = s.n;
                     row.counts = vec![s.n_top_box];
                     (row.score, row.ci_low, row.ci_high) =
                         (Some(s.score), Some(s.ci_low), Some(s.ci_high));
+                    // Wald standard error √(p̂(1 − p̂)/n) of the share, in percent
+                    // (Agresti & Coull 1998, eq. 1); the interval itself is `opts.interval`.
                     row.se = Some(100.0 * (p * (1.0 - p) / s.n as f64).sqrt());
                 }
                 out.push((g as u32, row));
@@ -175,16 +184,7 @@ fn grouped_rows(
                 if h.iter().sum::<u64>() == 0 {
                     continue;
                 }
-                let mut row = GroupRow {
-                    n: 0,
-                    n_missing: h[15],
-                    score: None,
-                    ci_low: None,
-                    ci_high: None,
-                    se: None,
-                    method: "t",
-                    counts: vec![0],
-                };
+                let mut row = GroupRow::empty(h[15], "t", 1);
                 if let Some(s) = s {
                     row.n = s.n;
                     row.counts = vec![s.n_favorable];
