@@ -37,7 +37,7 @@ use crate::error::{bad_literal, to_py};
 use crate::metrics::{nps_options, parse};
 use crate::run;
 
-mod columns;
+pub(crate) mod columns;
 mod tally;
 use columns::{
     Codes, Keys, combine, dense_limit, extract_key, extract_u8, f64_from_arrow, keys_from_arrow,
@@ -343,6 +343,13 @@ fn build_table(
 /// A table of grouped results, readable by any Arrow library (`__arrow_c_stream__`).
 #[pyclass(frozen, module = "cx._cx", name = "GroupedTable")]
 pub(crate) struct PyGroupedTable(RecordBatch);
+
+impl PyGroupedTable {
+    /// Wrap a result batch (any module's tabular result leaves through this class).
+    pub(crate) fn new(batch: RecordBatch) -> Self {
+        Self(batch)
+    }
+}
 
 #[pymethods]
 impl PyGroupedTable {

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cx import _cx
+from cx import _cx, _frames
 from cx._cx import (
     CesSummary,
     Comparison,
@@ -59,10 +59,6 @@ __all__ = [
     "sample_size",
     "summarize",
 ]
-
-
-def _module(obj: object) -> str:
-    return type(obj).__module__.split(".")[0]
 
 
 def summarize(
@@ -132,26 +128,7 @@ def summarize(
     """
     by = [by] if isinstance(by, str) else list(by)
     named = [*by, score, *([time] if time else []), *([weights] if weights else [])]
-    kind = _module(frame)
-    if kind in ("pandas", "polars", "pyarrow"):
-        # Read only the named columns; a missing one is reported by the core
-        # (MissingFieldError), so select those present.
-        present = set(frame.column_names if kind == "pyarrow" else frame.columns)
-        wanted = list(dict.fromkeys(c for c in named if c in present))
-    if kind == "pandas":
-        import pyarrow as pa  # type: ignore[import-untyped]
-
-        source: Any = pa.Table.from_pandas(frame[wanted], preserve_index=False)
-    elif kind in ("polars", "pyarrow"):
-        source = frame.select(wanted)
-    elif hasattr(frame, "__arrow_c_stream__"):
-        source = frame
-    else:
-        msg = (
-            "`frame` must be a pandas or polars DataFrame, a pyarrow Table, or an object "
-            f"with __arrow_c_stream__, got {type(frame).__name__}"
-        )
-        raise TypeError(msg)
+    source, kind = _frames.select(frame, named)
     table = _cx._summarize_arrow(
         source,
         score=score,
@@ -166,10 +143,4 @@ def summarize(
         scale=scale,
         min_n=min_n,
     )
-    if kind == "pandas":
-        return table.to_pandas()
-    if kind == "polars":
-        return table.to_polars()
-    if kind == "pyarrow":
-        return table.to_pyarrow()
-    return table
+    return _frames.to_caller(table, kind)

@@ -18,14 +18,14 @@ use crate::convert::F64Column;
 use crate::run;
 
 /// A column of `u8` scores (255 = missing), borrowed when possible.
-pub(super) enum U8Column<'py> {
+pub(crate) enum U8Column<'py> {
     Numpy(PyReadonlyArray1<'py, u8>),
     Arrow(UInt8Array),
     Owned(Vec<u8>),
 }
 
 impl U8Column<'_> {
-    pub(super) fn values(&self) -> &[u8] {
+    pub(crate) fn values(&self) -> &[u8] {
         match self {
             U8Column::Numpy(a) => a.as_slice().unwrap_or(&[]),
             U8Column::Arrow(a) => a.values(),
@@ -35,7 +35,7 @@ impl U8Column<'_> {
 }
 
 /// `f64` scores (NaN = missing) to `u8` codes (255 = missing), naming a bad row.
-pub(super) fn f64_to_u8(values: &[f64], field: &str) -> cx_core::Result<Vec<u8>> {
+pub(crate) fn f64_to_u8(values: &[f64], field: &str) -> cx_core::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(values.len());
     for (row, &v) in values.iter().enumerate() {
         if v.is_nan() {
@@ -54,7 +54,7 @@ pub(super) fn f64_to_u8(values: &[f64], field: &str) -> cx_core::Result<Vec<u8>>
     Ok(out)
 }
 
-pub(super) fn u8_from_arrow<'py>(
+pub(crate) fn u8_from_arrow<'py>(
     py: Python<'py>,
     chunks: &[ArrayRef],
     param: &str,
@@ -70,7 +70,7 @@ pub(super) fn u8_from_arrow<'py>(
     Ok(U8Column::Owned(v))
 }
 
-pub(super) fn f64_from_arrow(chunks: &[ArrayRef], param: &str) -> PyResult<Vec<f64>> {
+pub(crate) fn f64_from_arrow(chunks: &[ArrayRef], param: &str) -> PyResult<Vec<f64>> {
     let mut out = Vec::new();
     for c in chunks {
         let f = arrow_cast::cast(c, &DataType::Float64)
@@ -81,7 +81,7 @@ pub(super) fn f64_from_arrow(chunks: &[ArrayRef], param: &str) -> PyResult<Vec<f
     Ok(out)
 }
 
-pub(super) fn arrow_chunks(
+pub(crate) fn arrow_chunks(
     obj: &Bound<'_, PyAny>,
     param: &str,
 ) -> PyResult<Option<(Vec<ArrayRef>, DataType)>> {
@@ -99,7 +99,7 @@ pub(super) fn arrow_chunks(
 }
 
 /// Scores as `u8`: numpy `uint8` and Arrow `UInt8` without nulls borrowed; else converted.
-pub(super) fn extract_u8<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<U8Column<'py>> {
+pub(crate) fn extract_u8<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<U8Column<'py>> {
     if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, u8>>()
         && a.is_contiguous()
     {
@@ -114,24 +114,24 @@ pub(super) fn extract_u8<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<
 }
 
 /// Group codes of one key column (or their combination) and the key values per code.
-pub(super) struct Keys<'py> {
-    pub(super) codes: Codes<'py>,
+pub(crate) struct Keys<'py> {
+    pub(crate) codes: Codes<'py>,
     /// One entry per code: the key value(s) for the output table (empty while the
     /// number of dense codes is not known yet).
-    pub(super) values: Vec<ArrayRef>,
+    pub(crate) values: Vec<ArrayRef>,
     /// `None` for dense `u32` codes whose largest value is not computed yet: the NPS
     /// kernel finds it in its own pass.
-    pub(super) n_groups: Option<usize>,
+    pub(crate) n_groups: Option<usize>,
 }
 
 /// Dense codes up to this many groups are counted as they are (else dictionary-encoded).
-pub(super) fn dense_limit(rows: usize) -> usize {
+pub(crate) fn dense_limit(rows: usize) -> usize {
     (4 * rows).max(1 << 16)
 }
 
 impl<'py> Keys<'py> {
     /// Dense codes as they are, the number of groups still unknown.
-    pub(super) fn dense(codes: Codes<'py>) -> Self {
+    pub(crate) fn dense(codes: Codes<'py>) -> Self {
         Keys {
             codes,
             values: Vec::new(),
@@ -141,7 +141,7 @@ impl<'py> Keys<'py> {
 
     /// Fix the number of groups: the largest dense code + 1 (or a dictionary encoding of
     /// sparse codes).
-    pub(super) fn resolve(self, py: Python<'py>) -> PyResult<Self> {
+    pub(crate) fn resolve(self, py: Python<'py>) -> PyResult<Self> {
         if self.n_groups.is_some() {
             return Ok(self);
         }
@@ -160,21 +160,21 @@ impl<'py> Keys<'py> {
         })
     }
 
-    pub(super) fn with_dense_values(mut self, n: usize) -> Self {
+    pub(crate) fn with_dense_values(mut self, n: usize) -> Self {
         self.values = vec![Arc::new(UInt32Array::from_iter_values(0..n as u32))];
         self.n_groups = Some(n);
         self
     }
 }
 
-pub(super) enum Codes<'py> {
+pub(crate) enum Codes<'py> {
     Numpy(PyReadonlyArray1<'py, u32>),
     Arrow(UInt32Array),
     Owned(Vec<u32>),
 }
 
 impl Codes<'_> {
-    pub(super) fn values(&self) -> &[u32] {
+    pub(crate) fn values(&self) -> &[u32] {
         match self {
             Codes::Numpy(a) => a.as_slice().unwrap_or(&[]),
             Codes::Arrow(a) => a.values(),
@@ -183,7 +183,7 @@ impl Codes<'_> {
     }
 }
 
-pub(super) fn keys_from_arrow<'py>(
+pub(crate) fn keys_from_arrow<'py>(
     py: Python<'py>,
     chunks: Vec<ArrayRef>,
     dtype: &DataType,
@@ -240,7 +240,7 @@ pub(super) fn keys_from_arrow<'py>(
 }
 
 /// One key column from numpy, Arrow or a Python sequence.
-pub(super) fn extract_key<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<Keys<'py>> {
+pub(crate) fn extract_key<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult<Keys<'py>> {
     let py = obj.py();
     if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, u32>>()
         && a.is_contiguous()
@@ -287,7 +287,7 @@ pub(super) fn extract_key<'py>(obj: &Bound<'py, PyAny>, param: &str) -> PyResult
 }
 
 /// Combine several key columns into one code per row (lexicographic key order).
-pub(super) fn combine<'py>(py: Python<'py>, parts: Vec<Keys<'py>>) -> PyResult<Keys<'py>> {
+pub(crate) fn combine<'py>(py: Python<'py>, parts: Vec<Keys<'py>>) -> PyResult<Keys<'py>> {
     if parts.len() == 1 {
         return parts
             .into_iter()
