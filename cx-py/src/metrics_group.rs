@@ -467,7 +467,7 @@ fn nps_by_group<'py>(
     if keys.values.is_empty() {
         keys = keys.with_dense_values(n);
     }
-    build_table(&names, &keys.values, &rows, metric, min_n, false).map(PyGroupedTable)
+    build_table(&names, &keys.values, &rows, metric, min_n, false).map(PyGroupedTable::new)
 }
 
 fn is_group_error(py: Python<'_>, e: &PyErr) -> bool {
@@ -685,7 +685,7 @@ fn _summarize_arrow<'py>(
     };
     let (s, c, wv) = (scores.values(), keys.codes.values(), w.as_deref());
     let (_, rows) = run(py, || grouped_rows(s, c, keys.n_groups, wv, metric))?;
-    build_table(&names, &keys.values, &rows, metric, min_n, time.is_some()).map(PyGroupedTable)
+    build_table(&names, &keys.values, &rows, metric, min_n, time.is_some()).map(PyGroupedTable::new)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
