@@ -18,6 +18,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cases;
 pub mod datasets;
 pub mod dmaic;
 pub mod error;

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
 from cx.exceptions import (
+    AccessDeniedError,
+    ConflictError,
     CxError,
     CxIOError,
     EmptyInputError,
     EncodingError,
     FormatError,
+    IllegalTransitionError,
     InvalidOptionError,
     InvalidValueError,
     LengthMismatchError,
@@ -40,11 +43,14 @@ from cx.metrics import (
 __version__: str = _cx.__version__
 
 __all__ = [
+    "AccessDeniedError",
+    "ConflictError",
     "CxError",
     "CxIOError",
     "EmptyInputError",
     "EncodingError",
     "FormatError",
+    "IllegalTransitionError",
     "InvalidOptionError",
     "InvalidValueError",
     "LengthMismatchError",
