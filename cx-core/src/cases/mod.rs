@@ -16,6 +16,8 @@
 //! - [`store`]: the [`store::CaseStore`] trait, principals and roles.
 
 pub mod audit;
+pub mod followup;
+pub mod routing;
 pub mod state;
 
 pub use audit::AuditEntry;
