@@ -428,3 +428,136 @@ fn escalation_at_eighty_percent_of_the_target() {
         .is_none()
     );
 }
+
+mod loop_metrics {
+    use super::*;
+    use cx_core::cases::FollowUpTask;
+    use cx_core::cases::loop_metrics::{LoopOptions, loop_metrics};
+
+    fn case(
+        id: &str,
+        created: &str,
+        detractor: bool,
+        contact_after_h: Option<i64>,
+        close_after_s: Option<i64>,
+        follow_up: Option<(&str, Option<FollowUpOutcome>, Option<u8>)>,
+        before: Option<u8>,
+    ) -> Case {
+        let mut c = Case::new(id, "t", at(created)).unwrap();
+        let h = |s: i64| c.created_at + chrono::Duration::seconds(s);
+        c.detractor = detractor;
+        c.score_before = before;
+        c.first_contact_at = contact_after_h.map(|x| h(x * 3600));
+        c.closed_at = close_after_s.map(h);
+        c.follow_up = follow_up.map(|(due, outcome, score)| {
+            serde_json::from_value::<FollowUpTask>(serde_json::json!({
+                "due_at": due, "outcome": outcome, "resurvey_score": score
+            }))
+            .unwrap()
+        });
+        c
+    }
+
+    #[test]
+    fn hand_computed_closed_loop_metrics() {
+        let t0 = "2024-03-01T09:00:00+08:00";
+        let due = Some("2024-03-05T09:00:00+08:00");
+        let cases = [
+            // contacted after 10 h, closed after 5 h, reached, 3 → 8 (recovered)
+            case(
+                "D1",
+                t0,
+                true,
+                Some(10),
+                Some(18_000),
+                due.map(|d| (d, Some(FollowUpOutcome::Reached), Some(8))),
+                Some(3),
+            ),
+            // contacted after 50 h (late), closed after 2 d, not reached
+            case(
+                "D2",
+                t0,
+                true,
+                Some(50),
+                Some(172_800),
+                due.map(|d| (d, Some(FollowUpOutcome::NotReached), None)),
+                Some(5),
+            ),
+            // created 24 h before as_of: its 48 h window has not elapsed (excluded); follow-up due, not done
+            case(
+                "D3",
+                "2024-03-09T09:00:00+08:00",
+                true,
+                None,
+                None,
+                Some(("2024-03-09T10:00:00+08:00", None, None)),
+                Some(0),
+            ),
+            // contacted at exactly 48 h (counts), closed after 3 d 30 min, reached, 4 → 2
+            case(
+                "D4",
+                t0,
+                true,
+                Some(48),
+                Some(261_000),
+                due.map(|d| (d, Some(FollowUpOutcome::Reached), Some(2))),
+                Some(4),
+            ),
+            // not a detractor; closed after 2 h; follow-up not yet due
+            case(
+                "N1",
+                t0,
+                false,
+                Some(1),
+                Some(7_200),
+                Some(("2024-03-20T09:00:00+08:00", None, None)),
+                Some(9),
+            ),
+        ];
+        let m = loop_metrics(&cases, at("2024-03-10T09:00:00+08:00"), &LoopOptions::new()).unwrap();
+        assert_eq!(m.cases, 5);
+        // statsmodels.stats.proportion.proportion_confint(x, n, alpha=0.05, method="wilson")
+        let check = |s: cx_core::cases::loop_metrics::Share, x: u64, n: u64, lo: f64, hi: f64| {
+            assert_eq!((s.successes, s.n), (x, n));
+            assert!((s.share.unwrap() - x as f64 / n as f64).abs() < 1e-15);
+            assert!((s.low.unwrap() - lo).abs() < 1e-12, "{s:?}");
+            assert!((s.high.unwrap() - hi).abs() < 1e-12, "{s:?}");
+        };
+        check(
+            m.contacted_within,
+            2,
+            3,
+            0.2076596008020477,
+            0.9385080552796037,
+        );
+        check(
+            m.follow_up_completion,
+            3,
+            4,
+            0.30064184258240184,
+            0.9544127391902995,
+        );
+        check(m.reach_rate, 2, 3, 0.2076596008020477, 0.9385080552796037);
+        check(
+            m.recovery_rate,
+            1,
+            2,
+            0.09453120573423068,
+            0.9054687942657693,
+        );
+        // numpy: mean / percentile(linear) of [18000, 172800, 261000, 7200]
+        let t = m.time_to_close;
+        assert_eq!(t.n, 4);
+        assert_eq!(t.mean_secs, Some(114_750.0));
+        assert_eq!(t.median_secs, Some(95_400.0));
+        assert!((t.p90_secs.unwrap() - 234_540.0).abs() < 1e-9);
+        assert_eq!((t.min_secs, t.max_secs), (Some(7_200.0), Some(261_000.0)));
+        // No eligible cases: shares are None, not NaN.
+        let empty = loop_metrics(&[], at(t0), &LoopOptions::new()).unwrap();
+        assert_eq!(
+            (empty.recovery_rate.n, empty.recovery_rate.share),
+            (0, None)
+        );
+        assert!(loop_metrics(&cases, at(t0), &LoopOptions::new().contact_within_secs(-1)).is_err());
+    }
+}

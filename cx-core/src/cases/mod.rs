@@ -17,6 +17,7 @@
 
 pub mod audit;
 pub mod followup;
+pub mod loop_metrics;
 pub mod routing;
 pub mod state;
 
