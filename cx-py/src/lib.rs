@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod cases;
 mod convert;
 mod datasets;
 mod dmaic;
@@ -43,5 +44,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dmaic::register(m)?;
     spc::register(m)?;
     ops::register(m)?;
+    cases::register(m)?;
     Ok(())
 }

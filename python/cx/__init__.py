@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
+from cx import _cx, cases, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
 from cx.exceptions import (
     AccessDeniedError,
     ConflictError,
@@ -28,6 +28,7 @@ from cx.exceptions import (
     TollgateNotMetError,
     TooFewObservationsError,
 )
+from cx.cases import Router
 from cx.io import read_feedback, summarize_feedback
 from cx.metrics import (
     ces,
@@ -58,7 +59,9 @@ __all__ = [
     "MissingTimeZoneError",
     "TollgateNotMetError",
     "TooFewObservationsError",
+    "Router",
     "__version__",
+    "cases",
     "ces",
     "compare_means",
     "compare_nps",

@@ -1605,3 +1605,21 @@ def _summarize(
     alpha: float = 0.01,
     exact: bool = False,
 ) -> _Any: ...
+
+# --- cases ---
+
+@final
+class _Router:
+    """Compiled routing rules and taxonomy (wrapped by `cx.cases.Router`)."""
+
+    def __new__(cls, rules_json: str, topics_json: str, /) -> _Router: ...
+    def route_many(
+        self,
+        channel: list[str | None],
+        kind: list[str | None],
+        nps: list[int | None],
+        csat: list[int | None],
+        segment: list[str | None],
+        text: list[str | None],
+        /,
+    ) -> list[str]: ...
