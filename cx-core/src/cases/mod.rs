@@ -20,6 +20,7 @@ pub mod followup;
 pub mod loop_metrics;
 pub mod routing;
 pub mod state;
+pub mod store;
 
 pub use audit::AuditEntry;
 pub use state::{Case, CaseState, FollowUpOutcome, FollowUpTask, Transition};
