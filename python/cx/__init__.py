@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 from cx import _cx, cases, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
+from cx.cases import CaseStore, Router
 from cx.exceptions import (
     AccessDeniedError,
     ConflictError,
@@ -28,7 +29,6 @@ from cx.exceptions import (
     TollgateNotMetError,
     TooFewObservationsError,
 )
-from cx.cases import Router
 from cx.io import read_feedback, summarize_feedback
 from cx.metrics import (
     ces,
@@ -45,6 +45,7 @@ __version__: str = _cx.__version__
 
 __all__ = [
     "AccessDeniedError",
+    "CaseStore",
     "ConflictError",
     "CxError",
     "CxIOError",
@@ -57,9 +58,9 @@ __all__ = [
     "LengthMismatchError",
     "MissingFieldError",
     "MissingTimeZoneError",
+    "Router",
     "TollgateNotMetError",
     "TooFewObservationsError",
-    "Router",
     "__version__",
     "cases",
     "ces",

@@ -158,7 +158,7 @@ class IllegalTransitionError(CxError, ValueError):
     """
 
 
-class ConflictError(CxError):
+class ConflictError(CxError, ValueError):
     """A write was based on a stale version of a case (optimistic concurrency); re-read and retry.
 
     ``field`` is the case id.
