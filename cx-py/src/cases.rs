@@ -10,12 +10,13 @@ use cx_core::cases::Case;
 use cx_core::cases::loop_metrics::{LoopOptions, loop_metrics};
 use cx_core::cases::routing::{RouteDecision, RouteInput, Router, RoutingRules, Taxonomy};
 use cx_core::cases::store::{
-    CaseChange, CaseEvent, CaseFilter, CaseStore, Principal, SqliteCaseStore,
+    CaseChange, CaseEvent, CaseFilter, CaseStore, Principal, SqliteCaseStore, escalate_at_risk,
 };
 use cx_core::model::{Channel, Consent, FeedbackKind};
 use pyo3::prelude::*;
 
 use crate::error::to_py;
+use crate::ops::{PyBusinessCalendar, PySlaPolicy};
 use crate::run;
 
 /// Compiled routing rules and taxonomy (wrapped by `cx.cases.Router`).
@@ -293,6 +294,24 @@ impl PyCaseStore {
     #[pyo3(signature = (case_id, /))]
     fn count_events(&self, py: Python<'_>, case_id: Option<String>) -> PyResult<u64> {
         self.with(py, move |s, p| s.count_events(p, case_id.as_deref()))
+    }
+
+    #[pyo3(signature = (policies, calendar, as_of, at_share, /))]
+    fn escalate_at_risk(
+        &self,
+        py: Python<'_>,
+        policies: Vec<PyRef<'_, PySlaPolicy>>,
+        calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+        as_of: &str,
+        at_share: f64,
+    ) -> PyResult<String> {
+        let policies: Vec<cx_core::ops::SlaPolicy> = policies.iter().map(|p| p.0.clone()).collect();
+        let calendar = calendar.map(|c| c.0.clone());
+        self.with(py, |s, p| {
+            let as_of = instant(as_of, "as_of")?;
+            let done = escalate_at_risk(s, p, &policies, calendar.as_ref(), as_of, at_share)?;
+            to_json(&done)
+        })
     }
 
     #[pyo3(signature = (as_of, contact_within_secs, level, /))]

@@ -13,6 +13,7 @@ Rules and the topic taxonomy are data (JSON or YAML) that users edit; the bundle
 
 from __future__ import annotations
 
+import builtins
 import json
 import math
 import os
@@ -570,6 +571,25 @@ class CaseStore:
                 [str(e["actor"]) for e in events],
             )
         )
+
+    def escalate_at_risk(
+        self,
+        policies: Any,
+        /,
+        *,
+        calendar: Any = None,
+        as_of: Any = None,
+        at_share: float = 0.8,
+    ) -> builtins.list[Case]:
+        """Escalate every open case in scope whose SLA policy (matched by name among
+        `policies`, `cx.ops.SlaPolicy` objects) has its ``first_reply`` or ``resolution``
+        target at risk: elapsed ≥ `at_share` of the target (business time on `calendar`,
+        a `cx.ops.BusinessCalendar`, for business-hours targets). Escalation marks the case
+        and raises its priority one level, once; each is an audited change."""
+        if not isinstance(policies, (list, tuple)):
+            policies = [policies]
+        out = self._inner.escalate_at_risk(list(policies), calendar, _instant(as_of), at_share)
+        return [Case._from_dict(d) for d in json.loads(out)]
 
     def count_events(self, case_id: str | None = None, /) -> int:
         """Number of events of one case, or of every case in scope."""

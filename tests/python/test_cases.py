@@ -223,3 +223,16 @@ def test_insert_events(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(cx.InvalidValueError) as e:
         s.insert_events([{"case_id": "nope", "at": 0, "kind": "x", "actor": "a"}])
     assert (e.value.field, e.value.row) == ("case_id", 0)
+
+
+def test_escalate_at_risk_on_business_hours(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    s = CaseStore(str(tmp_path / "c.db"), principal=Principal("lee", "team_lead", teams=["t"]))
+    s.create("K1", team="t", at="2024-03-01T09:00:00+08:00", sla_policy="standard")
+    policy = cx.ops.SlaPolicy("standard", targets={"resolution": 4 * 3600})
+    cal = cx.ops.BusinessCalendar("Asia/Shanghai", ["09:00-12:00", "13:30-18:00"])
+    # 13:00 is lunch: 3 h of business time = 75 % of 4 h, not yet at risk.
+    assert s.escalate_at_risk(policy, calendar=cal, as_of="2024-03-01T13:00:00+08:00") == []
+    # 14:00: 3 h 30 min = 87.5 %.
+    done = s.escalate_at_risk([policy], calendar=cal, as_of="2024-03-01T14:00:00+08:00")
+    assert [(c.id, c.priority, c["escalated"]) for c in done] == [("K1", "high", True)]
+    assert s.audit("K1")[-1].action == "escalate"

@@ -333,3 +333,65 @@ fn events_bulk_insert_checks_cases_and_scope() {
     assert_eq!((e.field(), e.row()), (Some("case_id"), Some(1)));
     assert_eq!(s.count_events(&admin, None).unwrap(), 3);
 }
+
+#[test]
+fn escalates_cases_at_sla_risk_once() {
+    use cx_core::cases::store::escalate_at_risk;
+    use cx_core::model::Priority;
+    use cx_core::ops::{Hours, SlaMetric, SlaPolicy, SlaTarget};
+    let mut s = SqliteCaseStore::open_in_memory().unwrap();
+    let lead = Principal::new("lee", Role::TeamLead, &["t"]);
+    let policy = SlaPolicy::new("standard")
+        .target(SlaTarget::new(SlaMetric::Resolution, 4 * 3600).hours(Hours::Calendar));
+    let mut at_risk = case("K1", "t");
+    at_risk.sla_policy = Some("standard".into());
+    let mut no_policy = case("K2", "t");
+    no_policy.sla_policy = Some("other".into());
+    let mut young = case("K3", "t");
+    young.sla_policy = Some("standard".into());
+    young.created_at = at("2024-03-01T11:00:00+08:00");
+    s.create_many(&lead, &[at_risk, no_policy, young]).unwrap();
+    // 12:15 is 3 h 15 min = 81 % of K1's 4 h target and 31 % of K3's.
+    let as_of = at("2024-03-01T12:15:00+08:00");
+    let done = escalate_at_risk(
+        &mut s,
+        &lead,
+        std::slice::from_ref(&policy),
+        None,
+        as_of,
+        0.8,
+    )
+    .unwrap();
+    let ids: Vec<&str> = done.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["K1"]);
+    assert_eq!(
+        (done[0].priority, done[0].escalated),
+        (Priority::High, true)
+    );
+    let last = s.audit(&lead, "K1").unwrap().pop().unwrap();
+    assert_eq!(last.action, "escalate");
+    assert_eq!(
+        last.note.as_deref(),
+        Some("resolution target of policy \"standard\" at 81% (11700 of 14400 s)")
+    );
+    // Once only.
+    assert!(
+        escalate_at_risk(
+            &mut s,
+            &lead,
+            std::slice::from_ref(&policy),
+            None,
+            as_of,
+            0.8
+        )
+        .unwrap()
+        .is_empty()
+    );
+    // An analyst cannot escalate (denied and audited).
+    let mut k4 = case("K4", "t");
+    k4.sla_policy = Some("standard".into());
+    s.create(&lead, &k4).unwrap();
+    let ana = Principal::new("ana", Role::Analyst, &[]);
+    let e = escalate_at_risk(&mut s, &ana, &[policy], None, as_of, 0.8).unwrap_err();
+    assert_eq!(e.code(), "access_denied");
+}

@@ -20,9 +20,10 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::audit::AuditEntry;
-use super::followup::SlaRisk;
+use super::followup::{SlaRisk, sla_risk};
 use super::state::{Case, CaseState, FollowUpOutcome, Transition};
 use crate::model::{Consent, Personal};
+use crate::ops::{BusinessCalendar, SlaPolicy};
 use crate::privacy::{RedactOptions, redact};
 use crate::{CxError, Result};
 
@@ -435,4 +436,39 @@ pub trait CaseStore {
     /// # Errors
     /// [`CxError::AccessDenied`].
     fn count_events(&mut self, p: &Principal, case_id: Option<&str>) -> Result<u64>;
+}
+
+/// Escalate every open, not yet escalated case in `p`'s scope whose SLA policy
+/// (by name, from `policies`) has a target at risk as of `as_of`
+/// ([`sla_risk`] with `at_share`); each escalation is one audited change.
+/// Cases without a known policy are skipped. Returns the escalated cases.
+///
+/// # Errors
+/// As [`sla_risk`] and [`CaseStore::change`] (e.g. [`CxError::AccessDenied`]
+/// for an analyst, [`CxError::Conflict`] when a case changed meanwhile).
+pub fn escalate_at_risk<S: CaseStore + ?Sized>(
+    store: &mut S,
+    p: &Principal,
+    policies: &[SlaPolicy],
+    calendar: Option<&BusinessCalendar>,
+    as_of: DateTime<FixedOffset>,
+    at_share: f64,
+) -> Result<Vec<Case>> {
+    let mut out = Vec::new();
+    for c in store.list(p, &CaseFilter::new())? {
+        if c.escalated || !c.state.is_open() {
+            continue;
+        }
+        let Some(policy) = c
+            .sla_policy
+            .as_deref()
+            .and_then(|n| policies.iter().find(|x| x.name == n))
+        else {
+            continue;
+        };
+        if let Some(risk) = sla_risk(&c, policy, calendar, as_of, at_share)? {
+            out.push(store.change(p, &c.id, c.version, &CaseChange::Escalate(risk), as_of)?);
+        }
+    }
+    Ok(out)
 }
