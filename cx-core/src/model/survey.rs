@@ -88,15 +88,18 @@ impl std::str::FromStr for KanoAnswer {
     type Err = CxError;
     fn from_str(s: &str) -> Result<Self> {
         Ok(match normalize_label(s).as_str() {
-            "like" | "1" | "喜欢" | "很喜欢" => KanoAnswer::Like,
-            "mustbe" | "expect" | "expected" | "2" | "理所当然" | "应该的" | "必须的" => {
-                KanoAnswer::MustBe
+            "like" | "ilikeit" | "ilikeitthatway" | "1" | "喜欢" | "很喜欢" => {
+                KanoAnswer::Like
             }
-            "neutral" | "3" | "无所谓" | "中立" => KanoAnswer::Neutral,
-            "livewith" | "tolerate" | "4" | "能忍受" | "可以忍受" | "勉强接受" => {
-                KanoAnswer::LiveWith
+            "mustbe" | "expect" | "expected" | "iexpectit" | "itmustbethatway" | "2"
+            | "理所当然" | "应该的" | "必须的" => KanoAnswer::MustBe,
+            "neutral" | "iamneutral" | "i'mneutral" | "idontcare" | "idon'tcare" | "3"
+            | "无所谓" | "中立" => KanoAnswer::Neutral,
+            "livewith" | "icanlivewithit" | "tolerate" | "icantolerateit" | "4" | "能忍受"
+            | "可以忍受" | "勉强接受" => KanoAnswer::LiveWith,
+            "dislike" | "idislikeit" | "idislikeitthatway" | "5" | "不喜欢" | "很不喜欢" => {
+                KanoAnswer::Dislike
             }
-            "dislike" | "5" | "不喜欢" | "很不喜欢" => KanoAnswer::Dislike,
             _ => {
                 return Err(CxError::invalid(
                     "kano_answer",
@@ -321,6 +324,10 @@ mod tests {
             ("不喜欢", KanoAnswer::Dislike),
             ("must-be", KanoAnswer::MustBe),
             ("Live with", KanoAnswer::LiveWith),
+            ("I expect it", KanoAnswer::MustBe),
+            ("I can live with it", KanoAnswer::LiveWith),
+            ("I'm neutral", KanoAnswer::Neutral),
+            ("I dislike it", KanoAnswer::Dislike),
         ];
         for (s, k) in want {
             assert_eq!(s.parse::<KanoAnswer>().ok(), Some(k), "{s}");
