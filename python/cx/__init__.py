@@ -11,6 +11,8 @@ True
 from __future__ import annotations
 
 from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
+from cx import causes, kano
+from cx.causes import pareto
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -53,6 +55,7 @@ __all__ = [
     "TollgateNotMetError",
     "TooFewObservationsError",
     "__version__",
+    "causes",
     "ces",
     "compare_means",
     "compare_nps",
@@ -62,9 +65,11 @@ __all__ = [
     "dmaic",
     "exceptions",
     "io",
+    "kano",
     "metrics",
     "nps",
     "ops",
+    "pareto",
     "privacy",
     "read_feedback",
     "sample_size",
