@@ -8,9 +8,10 @@ pair into A (attractive), O (one-dimensional), M (must-be), I (indifferent), R (
 or Q (questionable); formulas and sources are in the *Formulas* page of the docs.
 
 >>> import cx
->>> r = cx.kano.classify([("like", "dislike"), ("must-be", "dislike"), ("喜欢", "无所谓")])
+>>> pairs = [("like", "dislike"), ("must-be", "dislike"), ("喜欢", "无所谓")]
+>>> r = cx.kano.classify(pairs, attributes="tracking")  # O, M, A: a tie, M wins
 >>> r.categories
-{'attribute': 'one-dimensional'}
+{'tracking': 'must-be'}
 """
 
 from __future__ import annotations
