@@ -19,8 +19,8 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
 use crate::error::to_py;
 use crate::frame::{TextColumn, frame_columns};
 use crate::metrics::html_escape;
-use crate::metrics_group::columns::arrow_chunks;
 use crate::metrics_group::PyGroupedTable;
+use crate::metrics_group::columns::arrow_chunks;
 use crate::run;
 
 mod pareto;
@@ -36,9 +36,8 @@ pub(crate) fn text_cells(obj: &Bound<'_, PyAny>, param: &str) -> PyResult<TextCo
                 let f = f.as_primitive::<Float64Type>();
                 out.extend(f.iter().map(|v| v.and_then(float_text)));
             } else {
-                let t = arrow_cast::cast(c, &DataType::Utf8).map_err(|e| {
-                    PyTypeError::new_err(format!("`{param}` must hold text: {e}"))
-                })?;
+                let t = arrow_cast::cast(c, &DataType::Utf8)
+                    .map_err(|e| PyTypeError::new_err(format!("`{param}` must hold text: {e}")))?;
                 out.extend(t.as_string::<i32>().iter().map(|v| v.map(str::to_string)));
             }
         }
@@ -85,7 +84,10 @@ fn options(q: f64, r: f64, z: f64) -> KanoOptions {
         .fong_z(z)
 }
 
-pub(crate) fn reduce<'py>(slf: &Bound<'py, PyAny>, bytes: Vec<u8>) -> PyResult<Bound<'py, PyTuple>> {
+pub(crate) fn reduce<'py>(
+    slf: &Bound<'py, PyAny>,
+    bytes: Vec<u8>,
+) -> PyResult<Bound<'py, PyTuple>> {
     let py = slf.py();
     let ctor = slf.get_type().getattr("from_bytes")?;
     let args = PyTuple::new(py, [PyBytes::new(py, &bytes)])?;
@@ -192,7 +194,9 @@ fn summary_batch(s: &KanoSummary) -> Result<RecordBatch, arrow_schema::ArrowErro
     push(
         "category",
         DataType::Utf8,
-        Arc::new(StringArray::from_iter(a.iter().map(|x| opt_name(x.category)))),
+        Arc::new(StringArray::from_iter(
+            a.iter().map(|x| opt_name(x.category)),
+        )),
     );
     push(
         "second_category",
@@ -362,7 +366,8 @@ impl PyKanoSummary {
                 opt_name(a.category).unwrap_or("–"),
                 f(a.better),
                 f(a.worse),
-                a.fong.map_or("–", |x| if x.significant { "yes" } else { "no" }),
+                a.fong
+                    .map_or("–", |x| if x.significant { "yes" } else { "no" }),
             ));
         }
         h.push_str("</table>");

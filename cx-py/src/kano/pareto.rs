@@ -181,11 +181,15 @@ fn pareto_batch(s: &ParetoSummary) -> Result<RecordBatch, arrow_schema::ArrowErr
         Field::new("n_causes", DataType::UInt64, false),
     ];
     let cols: Vec<ArrayRef> = vec![
-        Arc::new(StringArray::from_iter_values(r.iter().map(|x| x.cause.as_str()))),
+        Arc::new(StringArray::from_iter_values(
+            r.iter().map(|x| x.cause.as_str()),
+        )),
         Arc::new(UInt64Array::from_iter_values(r.iter().map(|x| x.count))),
         Arc::new(Float64Array::from_iter_values(r.iter().map(|x| x.weight))),
         Arc::new(Float64Array::from_iter_values(r.iter().map(|x| x.share))),
-        Arc::new(Float64Array::from_iter_values(r.iter().map(|x| x.cum_share))),
+        Arc::new(Float64Array::from_iter_values(
+            r.iter().map(|x| x.cum_share),
+        )),
         Arc::new(BooleanArray::from_iter(r.iter().map(|x| Some(x.vital)))),
         Arc::new(BooleanArray::from_iter(r.iter().map(|x| Some(x.is_other)))),
         Arc::new(UInt64Array::from_iter_values(r.iter().map(|x| x.n_causes))),
@@ -327,7 +331,12 @@ fn _pareto_arrow(
                 v.push(match cell {
                     None => f64::NAN,
                     Some(s) => s.trim().parse::<f64>().map_err(|_| {
-                        to_py(CxError::invalid(name, Some(row), s, "weights must be numbers"))
+                        to_py(CxError::invalid(
+                            name,
+                            Some(row),
+                            s,
+                            "weights must be numbers",
+                        ))
                     })?,
                 });
             }
