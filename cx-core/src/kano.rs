@@ -565,9 +565,9 @@ impl KanoAttribute {
         let k = |c: KanoCategory| counts.get(c) as f64;
         use KanoCategory as C;
         let shares = counts.counts.map(|c| c as f64 / nf);
-        // Mode and runner-up: scan in priority order, keep strictly larger counts.
+        // Mode and runner-up: the priority order sorted by count (stable, so ties keep it).
         let mut ranked = KanoCategory::PRIORITY;
-        ranked.sort_by(|a, b| counts.get(*b).cmp(&counts.get(*a))); // stable: ties keep priority
+        ranked.sort_by_key(|c| std::cmp::Reverse(counts.get(*c))); // stable: ties keep priority
         let (category, second_category) = if n == 0 {
             (None, None)
         } else {

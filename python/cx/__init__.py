@@ -10,8 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
-from cx import causes, kano
+from cx import _cx, causes, datasets, dmaic, exceptions, io, kano, metrics, ops, privacy, spc, stats
 from cx.causes import pareto
 from cx.exceptions import (
     CxError,

@@ -136,8 +136,20 @@ def pareto(
     >>> p.table.column("cause").to_pylist(), p.vital_few
     (['late', 'refund', 'rude'], ['late', 'refund'])
     """
-    seps = [separators] if isinstance(separators, str) else separators
-    finish = {"cut": cut, "top": top, "min_share": min_share, "other": other, "ties": ties}
+    seps = (
+        [separators]
+        if isinstance(separators, str)
+        else None
+        if separators is None
+        else list(separators)
+    )
+    finish: dict[str, Any] = {
+        "cut": cut,
+        "top": top,
+        "min_share": min_share,
+        "other": other,
+        "ties": ties,
+    }
     if isinstance(frame_or_values, Mapping):
         t = ParetoTally()
         values = list(frame_or_values.values())

@@ -173,7 +173,7 @@ def classify(
     >>> r.categories, r.table.column("n_missing").to_pylist()
     ({'app': 'attractive'}, [1])
     """
-    opts = {
+    opts: dict[str, Any] = {
         "respondents": respondents,
         "questionable_max_share": questionable_max_share,
         "reverse_max_share": reverse_max_share,
@@ -186,7 +186,9 @@ def classify(
             if len(p) != 2:
                 from cx.exceptions import InvalidValueError
 
-                msg = f"pairs: invalid value {p!r} at row {row}: expected (functional, dysfunctional)"
+                msg = (
+                    f"pairs: invalid value {p!r} at row {row}: expected (functional, dysfunctional)"
+                )
                 raise InvalidValueError(msg, "invalid_value", "pairs", row, repr(p))
         import pyarrow as pa  # type: ignore[import-untyped]
 

@@ -29,7 +29,13 @@ TABLE_ROWS = {
     "dislike": "RRRRQ",
 }
 TABLE = {(f, d): TABLE_ROWS[f][j] for f in ORDER for j, d in enumerate(ORDER)}
-ZH = {"喜欢": "like", "理所当然": "must-be", "无所谓": "neutral", "能忍受": "live-with", "不喜欢": "dislike"}
+ZH = {
+    "喜欢": "like",
+    "理所当然": "must-be",
+    "无所谓": "neutral",
+    "能忍受": "live-with",
+    "不喜欢": "dislike",
+}
 NAMES = {
     "A": "attractive",
     "O": "one-dimensional",
@@ -86,7 +92,8 @@ def test_bundled_survey_matches_reference_and_truth(survey: pd.DataFrame) -> Non
         ref = reference(survey[f"kano_{a}_functional"], survey[f"kano_{a}_dysfunctional"])
         row = table.loc[a]
         assert row["category"] == ref["category"]
-        assert row["n"] == ref["n"] and row["n_missing"] == ref["n_missing"]
+        assert row["n"] == ref["n"]
+        assert row["n_missing"] == ref["n_missing"]
         for letter, name in NAMES.items():
             assert row[f"n_{name.replace('-', '_')}"] == ref["counts"][letter]
         assert row["better"] == pytest.approx(ref["better"], abs=1e-12)
@@ -123,7 +130,9 @@ def test_codes_and_unknown_answer_errors() -> None:
     # Codes 1-5 = like, must-be, neutral, live-with, dislike: (1, 5) is one-dimensional.
     frame = pd.DataFrame({"kano_x_functional": [1, 2], "kano_x_dysfunctional": [5, 5]})
     assert cx.kano.classify(frame).table["n_one_dimensional"].tolist() == [1]
-    bad = pd.DataFrame({"kano_x_functional": ["like", "maybe"], "kano_x_dysfunctional": ["like"] * 2})
+    bad = pd.DataFrame(
+        {"kano_x_functional": ["like", "maybe"], "kano_x_dysfunctional": ["like"] * 2}
+    )
     with pytest.raises(cx.InvalidValueError) as e:
         cx.kano.classify(bad)
     assert (e.value.field, e.value.row, e.value.value) == ("kano_x_functional", 1, "maybe")
@@ -142,11 +151,13 @@ def test_warnings_scatter_and_tally_merge() -> None:
     d = ["dislike"] * 6 + ["like"] * 2 + ["neutral"] * 2
     r = cx.kano.classify(list(zip(f, d, strict=True)), attributes="x")
     # Q share 0.2 > 0.05 and R share 0.2 > 0.10 → two warnings.
-    assert len(r.warnings) == 2 and "questionable" in r.warnings[0]
+    assert len(r.warnings) == 2
+    assert "questionable" in r.warnings[0]
     (p,) = r.scatter()
     # Better = 0 / 6 = 0; Worse = −6 / 6 = −1 → x = 1, y = 0.
     assert (p["x"], p["y"], p["quadrant"]) == (1.0, 0.0, "must-be")
-    assert "<table>" in r._repr_html_() and r.to_dict()["attributes"][0]["counts"]["M"] == 6
+    assert "<table>" in r._repr_html_()
+    assert r.to_dict()["attributes"][0]["counts"]["M"] == 6
     a, b = cx.kano.KanoTally(), cx.kano.KanoTally()
     a.update("x", f[:4], d[:4])
     b.update("x", f[4:], d[4:])

@@ -130,7 +130,9 @@ def test_tally_merge_pickle_and_repr() -> None:
     merged = pickle.loads(pickle.dumps(a.merge(b)))
     assert merged == whole
     s = merged.finish(cut=0.75)  # y 2, x 1, z 1: cum 0.5, 0.75, 1
-    assert s.vital_few == ["y", "x"] and s.n_missing == 1
-    assert "<table>" in s._repr_html_() and s.to_dict()["rows"][0]["cause"] == "y"
+    assert s.vital_few == ["y", "x"]
+    assert s.n_missing == 1
+    assert "<table>" in s._repr_html_()
+    assert s.to_dict()["rows"][0]["cause"] == "y"
     with pytest.raises(cx.FormatError):
         cx.causes.ParetoTally.from_bytes(b"bad")
