@@ -542,7 +542,8 @@ pub struct KanoAttribute {
     pub shares: [f64; 6],
     /// The mode, ties broken M > O > A > I > R > Q (`None` when n = 0).
     pub category: Option<KanoCategory>,
-    /// The second most frequent category, same tie-break (`None` when n = 0).
+    /// The second most frequent category, same tie-break (`None` when no other
+    /// category has answers).
     pub second_category: Option<KanoCategory>,
     /// Better (CS+) = (A + O) / (A + O + M + I), 0–1 (`None` without A, O, M or I).
     pub better: Option<f64>,
@@ -568,11 +569,8 @@ impl KanoAttribute {
         // Mode and runner-up: the priority order sorted by count (stable, so ties keep it).
         let mut ranked = KanoCategory::PRIORITY;
         ranked.sort_by_key(|c| std::cmp::Reverse(counts.get(*c))); // stable: ties keep priority
-        let (category, second_category) = if n == 0 {
-            (None, None)
-        } else {
-            (Some(ranked[0]), Some(ranked[1]))
-        };
+        let category = (n > 0).then_some(ranked[0]);
+        let second_category = (counts.get(ranked[1]) > 0).then_some(ranked[1]);
         let core = k(C::Attractive) + k(C::OneDimensional) + k(C::MustBe) + k(C::Indifferent);
         let (better, worse) = if core > 0.0 {
             (
@@ -729,6 +727,11 @@ mod tests {
         assert_eq!(a.worse, Some(-0.6));
         // Fong: m1 = m2 = 3 → statistic 0, not significant.
         assert_eq!(a.fong.map(|f| f.significant), Some(false));
+        // A single category: no runner-up.
+        let mut one = KanoTally::new();
+        one.update("y", &[Some(C::Attractive)]);
+        let s = one.finish(KanoOptions::default())?;
+        assert_eq!(s.attributes[0].second_category, None);
         Ok(())
     }
 
