@@ -13,6 +13,8 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cx
 
@@ -51,7 +53,7 @@ def reference(f: pd.Series, d: pd.Series) -> dict:
     """Counts, Better/Worse, mode and Fong's test, written out independently of cx."""
     ok = f.notna() & d.notna()
     letters = [TABLE[(ZH.get(a, a), ZH.get(b, b))] for a, b in zip(f[ok], d[ok], strict=True)]
-    counts = pd.Series(letters).value_counts().reindex(list("AOMIRQ"), fill_value=0)
+    counts = pd.Series(letters, dtype=object).value_counts().reindex(list("AOMIRQ"), fill_value=0)
     n = int(counts.sum())
     core = counts["A"] + counts["O"] + counts["M"] + counts["I"]
     ranked = sorted(PRIORITY, key=lambda c: (-counts[c], PRIORITY.index(c)))
@@ -60,8 +62,8 @@ def reference(f: pd.Series, d: pd.Series) -> dict:
         "counts": counts.to_dict(),
         "n": n,
         "n_missing": int((~ok).sum()),
-        "better": (counts["A"] + counts["O"]) / core,
-        "worse": -(counts["O"] + counts["M"]) / core,
+        "better": (counts["A"] + counts["O"]) / core if core else math.nan,
+        "worse": -(counts["O"] + counts["M"]) / core if core else math.nan,
         "category": NAMES[ranked[0]],
         "second": NAMES[ranked[1]],
         "fong_threshold": 1.65 * math.sqrt((m1 + m2) * (2 * n - m1 - m2) / (2 * n)),
@@ -167,3 +169,39 @@ def test_warnings_scatter_and_tally_merge() -> None:
     assert merged == whole
     with pytest.raises(cx.FormatError):
         cx.kano.KanoTally.from_bytes(b"nope")
+
+
+ANSWERS = [*ORDER, *ZH]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(ANSWERS)),
+            st.one_of(st.none(), st.sampled_from(ANSWERS)),
+        ),
+        min_size=1,
+        max_size=80,
+    )
+)
+def test_random_pairs_match_reference(pairs: list[tuple[str | None, str | None]]) -> None:
+    f = pd.Series([p[0] for p in pairs], dtype=object)
+    d = pd.Series([p[1] for p in pairs], dtype=object)
+    frame = pd.DataFrame({"kano_x_functional": f, "kano_x_dysfunctional": d})
+    ok = f.notna() & d.notna()
+    if not ok.any():
+        row = cx.kano.classify(frame).table.iloc[0]
+        assert (row["n"], row["n_missing"]) == (0, len(pairs))
+        return
+    ref = reference(f, d)
+    row = cx.kano.classify(frame).table.iloc[0]
+    assert row["category"] == ref["category"]
+    assert (row["n"], row["n_missing"]) == (ref["n"], ref["n_missing"])
+    core = sum(ref["counts"][c] for c in "AOMI")
+    if core:
+        assert row["better"] == pytest.approx(ref["better"], abs=1e-12)
+        assert row["worse"] == pytest.approx(ref["worse"], abs=1e-12)
+    else:
+        assert math.isnan(row["better"])
+    assert row["fong_threshold"] == pytest.approx(ref["fong_threshold"], abs=1e-12)

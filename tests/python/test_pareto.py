@@ -13,6 +13,8 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cx
 
@@ -136,3 +138,38 @@ def test_tally_merge_pickle_and_repr() -> None:
     assert s.to_dict()["rows"][0]["cause"] == "y"
     with pytest.raises(cx.FormatError):
         cx.causes.ParetoTally.from_bytes(b"bad")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.lists(st.sampled_from(["a", "b", "c", "物流", "退款"]), max_size=3).map(
+                lambda ts: st_join(ts)
+            ),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.floats(min_value=0.05, max_value=1.0),
+)
+def test_random_tags_match_pandas(cells: list[str | None], cut: float) -> None:
+    tags = pd.Series(cells, dtype=object)
+    ref, vital = reference(tags, cut)
+    if ref.empty:
+        with pytest.raises(cx.EmptyInputError):
+            cx.pareto(tags.tolist(), tags=True, cut=cut)
+        return
+    p = cx.pareto(tags.tolist(), tags=True, cut=cut)
+    t = p.table.to_pyarrow()
+    assert t.column("cause").to_pylist() == ref["cause"].tolist()
+    assert t.column("count").to_pylist() == ref["count"].tolist()
+    assert t.column("cum_share").to_pylist() == pytest.approx(ref["cum_share"].tolist(), abs=1e-12)
+    assert p.vital_few == vital
+
+
+def st_join(ts: list[str]) -> str:
+    """Join tags with a mix of the default separators."""
+    seps = [";", "，", "|", ",", "；"]
+    return "".join(t + seps[i % len(seps)] for i, t in enumerate(ts))
