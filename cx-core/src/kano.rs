@@ -143,6 +143,27 @@ impl KanoCategory {
     }
 }
 
+impl std::str::FromStr for KanoCategory {
+    type Err = CxError;
+    /// A letter (`A`, `O`, `M`, `I`, `R`, `Q`, any case) or a name as [`KanoCategory::name`]
+    /// gives it (also `one_dimensional`, `must_be`).
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim().to_ascii_lowercase().replace('_', "-");
+        KanoCategory::ALL
+            .into_iter()
+            .find(|c| t == c.name() || t == c.letter().to_ascii_lowercase().to_string())
+            .ok_or_else(|| {
+                CxError::invalid(
+                    "kano_category",
+                    None,
+                    s,
+                    "expected A, O, M, I, R, Q or attractive, one-dimensional, must-be, \
+                     indifferent, reverse, questionable",
+                )
+            })
+    }
+}
+
 impl fmt::Display for KanoCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -251,6 +272,14 @@ pub struct KanoCounts {
 }
 
 impl KanoCounts {
+    /// Counts in the order A, O, M, I, R, Q, and pairs with a missing answer.
+    pub fn new(counts: [u64; 6], n_missing: u64) -> Self {
+        Self { counts, n_missing }
+    }
+    /// Add `k` pairs of one category.
+    pub fn add(&mut self, c: KanoCategory, k: u64) {
+        self.counts[c.index()] += k;
+    }
     /// Count of one category.
     pub fn get(&self, c: KanoCategory) -> u64 {
         self.counts[c.index()]
@@ -764,6 +793,9 @@ mod tests {
             Some("format")
         );
         assert!(KanoTally::new().finish(KanoOptions::default()).is_err());
+        assert_eq!("one_dimensional".parse::<C>().ok(), Some(C::OneDimensional));
+        assert_eq!("m".parse::<C>().ok(), Some(C::MustBe));
+        assert!("x".parse::<C>().is_err());
         assert!(
             t.finish(KanoOptions::new().questionable_max_share(2.0))
                 .is_err()

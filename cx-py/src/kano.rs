@@ -11,7 +11,7 @@ use arrow_array::types::Float64Type;
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 use cx_core::CxError;
-use cx_core::kano::{KanoCategory, KanoOptions, KanoSummary, KanoTally, classify_text};
+use cx_core::kano::{KanoCategory, KanoCounts, KanoOptions, KanoSummary, KanoTally, classify_text};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
@@ -122,6 +122,22 @@ impl PyKanoTally {
             t.update(attribute, &cats);
             Ok(())
         })
+    }
+    /// Add aggregated counts of one attribute (in place): `{category: count}` with
+    /// categories as letters or names, e.g. from a SQL `GROUP BY`.
+    #[pyo3(signature = (attribute, counts, /, *, n_missing=0))]
+    fn add_counts(
+        &mut self,
+        attribute: &str,
+        counts: std::collections::HashMap<String, u64>,
+        n_missing: u64,
+    ) -> PyResult<()> {
+        let mut c = KanoCounts::new([0; 6], n_missing);
+        for (k, v) in counts {
+            c.add(k.parse().map_err(to_py)?, v);
+        }
+        self.0.add_counts(attribute, c);
+        Ok(())
     }
     /// A new tally holding both (neither operand changes).
     fn merge(&self, other: PyRef<'_, PyKanoTally>) -> Self {

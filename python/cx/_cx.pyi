@@ -1628,6 +1628,9 @@ class KanoTally:
     def __init__(self) -> None: ...
     def update(self, attribute: str, functional: object, dysfunctional: object, /) -> None:
         """Classify answer pairs (text, codes 1-5 or None; lists or Arrow arrays) and add them."""
+    def add_counts(self, attribute: str, counts: dict[str, int], /, *, n_missing: int = 0) -> None:
+        """Add aggregated counts (e.g. from SQL): `{category: count}`, categories as letters
+        (`"A"`, `"O"`, `"M"`, `"I"`, `"R"`, `"Q"`) or names (`"must-be"`, ...)."""
     def merge(self, other: KanoTally) -> KanoTally:
         """A new tally holding both."""
     @property

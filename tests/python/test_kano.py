@@ -205,3 +205,15 @@ def test_random_pairs_match_reference(pairs: list[tuple[str | None, str | None]]
     else:
         assert math.isnan(row["better"])
     assert row["fong_threshold"] == pytest.approx(ref["fong_threshold"], abs=1e-12)
+
+
+def test_add_counts_from_sql_style_aggregates() -> None:
+    # As if Spark SQL had counted the categories: M 30, O 5, A 3, I 2 (n = 40).
+    t = cx.kano.KanoTally()
+    t.add_counts("x", {"M": 30, "one-dimensional": 5, "a": 3, "indifferent": 2}, n_missing=4)
+    (a,) = t.finish().to_dict()["attributes"]
+    assert (a["category"], a["n"], a["n_missing"]) == ("must-be", 40, 4)
+    # Fong: 25 >= 1.65·√(35·45/80) = 7.3212
+    assert a["fong"]["threshold"] == pytest.approx(1.65 * math.sqrt(35 * 45 / 80))
+    with pytest.raises(cx.InvalidValueError):
+        t.add_counts("x", {"Z": 1})
