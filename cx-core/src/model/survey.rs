@@ -67,7 +67,9 @@ impl std::str::FromStr for CsatScale {
 /// An answer option of a Kano question (Berger et al. 1993).
 ///
 /// Parses English and the Chinese labels: 喜欢 (like), 理所当然 (must-be),
-/// 无所谓 (neutral), 能忍受 (live with), 不喜欢 (dislike).
+/// 无所谓 (neutral), 能忍受 (live with), 不喜欢 (dislike); English also as the full
+/// answer phrases ("I like it", "I expect it", "I am neutral", "I can live with it",
+/// "I dislike it"), and the codes 1–5 in that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
