@@ -12,6 +12,7 @@ mod dmaic;
 mod error;
 mod frame;
 mod io;
+mod kano;
 mod metrics;
 mod metrics_group;
 mod ops;
@@ -45,5 +46,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     spc::register(m)?;
     ops::register(m)?;
     cases::register(m)?;
+    kano::register(m)?;
     Ok(())
 }

@@ -10,8 +10,23 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, cases, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
+from cx import (
+    _cx,
+    cases,
+    causes,
+    datasets,
+    dmaic,
+    exceptions,
+    io,
+    kano,
+    metrics,
+    ops,
+    privacy,
+    spc,
+    stats,
+)
 from cx.cases import CaseStore, Router
+from cx.causes import pareto
 from cx.exceptions import (
     AccessDeniedError,
     ConflictError,
@@ -63,6 +78,7 @@ __all__ = [
     "TooFewObservationsError",
     "__version__",
     "cases",
+    "causes",
     "ces",
     "compare_means",
     "compare_nps",
@@ -72,9 +88,11 @@ __all__ = [
     "dmaic",
     "exceptions",
     "io",
+    "kano",
     "metrics",
     "nps",
     "ops",
+    "pareto",
     "privacy",
     "read_feedback",
     "sample_size",

@@ -25,6 +25,8 @@ MODULES = [
             "spc",
             "ops",
             "cases",
+            "kano",
+            "causes",
         ]
     ),
 ]
