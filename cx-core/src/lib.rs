@@ -22,6 +22,7 @@ pub mod datasets;
 pub mod dmaic;
 pub mod error;
 pub mod ingest;
+pub mod journey;
 pub mod metrics;
 pub mod model;
 pub mod ops;
