@@ -11,6 +11,7 @@ mod dmaic;
 mod error;
 mod frame;
 mod io;
+mod journey;
 mod metrics;
 mod metrics_group;
 mod ops;
@@ -43,5 +44,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dmaic::register(m)?;
     spc::register(m)?;
     ops::register(m)?;
+    journey::register(m)?;
     Ok(())
 }

@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
+from cx import journey
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -62,6 +63,7 @@ __all__ = [
     "dmaic",
     "exceptions",
     "io",
+    "journey",
     "metrics",
     "nps",
     "ops",

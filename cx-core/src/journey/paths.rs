@@ -205,7 +205,8 @@ pub struct PathAnalysis {
 /// let node = [Some("ad"), Some("app"), Some("ad"), Some("pay")];
 /// let p = paths(None, &cust, &time, &node, PathOptions::new())?;
 /// assert_eq!(p.transitions.len(), 2);
-/// assert_eq!(p.top_paths[0].nodes, ["ad", "app", "pay"]);
+/// assert_eq!(p.top_paths[1].nodes, ["ad", "app", "pay"]); // ties: by path
+/// assert_eq!(p.n_events - p.n_customers, 2);
 /// # Ok::<(), cx_core::CxError>(())
 /// ```
 pub fn paths(
