@@ -17,6 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::input::AnyRecordBatch;
 
+use crate::convert::F64Column;
 use crate::error::to_py;
 use crate::metrics_group::columns::f64_from_arrow;
 use crate::run;
@@ -315,9 +316,9 @@ fn _journey_analyze(
         cols.get(name).map(|c| f64_from_arrow(c, name)).transpose()
     };
     let (v_nps, v_csat, v_ces) = (num(nps)?, num(csat)?, num(ces)?);
-    let flags: Option<Vec<bool>> = match kind {
-        Some(k) => Some(
-            text(required(&cols, k)?, k)?
+    let flags: Option<Vec<bool>> = match kind.and_then(|k| cols.get(k).map(|c| (k, c))) {
+        Some((k, c)) => Some(
+            text(c, k)?
                 .into_iter()
                 .map(|v| v.is_some_and(|v| complaint.iter().any(|c| c == v.trim())))
                 .collect(),
@@ -398,6 +399,14 @@ fn _journey_paths(
     Ok(PyJourneyPaths::new(out, frame_kind))
 }
 
+#[pyfunction]
+#[pyo3(signature = (p_values, /))]
+fn benjamini_hochberg(py: Python<'_>, p_values: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    let p = F64Column::extract(p_values, "p_values")?;
+    let v = p.values();
+    run(py, || core::benjamini_hochberg(v))
+}
+
 /// Options as a dict (for `to_dict`).
 pub(crate) fn options_dict<'py>(
     py: Python<'py>,
@@ -418,5 +427,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyJourneyPaths>()?;
     m.add_function(wrap_pyfunction!(_journey_analyze, m)?)?;
     m.add_function(wrap_pyfunction!(_journey_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(benjamini_hochberg, m)?)?;
     Ok(())
 }

@@ -20,9 +20,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from cx import _cx, _frames
-from cx._cx import Journey, JourneyAnalysis, JourneyPaths
+from cx._cx import Journey, JourneyAnalysis, JourneyPaths, benjamini_hochberg
 
-__all__ = ["Journey", "JourneyAnalysis", "JourneyPaths", "analyze", "paths"]
+__all__ = [
+    "Journey",
+    "JourneyAnalysis",
+    "JourneyPaths",
+    "analyze",
+    "benjamini_hochberg",
+    "paths",
+]
 
 
 def analyze(
@@ -70,7 +77,7 @@ def analyze(
         nps: NPS column (0–10); absent columns are left out of the tables.
         csat: CSAT column (1–5).
         ces: CES column (1–7, higher = easier).
-        kind: feedback type column for the complaint share (`None`: no complaint share).
+        kind: feedback type column for the complaint share (absent or `None`: no share).
         complaint: the value(s) of `kind` that mark a complaint.
         fdr: false discovery rate of the pain and delight points.
         level: confidence level of every interval.
