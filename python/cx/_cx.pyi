@@ -1635,13 +1635,15 @@ class Journey:
     def from_yaml(text: str) -> Journey:
         """Parse a journey from YAML text (needs PyYAML: `pip install pyyaml`).
 
-        >>> Journey.from_yaml('''
+        >>> j = Journey.from_yaml('''
         ... name: j
         ... stages:
         ...   - id: buy
         ...     name: 购买
         ...     touchpoints: [{id: pay, name: 支付, channel: in_app, expected_emotion: 0.5}]
-        ... ''').touchpoints[0]["expected_emotion"]
+        ... ''')
+        >>> pay = j.touchpoints[0]
+        >>> pay.get("expected_emotion")
         0.5
 
         """
@@ -1769,7 +1771,8 @@ def benjamini_hochberg(p_values: Any, /) -> list[float]:
     statsmodels `multipletests(p, method="fdr_bh")[1]` and R `p.adjust(p, "BH")`.
     A value outside 0–1 or NaN raises `InvalidValueError` naming its position.
 
-    >>> [round(q, 4) for q in benjamini_hochberg([0.01, 0.04, 0.03, 0.2])]
+    >>> q = [round(q, 4) for q in benjamini_hochberg([0.01, 0.04, 0.03, 0.2])]
+    >>> q
     [0.04, 0.0533, 0.0533, 0.2]
 
     """

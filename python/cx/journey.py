@@ -10,8 +10,8 @@ per-customer event sequences into transitions, top paths, drop-off per stage and
 
 >>> import cx
 >>> j = cx.journey.Journey.load(cx.datasets.sample_path("journey"))
->>> [s["id"] for s in j.stages][:3]
-['awareness', 'shopping', 'checkout']
+>>> print(" → ".join(s["id"] for s in j.stages))
+awareness → shopping → checkout → delivery → after_sales → loyalty
 """
 
 from __future__ import annotations
@@ -174,7 +174,8 @@ def paths(
     >>> p = paths(ev)
     >>> p.transitions.to_dict("list")
     {'from': ['ad', 'app'], 'to': ['app', 'pay'], 'count': [1, 1]}
-    >>> p.sankey()["links"]
+    >>> links = p.sankey()["links"]
+    >>> links
     [{'source': 0, 'target': 1, 'value': 1}, {'source': 1, 'target': 2, 'value': 1}]
     """
     source, frame_kind = _frames.select(events, [customer, time, touchpoint])
