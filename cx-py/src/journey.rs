@@ -158,10 +158,7 @@ impl PyJourney {
 }
 
 /// The named columns of an Arrow-speaking table (absent ones are missing from the map).
-fn columns(
-    table: &Bound<'_, PyAny>,
-    names: &[&str],
-) -> PyResult<HashMap<String, Vec<ArrayRef>>> {
+fn columns(table: &Bound<'_, PyAny>, names: &[&str]) -> PyResult<HashMap<String, Vec<ArrayRef>>> {
     let any: AnyRecordBatch = table.extract()?;
     let reader = any.into_reader()?;
     let schema = reader.schema();
@@ -195,10 +192,7 @@ fn text(chunks: &[ArrayRef], param: &str) -> PyResult<Vec<Option<String>>> {
     Ok(out)
 }
 
-fn required<'a>(
-    cols: &'a HashMap<String, Vec<ArrayRef>>,
-    name: &str,
-) -> PyResult<&'a [ArrayRef]> {
+fn required<'a>(cols: &'a HashMap<String, Vec<ArrayRef>>, name: &str) -> PyResult<&'a [ArrayRef]> {
     cols.get(name).map(Vec::as_slice).ok_or_else(|| {
         to_py(CxError::MissingField {
             field: name.to_owned(),
@@ -213,8 +207,14 @@ fn times(chunks: &[ArrayRef], param: &str) -> PyResult<Vec<i64>> {
     let mut out = Vec::new();
     for c in chunks {
         let dt = c.data_type();
-        if matches!(dt, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
-            for (row, v) in text(std::slice::from_ref(c), param)?.into_iter().enumerate() {
+        if matches!(
+            dt,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ) {
+            for (row, v) in text(std::slice::from_ref(c), param)?
+                .into_iter()
+                .enumerate()
+            {
                 let row = out.len() + row;
                 let v = v.ok_or_else(|| {
                     to_py(CxError::MissingField {

@@ -10,8 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
-from cx import journey
+from cx import _cx, datasets, dmaic, exceptions, io, journey, metrics, ops, privacy, spc, stats
 from cx.exceptions import (
     CxError,
     CxIOError,

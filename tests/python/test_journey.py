@@ -53,7 +53,8 @@ def feedback() -> pd.DataFrame:
 
 def test_journey_formats_round_trip(tmp_path) -> None:
     j = Journey.from_dict(SMALL)
-    assert j.name == "j" and len(j) == 2
+    assert j.name == "j"
+    assert len(j) == 2
     assert [t["id"] for t in j.touchpoints] == ["app", "pay", "courier"]
     assert j.touchpoints[2]["stage_id"] == "ship"
     assert Journey.from_json(j.to_json()).to_dict() == j.to_dict()
@@ -70,7 +71,8 @@ def test_journey_validation() -> None:
     dup["stages"][1]["touchpoints"][0]["id"] = "app"
     with pytest.raises(InvalidValueError) as e:
         Journey.from_dict(dup)
-    assert e.value.field == "touchpoint_id" and e.value.value == "app"
+    assert e.value.field == "touchpoint_id"
+    assert e.value.value == "app"
 
 
 # ------------------------------------------------------------------ Benjamini–Hochberg
@@ -166,7 +168,8 @@ def test_acceptance_finds_exactly_the_planted_points(journey, feedback) -> None:
     planted = set(truth["pain_points"]) | set(truth["delight_touchpoints"])
     assert not planted & {o["touchpoint_id"] for o in a.opportunities}
     findings = a.touchpoints.set_index("touchpoint_id").finding
-    assert findings.loc["logistics"] == "pain" and findings.loc["app_browse"] == "delight"
+    assert findings.loc["logistics"] == "pain"
+    assert findings.loc["app_browse"] == "delight"
 
 
 def test_opportunities_follow_their_documented_rule(journey, feedback) -> None:
@@ -184,8 +187,10 @@ def test_frames_of_the_callers_type(journey, feedback) -> None:
     b = analyze(journey, pa.Table.from_pandas(feedback))
     assert isinstance(b.emotion_curve, pa.Table)
     d = a.to_dict()
-    assert d["options"]["score"] == "nps" and len(d["touchpoints"]) == 15
-    assert "<table>" in a._repr_html_() and "logistics" in repr(a)
+    assert d["options"]["score"] == "nps"
+    assert len(d["touchpoints"]) == 15
+    assert "<table>" in a._repr_html_()
+    assert "logistics" in repr(a)
 
 
 def test_unknown_touchpoints_error_or_count(journey) -> None:
@@ -194,13 +199,17 @@ def test_unknown_touchpoints_error_or_count(journey) -> None:
         analyze(Journey.from_dict(SMALL), fb, touchpoint="tp")
     assert (e.value.field, e.value.row, e.value.value) == ("tp", 1, "nowhere")
     a = analyze(Journey.from_dict(SMALL), fb, touchpoint="tp", unknown="count")
-    assert a.unmatched == {"nowhere": 1, None: 1} and a.n_unmatched == 2 and a.n == 2
+    assert a.unmatched == {"nowhere": 1, None: 1}
+    assert a.n_unmatched == 2
+    assert a.n == 2
 
 
 def test_bad_input_names_the_column() -> None:
     j = Journey.from_dict(SMALL)
     with pytest.raises(InvalidValueError) as e:
-        analyze(j, pd.DataFrame({"touchpoint_id": ["app", "pay"], "rating": [10, 12]}), nps="rating")
+        analyze(
+            j, pd.DataFrame({"touchpoint_id": ["app", "pay"], "rating": [10, 12]}), nps="rating"
+        )
     assert (e.value.field, e.value.row) == ("rating", 1)
     with pytest.raises(MissingFieldError):
         analyze(j, pd.DataFrame({"touchpoint_id": ["app"]}))
@@ -234,7 +243,8 @@ def test_paths_match_pandas(journey, feedback) -> None:
     top = p.top_paths
     assert list(top["count"]) == list(whole.iloc[: len(top)])
     drop = p.drop_off
-    assert drop.reached.iloc[0] == p.n_customers and drop.dropped.sum() == p.n_customers
+    assert drop.reached.iloc[0] == p.n_customers
+    assert drop.dropped.sum() == p.n_customers
 
 
 def test_paths_hand_worked_and_sankey() -> None:

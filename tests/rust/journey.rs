@@ -30,7 +30,16 @@ fn bh_matches_r_p_adjust() -> cx_core::Result<()> {
     // R 4.x: p.adjust(c(0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205), "BH")
     // = 0.008 0.032 0.0672 0.0672 0.0672 0.08 0.08457143 0.205
     let p = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205];
-    let want = [0.008, 0.032, 0.0672, 0.0672, 0.0672, 0.08, 0.592 / 7.0, 0.205];
+    let want = [
+        0.008,
+        0.032,
+        0.0672,
+        0.0672,
+        0.0672,
+        0.08,
+        0.592 / 7.0,
+        0.205,
+    ];
     for (q, w) in benjamini_hochberg(&p)?.iter().zip(want) {
         assert!((q - w).abs() < 1e-15, "{q} vs {w}");
     }
@@ -40,9 +49,16 @@ fn bh_matches_r_p_adjust() -> cx_core::Result<()> {
 #[test]
 fn hand_worked_csat_journey() -> cx_core::Result<()> {
     // CSAT 1–5, top-2 box: app 5 5 4 → 100%; chat 4 2 → 50%; truck 1 2 3 5 → 25%.
-    let tp = ["app", "app", "app", "chat", "chat", "truck", "truck", "truck", "truck"].map(Some);
+    let tp = [
+        "app", "app", "app", "chat", "chat", "truck", "truck", "truck", "truck",
+    ]
+    .map(Some);
     let csat = [5.0, 5.0, 4.0, 4.0, 2.0, 1.0, 2.0, 3.0, 5.0];
-    let a = analyze(&journey(), &Responses::new(&tp).csat(&csat), Score::Csat.into())?;
+    let a = analyze(
+        &journey(),
+        &Responses::new(&tp).csat(&csat),
+        Score::Csat.into(),
+    )?;
     let scores: Vec<Option<f64>> = a.touchpoints.iter().map(|t| t.score).collect();
     assert_eq!(scores, [Some(100.0), Some(50.0), Some(25.0)]);
     // Journey: 5 of 9 top-box; stage "browse": 4 of 5 = 80% → emotion 2·0.8 − 1 = 0.6.
@@ -51,7 +67,10 @@ fn hand_worked_csat_journey() -> cx_core::Result<()> {
     assert!((e - 0.6).abs() < 1e-12);
     assert_eq!(a.stages[0].expected_emotion, Some(0.4));
     // app's y are all 100: the rest (2 of 6 top-box) → gap 100 − 33.3.
-    let gap = a.touchpoints[0].test.map(|c| c.difference).unwrap_or(f64::NAN);
+    let gap = a.touchpoints[0]
+        .test
+        .map(|c| c.difference)
+        .unwrap_or(f64::NAN);
     assert!((gap - 200.0 / 3.0).abs() < 1e-12);
     Ok(())
 }
@@ -63,9 +82,17 @@ fn a_clear_pain_point_is_found() -> cx_core::Result<()> {
     let mut nps = Vec::new();
     for i in 0..60 {
         tp.extend([Some("app"), Some("chat"), Some("truck")]);
-        nps.extend([9.0 + f64::from(i % 2), 8.0 + f64::from(i % 3), f64::from(i % 7)]);
+        nps.extend([
+            9.0 + f64::from(i % 2),
+            8.0 + f64::from(i % 3),
+            f64::from(i % 7),
+        ]);
     }
-    let a = analyze(&journey(), &Responses::new(&tp).nps(&nps), AnalysisOptions::new())?;
+    let a = analyze(
+        &journey(),
+        &Responses::new(&tp).nps(&nps),
+        AnalysisOptions::new(),
+    )?;
     assert_eq!(a.pain_points.len(), 1);
     assert_eq!(a.pain_points[0].touchpoint_id, "truck");
     assert!(a.pain_points[0].impact < 0.0);
@@ -78,7 +105,11 @@ fn unknown_rows_are_never_silently_dropped() -> cx_core::Result<()> {
     let nps = [10.0, 3.0, 1.0];
     let r = Responses::new(&tp).nps(&nps);
     assert!(analyze(&journey(), &r, AnalysisOptions::new()).is_err());
-    let a = analyze(&journey(), &r, AnalysisOptions::new().unknown(Unknown::Count))?;
+    let a = analyze(
+        &journey(),
+        &r,
+        AnalysisOptions::new().unknown(Unknown::Count),
+    )?;
     assert_eq!(a.n + a.n_unmatched(), 3);
     Ok(())
 }

@@ -299,10 +299,9 @@ pub struct StageResult {
     pub stats: GroupStats,
     /// Number of responses with the analysed score.
     pub n: u64,
-    /// The analysed score, with the metric's own interval (NPS adjusted Wald, CSAT Wilson,
-    /// CES t): `(score, low, high)`.
+    /// The analysed score (NPS in points, CSAT in %, CES mean).
     pub score: Option<f64>,
-    /// Interval of `score`.
+    /// Interval of `score` by the metric's own method (NPS adjusted Wald, CSAT Wilson, CES t).
     pub interval: Option<Interval>,
     /// `score` on −1 … +1 ([`Score::emotion`]), with its interval mapped the same way.
     pub emotion: Option<(f64, f64, f64)>,

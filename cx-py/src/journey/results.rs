@@ -13,21 +13,57 @@ fn metric_cols<'a>(t: Table, stats: impl Iterator<Item = &'a GroupStats> + Clone
     let s = stats;
     t.u64("volume", s.clone().map(|g| Some(g.volume)))
         .f64("nps", s.clone().map(|g| g.nps.as_ref().map(|x| x.score)))
-        .f64("nps_ci_low", s.clone().map(|g| g.nps.as_ref().map(|x| x.ci_low)))
-        .f64("nps_ci_high", s.clone().map(|g| g.nps.as_ref().map(|x| x.ci_high)))
-        .u64("n_nps", s.clone().map(|g| Some(g.nps.as_ref().map_or(0, |x| x.n))))
+        .f64(
+            "nps_ci_low",
+            s.clone().map(|g| g.nps.as_ref().map(|x| x.ci_low)),
+        )
+        .f64(
+            "nps_ci_high",
+            s.clone().map(|g| g.nps.as_ref().map(|x| x.ci_high)),
+        )
+        .u64(
+            "n_nps",
+            s.clone().map(|g| Some(g.nps.as_ref().map_or(0, |x| x.n))),
+        )
         .f64("csat", s.clone().map(|g| g.csat.as_ref().map(|x| x.score)))
-        .f64("csat_ci_low", s.clone().map(|g| g.csat.as_ref().map(|x| x.ci_low)))
-        .f64("csat_ci_high", s.clone().map(|g| g.csat.as_ref().map(|x| x.ci_high)))
-        .u64("n_csat", s.clone().map(|g| Some(g.csat.as_ref().map_or(0, |x| x.n))))
+        .f64(
+            "csat_ci_low",
+            s.clone().map(|g| g.csat.as_ref().map(|x| x.ci_low)),
+        )
+        .f64(
+            "csat_ci_high",
+            s.clone().map(|g| g.csat.as_ref().map(|x| x.ci_high)),
+        )
+        .u64(
+            "n_csat",
+            s.clone().map(|g| Some(g.csat.as_ref().map_or(0, |x| x.n))),
+        )
         .f64("ces", s.clone().map(|g| g.ces.as_ref().map(|x| x.mean)))
-        .f64("ces_ci_low", s.clone().map(|g| g.ces.as_ref().map(|x| x.ci_low)))
-        .f64("ces_ci_high", s.clone().map(|g| g.ces.as_ref().map(|x| x.ci_high)))
-        .u64("n_ces", s.clone().map(|g| Some(g.ces.as_ref().map_or(0, |x| x.n))))
+        .f64(
+            "ces_ci_low",
+            s.clone().map(|g| g.ces.as_ref().map(|x| x.ci_low)),
+        )
+        .f64(
+            "ces_ci_high",
+            s.clone().map(|g| g.ces.as_ref().map(|x| x.ci_high)),
+        )
+        .u64(
+            "n_ces",
+            s.clone().map(|g| Some(g.ces.as_ref().map_or(0, |x| x.n))),
+        )
         .u64("n_complaints", s.clone().map(|g| g.n_complaints))
-        .f64("complaint_share", s.clone().map(|g| g.complaint_share.map(|c| c.0)))
-        .f64("complaint_ci_low", s.clone().map(|g| g.complaint_share.map(|c| c.1.low)))
-        .f64("complaint_ci_high", s.map(|g| g.complaint_share.map(|c| c.1.high)))
+        .f64(
+            "complaint_share",
+            s.clone().map(|g| g.complaint_share.map(|c| c.0)),
+        )
+        .f64(
+            "complaint_ci_low",
+            s.clone().map(|g| g.complaint_share.map(|c| c.1.low)),
+        )
+        .f64(
+            "complaint_ci_high",
+            s.map(|g| g.complaint_share.map(|c| c.1.high)),
+        )
 }
 
 fn findings_list<'py>(py: Python<'py>, f: &[Finding]) -> PyResult<Bound<'py, PyList>> {
@@ -74,7 +110,10 @@ impl PyJourneyAnalysis {
     fn touchpoint_table(&self) -> Table {
         let t = &self.a.touchpoints;
         let tab = Table::new()
-            .str("touchpoint_id", t.iter().map(|x| Some(x.touchpoint_id.clone())))
+            .str(
+                "touchpoint_id",
+                t.iter().map(|x| Some(x.touchpoint_id.clone())),
+            )
             .str("name", t.iter().map(|x| Some(x.name.clone())))
             .str("stage_id", t.iter().map(|x| Some(x.stage_id.clone())))
             .str("channel", t.iter().map(|x| Some(x.channel.clone())))
@@ -126,8 +165,7 @@ impl PyJourneyAnalysis {
             .f64("expected_emotion", s.iter().map(|x| x.expected_emotion))
             .f64(
                 "emotion_gap",
-                s.iter()
-                    .map(|x| Some(x.emotion?.0 - x.expected_emotion?)),
+                s.iter().map(|x| Some(x.emotion?.0 - x.expected_emotion?)),
             )
     }
 
@@ -325,7 +363,9 @@ impl PyJourneyPaths {
     }
     #[getter]
     fn drop_off<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.drop_table().map(|t| t.frame(py, &self.kind)).transpose()
+        self.drop_table()
+            .map(|t| t.frame(py, &self.kind))
+            .transpose()
     }
     #[getter]
     fn n_events(&self) -> u64 {

@@ -3,9 +3,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{
-    ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt64Array,
-};
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -37,7 +35,11 @@ impl Table {
         self.cols.push(col);
         self
     }
-    pub(crate) fn str(self, name: &'static str, v: impl IntoIterator<Item = Option<String>>) -> Self {
+    pub(crate) fn str(
+        self,
+        name: &'static str,
+        v: impl IntoIterator<Item = Option<String>>,
+    ) -> Self {
         self.col(name, Col::Str(v.into_iter().collect()))
     }
     pub(crate) fn f64(self, name: &'static str, v: impl IntoIterator<Item = Option<f64>>) -> Self {
