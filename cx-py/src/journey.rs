@@ -407,6 +407,100 @@ fn benjamini_hochberg(py: Python<'_>, p_values: &Bound<'_, PyAny>) -> PyResult<V
     run(py, || core::benjamini_hochberg(v))
 }
 
+#[pyfunction]
+#[pyo3(signature = (journey, table, /, *, frame_kind, customer, touchpoint, score, unknown, outcomes=None, outcome="nps"))]
+#[allow(clippy::too_many_arguments)]
+fn _journey_experience<'py>(
+    py: Python<'py>,
+    journey: PyRef<'_, PyJourney>,
+    table: &Bound<'py, PyAny>,
+    frame_kind: String,
+    customer: &str,
+    touchpoint: &str,
+    score: &str,
+    unknown: &str,
+    outcomes: Option<&Bound<'py, PyAny>>,
+    outcome: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let unknown = self::unknown(unknown)?;
+    let cols = columns(table, &[customer, touchpoint, score])?;
+    let cust = text(required(&cols, customer)?, customer)?;
+    let tp = text(required(&cols, touchpoint)?, touchpoint)?;
+    let scores = f64_from_arrow(required(&cols, score)?, score)?;
+    let out_cols = outcomes
+        .map(|o| columns(o, &[customer, outcome]))
+        .transpose()?;
+    let (o_cust, o_y) = match &out_cols {
+        Some(oc) => (
+            Some(text(required(oc, customer)?, customer)?),
+            Some(f64_from_arrow(required(oc, outcome)?, outcome)?),
+        ),
+        None => (None, None),
+    };
+    let j = &journey.0;
+    let rename_all = |e: CxError| {
+        let e = rename(e, "touchpoint", touchpoint);
+        rename(e, "score", score)
+    };
+    let m = run(py, || {
+        let c: Vec<Option<&str>> = cust.iter().map(Option::as_deref).collect();
+        let t: Vec<Option<&str>> = tp.iter().map(Option::as_deref).collect();
+        core::ExperienceMatrix::build(j, &c, &t, &scores, unknown).map_err(rename_all)
+    })?;
+    let tab = match (o_cust, o_y) {
+        (Some(oc), Some(oy)) => {
+            let d = run(py, || {
+                let (ids, ys): (Vec<&str>, Vec<f64>) = oc
+                    .iter()
+                    .zip(&oy)
+                    .filter_map(|(c, &y)| c.as_deref().map(|c| (c, y)))
+                    .unzip();
+                m.design(&ids, &ys)
+            })?;
+            let mut tab = table::Table::new().str(customer, d.customers.iter().cloned().map(Some));
+            for (id, col) in d.touchpoints.iter().zip(&d.columns) {
+                tab = tab.f64(id.clone(), col.iter().copied().map(Some));
+            }
+            tab.f64(outcome, d.y.iter().copied().map(Some))
+        }
+        _ => {
+            let p = m.touchpoints.len();
+            let mut tab = table::Table::new().str(customer, m.customers.iter().cloned().map(Some));
+            for (jx, id) in m.touchpoints.iter().enumerate() {
+                tab = tab.f64(
+                    id.clone(),
+                    (0..m.customers.len()).map(|r| Some(m.values[r * p + jx])),
+                );
+            }
+            tab
+        }
+    };
+    tab.frame(py, &frame_kind)
+}
+
+#[pyfunction]
+#[pyo3(signature = (touchpoints, importance, /, *, cumulative_share=0.8))]
+fn moments_of_truth<'py>(
+    py: Python<'py>,
+    touchpoints: Vec<String>,
+    importance: Vec<f64>,
+    cumulative_share: f64,
+) -> PyResult<Bound<'py, pyo3::types::PyList>> {
+    let m = run(py, || {
+        core::moments_of_truth(&touchpoints, &importance, cumulative_share)
+    })?;
+    let out = pyo3::types::PyList::empty(py);
+    for x in m {
+        let d = PyDict::new(py);
+        d.set_item("touchpoint_id", x.touchpoint_id)?;
+        d.set_item("importance", x.importance)?;
+        d.set_item("share", x.share)?;
+        d.set_item("rank", x.rank)?;
+        out.append(d)?;
+    }
+    Ok(out)
+}
+
 /// Options as a dict (for `to_dict`).
 pub(crate) fn options_dict<'py>(
     py: Python<'py>,
@@ -428,5 +522,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_journey_analyze, m)?)?;
     m.add_function(wrap_pyfunction!(_journey_paths, m)?)?;
     m.add_function(wrap_pyfunction!(benjamini_hochberg, m)?)?;
+    m.add_function(wrap_pyfunction!(_journey_experience, m)?)?;
+    m.add_function(wrap_pyfunction!(moments_of_truth, m)?)?;
     Ok(())
 }

@@ -1777,6 +1777,21 @@ def benjamini_hochberg(p_values: Any, /) -> list[float]:
 
     """
 
+def moments_of_truth(
+    touchpoints: Sequence[str], importance: Sequence[float], /, *, cumulative_share: float = 0.8
+) -> list[dict[str, Any]]:
+    """Rank touchpoints by a driver-analysis importance: the moments of truth.
+
+    Sorted by importance (ties in input order), keeping the smallest set whose cumulative
+    share of the total (negative importances count as 0) reaches `cumulative_share` (1.0
+    keeps all). Each entry has `touchpoint_id`, `importance`, `share` and `rank`.
+
+    >>> top = moments_of_truth(["app", "call", "pay"], [0.1, 0.6, 0.3], cumulative_share=0.8)
+    >>> [m["touchpoint_id"] for m in top]
+    ['call', 'pay']
+
+    """
+
 def _journey_analyze(
     journey: Journey,
     table: Any,
@@ -1810,3 +1825,16 @@ def _journey_paths(
     unknown: str = "error",
     level: str = "touchpoint",
 ) -> JourneyPaths: ...
+def _journey_experience(
+    journey: Journey,
+    table: Any,
+    /,
+    *,
+    frame_kind: str,
+    customer: str,
+    touchpoint: str,
+    score: str,
+    unknown: str,
+    outcomes: Any = None,
+    outcome: str = "nps",
+) -> Any: ...

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cx import _cx, _frames
-from cx._cx import Journey, JourneyAnalysis, JourneyPaths, benjamini_hochberg
+from cx._cx import Journey, JourneyAnalysis, JourneyPaths, benjamini_hochberg, moments_of_truth
 
 __all__ = [
     "Journey",
@@ -28,6 +28,8 @@ __all__ = [
     "JourneyPaths",
     "analyze",
     "benjamini_hochberg",
+    "experience_matrix",
+    "moments_of_truth",
     "paths",
 ]
 
@@ -190,4 +192,59 @@ def paths(
         max_steps=max_steps,
         unknown=unknown,
         level=level,
+    )
+
+
+def experience_matrix(
+    journey: Journey,
+    feedback: Any,
+    /,
+    *,
+    outcomes: Any = None,
+    customer: str = "customer_id",
+    touchpoint: str = "touchpoint_id",
+    score: str = "nps",
+    outcome: str = "nps",
+    unknown: str = "error",
+) -> Any:
+    """One row per customer, one column per touchpoint: the input of a moments-of-truth analysis.
+
+    Without `outcomes`: the customer's mean `score` at each touchpoint, null where they left
+    none (every touchpoint of the journey is a column, in journey order). Rows without a
+    customer or a score are skipped.
+
+    With `outcomes` (a frame with the `customer` and `outcome` columns, e.g. the relationship
+    survey): only customers with an outcome, each touchpoint column centred on its mean and 0
+    where the customer did not visit (so that a key-driver analysis keeps every row; listwise
+    deletion of a sparse matrix would leave none), touchpoints constant among these customers
+    left out, and the `outcome` column last. Feed it to a key-driver analysis with the
+    touchpoint columns as drivers, then rank its importances with `moments_of_truth`.
+
+    >>> import pandas as pd
+    >>> j = Journey.from_dict({"name": "j", "stages": [{"id": "s", "name": "S", "touchpoints": [
+    ...     {"id": "app", "name": "App", "channel": "in_app"},
+    ...     {"id": "call", "name": "电话", "channel": "phone"}]}]})
+    >>> fb = pd.DataFrame({"customer_id": ["u1", "u1", "u2", "u3"],
+    ...                    "touchpoint_id": ["app", "call", "call", "app"],
+    ...                    "nps": [9, 4, 8, 7]})
+    >>> experience_matrix(j, fb).to_dict("list")
+    {'customer_id': ['u1', 'u2', 'u3'], 'app': [9.0, nan, 7.0], 'call': [4.0, 8.0, nan]}
+    >>> survey = pd.DataFrame({"customer_id": ["u1", "u2", "u3"], "nps": [6, 9, 8]})
+    >>> experience_matrix(j, fb, outcomes=survey).to_dict("list")
+    {'customer_id': ['u1', 'u2', 'u3'], 'app': [1.0, 0.0, -1.0], 'call': [-2.0, 2.0, 0.0], 'nps': [6.0, 9.0, 8.0]}
+    """
+    source, frame_kind = _frames.select(feedback, [customer, touchpoint, score])
+    out_source = None
+    if outcomes is not None:
+        out_source, _ = _frames.select(outcomes, [customer, outcome])
+    return _cx._journey_experience(
+        journey,
+        source,
+        frame_kind=frame_kind,
+        customer=customer,
+        touchpoint=touchpoint,
+        score=score,
+        unknown=unknown,
+        outcomes=out_source,
+        outcome=outcome,
     )

@@ -280,3 +280,42 @@ def test_paths_unknown_and_missing() -> None:
     assert paths(ev, journey=j, unknown="count").n_unmatched == 1
     with pytest.raises(MissingFieldError):
         paths(ev.drop(columns="timestamp"))
+
+
+# ------------------------------------------------------------------ moments-of-truth seam
+
+
+def test_experience_matrix_matches_pandas(journey, feedback) -> None:
+    fb = feedback.dropna(subset=["customer_id", "nps"])
+    m = cx.journey.experience_matrix(journey, feedback)
+    want = fb.pivot_table(
+        index="customer_id", columns="touchpoint_id", values="nps", aggfunc="mean"
+    )
+    got = m.set_index("customer_id")
+    assert list(got.columns) == [t["id"] for t in journey.touchpoints]
+    assert set(got.index) == set(want.index)
+    pd.testing.assert_frame_equal(
+        got.loc[want.index, want.columns], want, check_names=False, check_dtype=False
+    )
+    survey = pd.read_csv(cx.datasets.sample_path("survey"))
+    d = cx.journey.experience_matrix(journey, feedback, outcomes=survey).set_index("customer_id")
+    kept = want.loc[want.index.isin(survey.customer_id)]
+    centred = (kept - kept.mean()).fillna(0.0)
+    pd.testing.assert_frame_equal(
+        d[centred.columns].loc[centred.index], centred, check_names=False, check_dtype=False
+    )
+    np.testing.assert_array_equal(
+        d.nps,
+        survey.drop_duplicates("customer_id", keep="last")
+        .set_index("customer_id")
+        .nps.loc[d.index],
+    )
+
+
+def test_moments_of_truth_ranking() -> None:
+    top = cx.journey.moments_of_truth(["a", "b", "c"], [0.2, 0.5, 0.3], cumulative_share=1.0)
+    assert [m["rank"] for m in top] == [1, 2, 3]
+    assert [m["touchpoint_id"] for m in top] == ["b", "c", "a"]
+    assert sum(m["share"] for m in top) == pytest.approx(1.0)
+    with pytest.raises(cx.LengthMismatchError):
+        cx.journey.moments_of_truth(["a"], [0.1, 0.2])

@@ -121,10 +121,12 @@ fn moments_of_truth_seam() -> cx_core::Result<()> {
     let m = ExperienceMatrix::build(&journey(), &c, &t, &[9.0, 2.0, 6.0, 8.0], Unknown::Error)?;
     assert_eq!(m.touchpoints, ["app", "chat", "truck"]);
     let d = m.design(&["u1", "u2", "u3"], &[7.0, 5.0, 9.0])?;
-    assert_eq!(d.x.len(), 3 * 3);
-    // truck: u1 2, u2 6 → mean 4 → −2, +2.
-    assert_eq!((d.x[2], d.x[5]), (-2.0, 2.0));
-    let mt = moments_of_truth(&d.touchpoints, &[0.05, 0.15, 0.30], 0.7)?;
+    // app and chat have one visit each (constant): only truck is a driver column.
+    assert_eq!(d.touchpoints, ["truck"]);
+    // truck: u1 2, u2 6 → mean 4 → −2, +2; u3 did not visit → 0.
+    assert_eq!(d.columns, [vec![-2.0, 2.0, 0.0]]);
+    let ids: Vec<String> = ["app", "chat", "truck"].map(String::from).to_vec();
+    let mt = moments_of_truth(&ids, &[0.05, 0.15, 0.30], 0.7)?;
     // shares 0.6, 0.3, 0.1: truck alone reaches 0.6 < 0.7, with chat 0.9.
     assert_eq!(mt[0].touchpoint_id, "truck");
     assert_eq!(mt.len(), 2);

@@ -38,18 +38,23 @@ pub struct ExperienceMatrix {
     pub n_skipped: u64,
 }
 
-/// `X` (row-major, `n × p`), `y` and their customers, ready for a driver analysis.
+/// Driver columns (one per touchpoint), `y` and their customers, ready for a driver analysis
+/// such as `cx_core::drivers::analyze(Column::new("nps", &y), &columns, ..)`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DriverDesign {
     /// Customers of the rows.
     pub customers: Vec<String>,
-    /// Touchpoints of the columns.
+    /// Touchpoints of the columns (those with at least two distinct experiences among the
+    /// kept customers; a constant column carries no information and breaks a regression).
     pub touchpoints: Vec<String>,
-    /// Row-major centred experience (0 = not visited or at the touchpoint's mean).
-    pub x: Vec<f64>,
+    /// One column per touchpoint: the centred experience (0 = not visited or at the
+    /// touchpoint's mean).
+    pub columns: Vec<Vec<f64>>,
     /// Outcome per row.
     pub y: Vec<f64>,
+    /// Touchpoints left out as constant among the kept customers.
+    pub dropped_touchpoints: Vec<String>,
     /// Customers of the matrix without an outcome (left out).
     pub n_without_outcome: u64,
 }
@@ -148,7 +153,7 @@ impl ExperienceMatrix {
 
     /// Align with an outcome per customer (`outcome_customers[i]` has `outcome[i]`; NaN =
     /// missing; the last value of a repeated customer wins) and centre each column on its
-    /// mean over the kept rows, 0 where not visited.
+    /// mean over the kept rows, 0 where not visited; constant columns are left out.
     ///
     /// # Errors
     /// [`CxError::LengthMismatch`]; [`CxError::EmptyInput`] when no customer has an outcome.
@@ -178,32 +183,35 @@ impl ExperienceMatrix {
                 what: "customers with an outcome".into(),
             });
         }
-        let mut means = vec![0.0; p];
-        for (j, m) in means.iter_mut().enumerate() {
-            let v: Vec<f64> = keep
-                .iter()
-                .map(|&(r, _)| self.values[r * p + j])
-                .filter(|v| !v.is_nan())
-                .collect();
-            if !v.is_empty() {
-                *m = v.iter().sum::<f64>() / v.len() as f64;
+        let mut touchpoints = Vec::new();
+        let mut columns = Vec::new();
+        let mut dropped = Vec::new();
+        for (j, id) in self.touchpoints.iter().enumerate() {
+            let cells: Vec<f64> = keep.iter().map(|&(r, _)| self.values[r * p + j]).collect();
+            let seen: Vec<f64> = cells.iter().copied().filter(|v| !v.is_nan()).collect();
+            let constant = seen.windows(2).all(|w| w[0] == w[1]);
+            if constant {
+                dropped.push(id.clone());
+                continue;
             }
-        }
-        let mut x = Vec::with_capacity(keep.len() * p);
-        for &(r, _) in &keep {
-            for (j, m) in means.iter().enumerate() {
-                let v = self.values[r * p + j];
-                x.push(if v.is_nan() { 0.0 } else { v - m });
-            }
+            let mean = seen.iter().sum::<f64>() / seen.len() as f64;
+            columns.push(
+                cells
+                    .iter()
+                    .map(|&v| if v.is_nan() { 0.0 } else { v - mean })
+                    .collect(),
+            );
+            touchpoints.push(id.clone());
         }
         Ok(DriverDesign {
             customers: keep
                 .iter()
                 .map(|&(r, _)| self.customers[r].clone())
                 .collect(),
-            touchpoints: self.touchpoints.clone(),
-            x,
+            touchpoints,
+            columns,
             y: keep.iter().map(|&(_, y)| y).collect(),
+            dropped_touchpoints: dropped,
             n_without_outcome: (self.customers.len() - keep.len()) as u64,
         })
     }
@@ -307,8 +315,9 @@ mod tests {
         assert_eq!(m.customers, ["u1", "u2"]);
         assert_eq!(m.n_skipped, 2);
         let d = m.design(&["u2", "u1", "u9"], &[5.0, 9.0, 1.0]).unwrap();
-        // column a: 8, 6 → mean 7 → +1, −1; column b: only u2 → 0.
-        assert_eq!(d.x, [1.0, 0.0, -1.0, 0.0]);
+        // column a: 8, 6 → mean 7 → +1, −1; column b: only u2 visited → constant, dropped.
+        assert_eq!(d.columns, [vec![1.0, -1.0]]);
+        assert_eq!(d.dropped_touchpoints, ["b"]);
         assert_eq!(d.y, [9.0, 5.0]);
         assert!(ExperienceMatrix::build(&j, &c, &[Some("zz"); 5], &s, Unknown::Error).is_err());
         assert!(moments_of_truth(&["a".into()], &[f64::NAN], 1.0).is_err());

@@ -22,7 +22,7 @@ pub(crate) enum Col {
 /// Named columns of equal length.
 #[derive(Default)]
 pub(crate) struct Table {
-    names: Vec<&'static str>,
+    names: Vec<String>,
     cols: Vec<Col>,
 }
 
@@ -30,29 +30,37 @@ impl Table {
     pub(crate) fn new() -> Self {
         Self::default()
     }
-    pub(crate) fn col(mut self, name: &'static str, col: Col) -> Self {
-        self.names.push(name);
+    pub(crate) fn col(mut self, name: impl Into<String>, col: Col) -> Self {
+        self.names.push(name.into());
         self.cols.push(col);
         self
     }
     pub(crate) fn str(
         self,
-        name: &'static str,
+        name: impl Into<String>,
         v: impl IntoIterator<Item = Option<String>>,
     ) -> Self {
         self.col(name, Col::Str(v.into_iter().collect()))
     }
-    pub(crate) fn f64(self, name: &'static str, v: impl IntoIterator<Item = Option<f64>>) -> Self {
+    pub(crate) fn f64(
+        self,
+        name: impl Into<String>,
+        v: impl IntoIterator<Item = Option<f64>>,
+    ) -> Self {
         // NaN reaches frames as null: one notion of "no value".
         self.col(
             name,
             Col::F64(v.into_iter().map(|x| x.filter(|x| !x.is_nan())).collect()),
         )
     }
-    pub(crate) fn u64(self, name: &'static str, v: impl IntoIterator<Item = Option<u64>>) -> Self {
+    pub(crate) fn u64(
+        self,
+        name: impl Into<String>,
+        v: impl IntoIterator<Item = Option<u64>>,
+    ) -> Self {
         self.col(name, Col::U64(v.into_iter().collect()))
     }
-    pub(crate) fn bool(self, name: &'static str, v: impl IntoIterator<Item = bool>) -> Self {
+    pub(crate) fn bool(self, name: impl Into<String>, v: impl IntoIterator<Item = bool>) -> Self {
         self.col(name, Col::Bool(v.into_iter().collect()))
     }
 
@@ -76,7 +84,7 @@ impl Table {
                 Col::U64(v) => (DataType::UInt64, Arc::new(UInt64Array::from(v.clone()))),
                 Col::Bool(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v.clone()))),
             };
-            fields.push(Field::new(*name, dt, true));
+            fields.push(Field::new(name.as_str(), dt, true));
             arrays.push(a);
         }
         RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
@@ -97,10 +105,10 @@ impl Table {
             let d = PyDict::new(py);
             for (name, col) in self.names.iter().zip(&self.cols) {
                 match col {
-                    Col::Str(v) => d.set_item(*name, &v[i])?,
-                    Col::F64(v) => d.set_item(*name, v[i])?,
-                    Col::U64(v) => d.set_item(*name, v[i])?,
-                    Col::Bool(v) => d.set_item(*name, v[i])?,
+                    Col::Str(v) => d.set_item(name.as_str(), &v[i])?,
+                    Col::F64(v) => d.set_item(name.as_str(), v[i])?,
+                    Col::U64(v) => d.set_item(name.as_str(), v[i])?,
+                    Col::Bool(v) => d.set_item(name.as_str(), v[i])?,
                 }
             }
             out.append(d)?;
