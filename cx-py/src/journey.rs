@@ -9,8 +9,9 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
+use chrono_tz::Tz;
 use cx_core::CxError;
-use cx_core::ingest::{EpochUnit, parse_timestamp};
+use cx_core::ingest::{EpochUnit, parse_timestamp, parse_tz};
 use cx_core::journey::{self as core, Journey, Unknown};
 use pyo3::exceptions::{PyModuleNotFoundError, PyTypeError};
 use pyo3::prelude::*;
@@ -203,7 +204,7 @@ fn required<'a>(cols: &'a HashMap<String, Vec<ArrayRef>>, name: &str) -> PyResul
 
 /// Times as one integer clock: timestamps as their integer (one unit per column), dates as
 /// days, integers as they are, text parsed as RFC 3339 or the ingest formats (with offset).
-fn times(chunks: &[ArrayRef], param: &str) -> PyResult<Vec<i64>> {
+fn times(chunks: &[ArrayRef], param: &str, tz: Option<Tz>) -> PyResult<Vec<i64>> {
     let mut out = Vec::new();
     for c in chunks {
         let dt = c.data_type();
@@ -222,7 +223,7 @@ fn times(chunks: &[ArrayRef], param: &str) -> PyResult<Vec<i64>> {
                         row: Some(row),
                     })
                 })?;
-                let t = parse_timestamp(&v, None, EpochUnit::Auto)
+                let t = parse_timestamp(&v, tz, EpochUnit::Auto)
                     .map_err(|e| to_py(rename(e.at_row(row), "timestamp", param)))?;
                 out.push(t.timestamp_millis());
             }
@@ -359,7 +360,7 @@ fn _journey_analyze(
 }
 
 #[pyfunction]
-#[pyo3(signature = (table, /, *, frame_kind, customer, time, touchpoint, journey=None, top=10, max_steps=5, unknown="error", level="touchpoint"))]
+#[pyo3(signature = (table, /, *, frame_kind, customer, time, touchpoint, journey=None, top=10, max_steps=5, unknown="error", level="touchpoint", tz=None))]
 #[allow(clippy::too_many_arguments)]
 fn _journey_paths(
     py: Python<'_>,
@@ -373,7 +374,9 @@ fn _journey_paths(
     max_steps: usize,
     unknown: &str,
     level: &str,
+    tz: Option<&str>,
 ) -> PyResult<PyJourneyPaths> {
+    let tz = tz.map(parse_tz).transpose().map_err(to_py)?;
     let unknown = self::unknown(unknown)?;
     let level: core::PathLevel = level
         .parse()
@@ -381,7 +384,7 @@ fn _journey_paths(
     let cols = columns(table, &[customer, time, touchpoint])?;
     let cust = text(required(&cols, customer)?, customer)?;
     let nodes = text(required(&cols, touchpoint)?, touchpoint)?;
-    let t = times(required(&cols, time)?, time)?;
+    let t = times(required(&cols, time)?, time, tz)?;
     let j = journey.as_ref().map(|j| j.0.clone());
     let out = run(py, || {
         let c: Vec<Option<&str>> = cust.iter().map(Option::as_deref).collect();

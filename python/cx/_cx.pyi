@@ -1824,6 +1824,7 @@ def _journey_paths(
     max_steps: int = 5,
     unknown: str = "error",
     level: str = "touchpoint",
+    tz: str | None = None,
 ) -> JourneyPaths: ...
 def _journey_experience(
     journey: Journey,

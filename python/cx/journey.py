@@ -140,6 +140,7 @@ def paths(
     top: int = 10,
     max_steps: int = 5,
     unknown: str = "error",
+    tz: str | None = None,
 ) -> JourneyPaths:
     """Customer paths: transition counts, top paths, drop-off per stage and Sankey data.
 
@@ -147,7 +148,8 @@ def paths(
     may also hold stage ids (with a `journey`, an id is looked up as a touchpoint first, then
     as a stage). A customer's events are ordered by time, ties in input order; consecutive
     repeats are kept, so the transitions sum to events − customers. `time` may be a timestamp,
-    date or integer column, or text with a UTC offset (RFC 3339 and the ingest formats).
+    date or integer column, or text (RFC 3339 and the ingest formats; text without a UTC offset
+    needs `tz`, an IANA zone such as `"Asia/Shanghai"`).
 
     Drop-off (needs `journey`): a customer *reaches* a stage when their furthest stage (in
     journey order) is that stage or a later one, and *drops off* there when it is their
@@ -164,6 +166,7 @@ def paths(
         top: how many of the most frequent paths to return.
         max_steps: Sankey steps.
         unknown: `"error"` or `"count"` for ids the journey does not know (and missing ids).
+        tz: IANA time zone of naive timestamp text.
 
     Raises:
         InvalidValueError: an unknown id (with `unknown="error"`), naming the row and value.
@@ -192,6 +195,7 @@ def paths(
         max_steps=max_steps,
         unknown=unknown,
         level=level,
+        tz=tz,
     )
 
 

@@ -319,3 +319,18 @@ def test_moments_of_truth_ranking() -> None:
     assert sum(m["share"] for m in top) == pytest.approx(1.0)
     with pytest.raises(cx.LengthMismatchError):
         cx.journey.moments_of_truth(["a"], [0.1, 0.2])
+
+
+def test_paths_read_naive_text_times_with_tz() -> None:
+    ev = pd.DataFrame(
+        {
+            "customer_id": ["u1", "u1"],
+            "timestamp": ["2024-01-01 10:00", "2024-01-01T01:30:00Z"],
+            "touchpoint_id": ["app", "pay"],
+        }
+    )
+    with pytest.raises(cx.MissingTimeZoneError):
+        paths(ev)
+    # 10:00 in Shanghai is 02:00 UTC, after 01:30 UTC.
+    p = paths(ev, tz="Asia/Shanghai")
+    assert p.top_paths["path"].tolist() == ["pay → app"]
