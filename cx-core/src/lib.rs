@@ -22,10 +22,15 @@ pub mod datasets;
 pub mod dmaic;
 pub mod error;
 pub mod ingest;
+<<<<<<< HEAD
 pub mod journey;
+=======
+pub mod kano;
+>>>>>>> main
 pub mod metrics;
 pub mod model;
 pub mod ops;
+pub mod pareto;
 pub mod privacy;
 pub mod spc;
 pub mod stats;

@@ -10,7 +10,22 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, journey, metrics, ops, privacy, spc, stats
+from cx import (
+    _cx,
+    causes,
+    datasets,
+    dmaic,
+    exceptions,
+    io,
+    journey,
+    kano,
+    metrics,
+    ops,
+    privacy,
+    spc,
+    stats,
+)
+from cx.causes import pareto
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -53,6 +68,7 @@ __all__ = [
     "TollgateNotMetError",
     "TooFewObservationsError",
     "__version__",
+    "causes",
     "ces",
     "compare_means",
     "compare_nps",
@@ -63,9 +79,11 @@ __all__ = [
     "exceptions",
     "io",
     "journey",
+    "kano",
     "metrics",
     "nps",
     "ops",
+    "pareto",
     "privacy",
     "read_feedback",
     "sample_size",

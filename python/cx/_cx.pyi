@@ -1606,6 +1606,211 @@ def _summarize(
     exact: bool = False,
 ) -> _Any: ...
 
+# --- kano ---
+
+@final
+class KanoTally:
+    """Mergeable Kano state: category counts (A, O, M, I, R, Q) and missing pairs per attribute.
+
+    `update` classifies a batch of answer pairs in place; `merge` returns a NEW tally
+    (counts add per attribute name). The state round-trips through versioned bytes
+    (`to_bytes` / `from_bytes`, also used by pickle); bad bytes raise `FormatError`.
+
+    >>> a, b = KanoTally(), KanoTally()
+    >>> a.update("app", ["like", "must-be"], ["dislike", "dislike"])
+    >>> b.update("app", ["喜欢", None], ["无所谓", "dislike"])
+    >>> t = a.merge(b)
+    >>> t.finish().categories
+    [('app', 'must-be')]
+
+    """
+
+    def __init__(self) -> None: ...
+    def update(self, attribute: str, functional: object, dysfunctional: object, /) -> None:
+        """Classify answer pairs (text, codes 1-5 or None; lists or Arrow arrays) and add them."""
+    def add_counts(self, attribute: str, counts: dict[str, int], /, *, n_missing: int = 0) -> None:
+        """Add aggregated counts (e.g. from SQL): `{category: count}`, categories as letters
+        (`"A"`, `"O"`, `"M"`, `"I"`, `"R"`, `"Q"`) or names (`"must-be"`, ...)."""
+    def merge(self, other: KanoTally) -> KanoTally:
+        """A new tally holding both."""
+    @property
+    def attributes(self) -> list[str]:
+        """Attribute names in order of first appearance."""
+    def finish(
+        self,
+        *,
+        questionable_max_share: float = 0.05,
+        reverse_max_share: float = 0.10,
+        fong_z: float = 1.65,
+    ) -> KanoSummary:
+        """Per-attribute results (raises `EmptyInputError` for an empty tally)."""
+    def to_bytes(self) -> bytes:
+        """The versioned binary state."""
+    @classmethod
+    def from_bytes(cls, data: bytes) -> KanoTally:
+        """Read a state written by `to_bytes` (raises `FormatError` for bad bytes)."""
+    def __reduce__(self) -> tuple[object, tuple[bytes]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class KanoSummary:
+    """Per-attribute Kano results: counts, shares, category by mode, Better/Worse, Fong's test.
+
+    >>> t = KanoTally()
+    >>> t.update("app", ["like", "like", "neutral"], ["neutral", "dislike", "dislike"])
+    >>> s = t.finish()
+    >>> s.to_dict()["attributes"][0]["better"]
+    0.6666666666666666
+
+    """
+
+    @property
+    def attributes(self) -> list[str]:
+        """Attribute names, in order."""
+    @property
+    def categories(self) -> list[tuple[str, str | None]]:
+        """(attribute, category by mode); `None` for an attribute without answers."""
+    @property
+    def warnings(self) -> list[str]:
+        """Questionnaire-quality warnings (Q or R share above its threshold), as sentences."""
+    def table(self) -> GroupedTable:
+        """One row per attribute (see `cx.kano.KanoResult.table` for the columns)."""
+    def scatter(self) -> list[dict[str, Any]]:
+        """Better/Worse diagram data: `attribute`, `x` = |Worse|, `y` = Better (0-1),
+        `category` (mode) and `quadrant` (split at 0.5; a reading aid, not a test)."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python values."""
+    def _repr_html_(self) -> str: ...
+    def __len__(self) -> int: ...
+
+@final
+class ParetoTally:
+    """Mergeable Pareto state: count and summed weight per cause, in first-seen order.
+
+    `update` adds causes in place (one per value, or split into tags with `tags=True`);
+    `merge` returns a NEW tally (new causes appended in the other's order, so merging
+    partitions in row order keeps the whole's first-seen order). Versioned bytes as
+    `KanoTally`.
+
+    >>> a, b = ParetoTally(), ParetoTally()
+    >>> a.update(["late;refund", ""], tags=True)
+    >>> b.update(["late"])
+    >>> t = a.merge(b)
+    >>> t.causes, t.n_missing
+    ([('late', 2, 2.0), ('refund', 1, 1.0)], 1)
+
+    """
+
+    def __init__(self) -> None: ...
+    def update(
+        self,
+        values: object,
+        /,
+        *,
+        weights: object | None = None,
+        tags: bool = False,
+        separators: list[str] | None = None,
+    ) -> None:
+        """Add causes (null or blank = missing); `weights` finite and >= 0."""
+    def add(self, cause: str, count: int, /, *, weight: float | None = None) -> None:
+        """Add aggregated totals of one cause (`weight` defaults to `count`)."""
+    def merge(self, other: ParetoTally) -> ParetoTally:
+        """A new tally holding both."""
+    @property
+    def n_rows(self) -> int:
+        """Rows seen by `update`."""
+    @property
+    def n_missing(self) -> int:
+        """Rows without a cause."""
+    @property
+    def causes(self) -> list[tuple[str, int, float]]:
+        """(cause, count, weight) in order of first appearance."""
+    def finish(
+        self,
+        *,
+        cut: float = 0.8,
+        top: int | None = None,
+        min_share: float | None = None,
+        other: str = "Other",
+        ties: str = "first-seen",
+    ) -> ParetoSummary:
+        """The sorted table (see `cx.pareto` for the options)."""
+    def to_bytes(self) -> bytes:
+        """The versioned binary state."""
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ParetoTally:
+        """Read a state written by `to_bytes` (raises `FormatError` for bad bytes)."""
+    def __reduce__(self) -> tuple[object, tuple[bytes]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class ParetoSummary:
+    """The sorted Pareto table with cumulative shares and the vital few.
+
+    >>> t = ParetoTally()
+    >>> t.add("late", 6)
+    >>> t.add("refund", 3)
+    >>> t.add("rude", 1)
+    >>> s = t.finish(cut=0.8)
+    >>> s.vital_few, [r["cum_share"] for r in s.to_dict()["rows"]]
+    (['late', 'refund'], [0.6, 0.9, 1.0])
+
+    """
+
+    @property
+    def vital_few(self) -> list[str]:
+        """Causes of the vital few, in table order."""
+    @property
+    def causes(self) -> list[str]:
+        """Causes in table order ("Other" last when present)."""
+    @property
+    def total(self) -> float:
+        """Sum of values (mentions, or weights)."""
+    @property
+    def n_rows(self) -> int:
+        """Rows seen."""
+    @property
+    def n_missing(self) -> int:
+        """Rows without a cause."""
+    @property
+    def weighted(self) -> bool:
+        """Whether values are weights."""
+    @property
+    def cut(self) -> float:
+        """The cut used."""
+    def table(self) -> GroupedTable:
+        """The table: `cause`, `count`, `weight`, `share`, `cum_share`, `vital`,
+        `is_other`, `n_causes`."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python values."""
+    def _repr_html_(self) -> str: ...
+    def __len__(self) -> int: ...
+
+def _kano_classify_arrow(
+    table: _Any,
+    pairs: list[tuple[str, str, str]],
+    /,
+    *,
+    respondents: bool = False,
+    questionable_max_share: float = 0.05,
+    reverse_max_share: float = 0.10,
+    fong_z: float = 1.65,
+) -> tuple[KanoSummary, GroupedTable | None]: ...
+def _pareto_arrow(
+    table: _Any,
+    column: str,
+    /,
+    *,
+    tags: bool = False,
+    separators: list[str] | None = None,
+    weights: str | None = None,
+    cut: float = 0.8,
+    top: int | None = None,
+    min_share: float | None = None,
+    other: str = "Other",
+    ties: str = "first-seen",
+) -> ParetoSummary: ...
+
 # --- journey ---
 
 @final
