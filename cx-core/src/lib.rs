@@ -22,11 +22,8 @@ pub mod datasets;
 pub mod dmaic;
 pub mod error;
 pub mod ingest;
-<<<<<<< HEAD
 pub mod journey;
-=======
 pub mod kano;
->>>>>>> main
 pub mod metrics;
 pub mod model;
 pub mod ops;

@@ -11,11 +11,8 @@ mod dmaic;
 mod error;
 mod frame;
 mod io;
-<<<<<<< HEAD
 mod journey;
-=======
 mod kano;
->>>>>>> main
 mod metrics;
 mod metrics_group;
 mod ops;
@@ -48,10 +45,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dmaic::register(m)?;
     spc::register(m)?;
     ops::register(m)?;
-<<<<<<< HEAD
     journey::register(m)?;
-=======
     kano::register(m)?;
->>>>>>> main
     Ok(())
 }
