@@ -22,6 +22,7 @@ pub mod analysis;
 pub mod fdr;
 pub mod map;
 pub mod moments;
+pub mod options;
 pub mod paths;
 
 pub use analysis::{
