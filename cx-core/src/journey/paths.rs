@@ -252,7 +252,7 @@ pub fn paths(
                 row: Some(row),
             });
         };
-        let (key, label, stage): (&str, String, Option<usize>) = match (&index, journey) {
+        let (key, label, stage): (&str, &str, Option<usize>) = match (&index, journey) {
             (Some(ix), Some(j)) => {
                 let hit = ix
                     .tp_pos
@@ -274,16 +274,16 @@ pub fn paths(
                     }
                     Some((s, tp)) => match (opts.level, tp) {
                         (PathLevel::Stage, _) | (_, None) => {
-                            (j.stages[s].id.as_str(), j.stages[s].name.clone(), Some(s))
+                            (j.stages[s].id.as_str(), j.stages[s].name.as_str(), Some(s))
                         }
                         (PathLevel::Touchpoint, Some(p)) => {
                             let t = ix.touchpoints[p].1;
-                            (t.id.as_str(), t.name.clone(), Some(s))
+                            (t.id.as_str(), t.name.as_str(), Some(s))
                         }
                     },
                 }
             }
-            _ => (node, node.to_owned(), None),
+            _ => (node, node, None),
         };
         let Some(c) = c else {
             return Err(CxError::MissingField {
@@ -293,7 +293,7 @@ pub fn paths(
         };
         let code = *codes.entry(key).or_insert_with(|| {
             names.push(key.to_owned());
-            labels.push(label);
+            labels.push(label.to_owned());
             stage_of.push(stage);
             (names.len() - 1) as u32
         });
@@ -345,16 +345,19 @@ pub fn paths(
         *path_counts.entry(s.as_slice()).or_default() += 1;
     }
     let n_distinct_paths = path_counts.len() as u64;
-    let mut all_paths: Vec<(Vec<String>, u64)> = path_counts
-        .into_iter()
-        .map(|(p, n)| (p.iter().map(|&c| name(c)).collect(), n))
-        .collect();
-    all_paths.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    // Sort on codes, comparing names without allocating; name only the top paths.
+    let mut all_paths: Vec<(&[u32], u64)> = path_counts.into_iter().collect();
+    let by_name = |a: &[u32], b: &[u32]| {
+        a.iter()
+            .map(|&c| names[c as usize].as_str())
+            .cmp(b.iter().map(|&c| names[c as usize].as_str()))
+    };
+    all_paths.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| by_name(a.0, b.0)));
     let top_paths = all_paths
         .into_iter()
         .take(opts.top)
         .map(|(nodes, count)| PathCount {
-            nodes,
+            nodes: nodes.iter().map(|&c| name(c)).collect(),
             count,
             share: count as f64 / n_customers as f64,
         })
