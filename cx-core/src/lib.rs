@@ -23,6 +23,7 @@ pub mod datasets;
 pub mod dmaic;
 pub mod error;
 pub mod ingest;
+pub mod journey;
 pub mod kano;
 pub mod metrics;
 pub mod model;

@@ -12,6 +12,7 @@ mod dmaic;
 mod error;
 mod frame;
 mod io;
+mod journey;
 mod kano;
 mod metrics;
 mod metrics_group;
@@ -46,6 +47,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     spc::register(m)?;
     ops::register(m)?;
     cases::register(m)?;
+    journey::register(m)?;
     kano::register(m)?;
     Ok(())
 }

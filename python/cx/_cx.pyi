@@ -1853,3 +1853,237 @@ def _pareto_arrow(
     other: str = "Other",
     ties: str = "first-seen",
 ) -> ParetoSummary: ...
+
+# --- journey ---
+
+@final
+class Journey:
+    """A customer journey: ordered stages, each with actions, thoughts and touchpoints.
+
+    Each touchpoint has an `id` (unique in the journey), a `name`, a `channel`
+    (`in_app`, `phone`, ... or a Chinese name such as 电话), an optional `owner_team` and
+    an optional `expected_emotion` on −1 … +1. Build one with `from_json`, `from_yaml`
+    (needs PyYAML), `from_dict` or `load`; duplicate stage or touchpoint ids raise
+    `InvalidValueError` naming the id.
+
+    >>> j = Journey.from_dict({"name": "j", "stages": [{"id": "buy", "name": "购买",
+    ...     "touchpoints": [{"id": "pay", "name": "支付", "channel": "in_app"}]}]})
+    >>> j
+    Journey("j", stages=1, touchpoints=1)
+
+    """
+
+    @staticmethod
+    def from_json(text: str) -> Journey:
+        """Parse and validate a journey from JSON text."""
+    @staticmethod
+    def from_dict(data: Any) -> Journey:
+        """A journey from a JSON-like dict (as `to_dict` returns)."""
+    @staticmethod
+    def from_yaml(text: str) -> Journey:
+        """Parse a journey from YAML text (needs PyYAML: `pip install pyyaml`).
+
+        >>> j = Journey.from_yaml('''
+        ... name: j
+        ... stages:
+        ...   - id: buy
+        ...     name: 购买
+        ...     touchpoints: [{id: pay, name: 支付, channel: in_app, expected_emotion: 0.5}]
+        ... ''')
+        >>> pay = j.touchpoints[0]
+        >>> pay.get("expected_emotion")
+        0.5
+
+        """
+    @staticmethod
+    def load(path: str | os.PathLike[str]) -> Journey:
+        """Read a journey file: YAML for `.yaml`/`.yml`, JSON otherwise."""
+    def to_dict(self) -> dict[str, Any]:
+        """The journey as a JSON-like dict (round-trips through `from_dict`)."""
+    def to_json(self) -> str:
+        """The journey as pretty-printed JSON."""
+    @property
+    def name(self) -> str:
+        """Name of the journey."""
+    @property
+    def stages(self) -> list[dict[str, Any]]:
+        """The stages in order, as dicts (`id`, `name`, `actions`, `thoughts`, `touchpoints`)."""
+    @property
+    def touchpoints(self) -> list[dict[str, Any]]:
+        """Every touchpoint in stage order, as a dict with its `stage_id`."""
+    def __len__(self) -> int:
+        """Number of stages."""
+    def _repr_html_(self) -> str:
+        """The stages and touchpoints as an HTML table."""
+
+@final
+class JourneyAnalysis:
+    """Result of `cx.journey.analyze`.
+
+    Tables come as frames of the kind passed in (pandas, polars, pyarrow; a `GroupedTable`
+    for other Arrow objects). Findings are lists of dicts with `touchpoint_id`, `stage_id`,
+    `kind`, `n`, `score`, `gap`, `p_value`, `q_value` (Benjamini–Hochberg), `impact` and
+    `reason`.
+    """
+
+    @property
+    def touchpoints(self) -> Any:
+        """One row per touchpoint in journey order: `touchpoint_id`, `name`, `stage_id`,
+        `channel`, `owner_team`, `expected_emotion`, `n` (scored responses), `score`, `gap`
+        (touchpoint minus the rest of the journey) with `gap_ci_low`/`gap_ci_high`,
+        `statistic` (Welch t), `df`, `p_value`, `q_value`, `finding`, `low_n`, then `volume`
+        (rows), `nps`/`csat`/`ces` with intervals and counts, `n_complaints`,
+        `complaint_share` (0–1) with its Wilson interval."""
+    @property
+    def stages(self) -> Any:
+        """One row per stage in journey order: `stage_id`, `name`, `n`, `score` with the
+        metric's own interval (`ci_low`, `ci_high`), then the metric columns as for
+        touchpoints."""
+    @property
+    def emotion_curve(self) -> Any:
+        """The emotion curve: per stage in order `step`, `stage_id`, `name`, `n`, `score`,
+        `ci_low`, `ci_high`, `emotion` (the score on −1 … +1) with `emotion_ci_low` /
+        `emotion_ci_high`, `expected_emotion` (mean of the stage's touchpoints) and
+        `emotion_gap` = emotion − expected."""
+    @property
+    def pain_points(self) -> list[dict[str, Any]]:
+        """Touchpoints significantly below the rest (BH `q ≤ fdr`), most costly first."""
+    @property
+    def delight_points(self) -> list[dict[str, Any]]:
+        """Touchpoints significantly above the rest, largest impact first."""
+    @property
+    def opportunities(self) -> list[dict[str, Any]]:
+        """High-volume touchpoints with a middling score, largest potential first."""
+    @property
+    def score(self) -> str:
+        """The analysed metric: `"nps"`, `"csat"` or `"ces"`."""
+    @property
+    def journey_score(self) -> float | None:
+        """The score over all matched, scored responses."""
+    @property
+    def n(self) -> int:
+        """Matched, scored responses."""
+    @property
+    def fdr(self) -> float:
+        """The false discovery rate used."""
+    @property
+    def unmatched(self) -> dict[str | None, int]:
+        """Rows left out with `unknown="count"`: touchpoint value (None = missing) → rows."""
+    @property
+    def n_unmatched(self) -> int:
+        """Number of rows left out as unmatched."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python: options, tables as lists of row dicts, findings."""
+    def _repr_html_(self) -> str:
+        """The touchpoints with score, gap, q and finding as an HTML table."""
+
+@final
+class JourneyPaths:
+    """Result of `cx.journey.paths`; tables come as frames of the kind passed in."""
+
+    @property
+    def transitions(self) -> Any:
+        """`from`, `to`, `count`: consecutive events of one customer, most frequent first."""
+    @property
+    def top_paths(self) -> Any:
+        """`path` (nodes joined by " → "), `length`, `count`, `share` of customers."""
+    @property
+    def drop_off(self) -> Any | None:
+        """Per stage (needs a journey): `stage_id`, `name`, `visited`, `reached`, `dropped`,
+        `drop_off_rate`; None without a journey."""
+    @property
+    def n_events(self) -> int:
+        """Events used."""
+    @property
+    def n_customers(self) -> int:
+        """Customers with at least one event used."""
+    @property
+    def n_unmatched(self) -> int:
+        """Events left out with `unknown="count"`."""
+    @property
+    def n_distinct_paths(self) -> int:
+        """Number of distinct whole paths."""
+    def sankey(self) -> dict[str, list[dict[str, Any]]]:
+        """Sankey data: `nodes` (`id`, `label`, `step`, `count`) and `links` (`source`,
+        `target` as indices into `nodes`, `value`), ready for plotly's `go.Sankey`."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python."""
+    def _repr_html_(self) -> str:
+        """The top paths as an HTML table."""
+
+def benjamini_hochberg(p_values: Any, /) -> list[float]:
+    """Benjamini–Hochberg adjusted p-values, in input order.
+
+    `q₍ᵢ₎ = min_{k ≥ i} min(1, m·p₍ₖ₎/k)` over the ascending p-values (Benjamini & Hochberg
+    1995); rejecting `q ≤ α` controls the false discovery rate at `α`. The same as
+    statsmodels `multipletests(p, method="fdr_bh")[1]` and R `p.adjust(p, "BH")`.
+    A value outside 0–1 or NaN raises `InvalidValueError` naming its position.
+
+    >>> q = [round(q, 4) for q in benjamini_hochberg([0.01, 0.04, 0.03, 0.2])]
+    >>> q
+    [0.04, 0.0533, 0.0533, 0.2]
+
+    """
+
+def moments_of_truth(
+    touchpoints: Sequence[str], importance: Sequence[float], /, *, cumulative_share: float = 0.8
+) -> list[dict[str, Any]]:
+    """Rank touchpoints by a driver-analysis importance: the moments of truth.
+
+    Sorted by importance (ties in input order), keeping the smallest set whose cumulative
+    share of the total (negative importances count as 0) reaches `cumulative_share` (1.0
+    keeps all). Each entry has `touchpoint_id`, `importance`, `share` and `rank`.
+
+    >>> top = moments_of_truth(["app", "call", "pay"], [0.1, 0.6, 0.3], cumulative_share=0.8)
+    >>> [m["touchpoint_id"] for m in top]
+    ['call', 'pay']
+
+    """
+
+def _journey_analyze(
+    journey: Journey,
+    table: Any,
+    /,
+    *,
+    frame_kind: str,
+    touchpoint: str,
+    score: str,
+    nps: str,
+    csat: str,
+    ces: str,
+    kind: str | None,
+    complaint: list[str],
+    fdr: float,
+    level: float,
+    unknown: str,
+    min_n: int,
+    opportunity_volume: float,
+) -> JourneyAnalysis: ...
+def _journey_paths(
+    table: Any,
+    /,
+    *,
+    frame_kind: str,
+    customer: str,
+    time: str,
+    touchpoint: str,
+    journey: Journey | None = None,
+    top: int = 10,
+    max_steps: int = 5,
+    unknown: str = "error",
+    level: str = "touchpoint",
+    tz: str | None = None,
+) -> JourneyPaths: ...
+def _journey_experience(
+    journey: Journey,
+    table: Any,
+    /,
+    *,
+    frame_kind: str,
+    customer: str,
+    touchpoint: str,
+    score: str,
+    unknown: str,
+    outcomes: Any = None,
+    outcome: str = "nps",
+) -> Any: ...

@@ -27,6 +27,7 @@ MODULES = [
             "cases",
             "kano",
             "causes",
+            "journey",
         ]
     ),
 ]
