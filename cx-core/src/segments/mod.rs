@@ -25,6 +25,8 @@ pub mod tally;
 
 pub use binning::{BinMethod, Binned, bin, quantile_type7};
 pub use retention::{CohortCell, PeriodRetention, RetentionOptions, RetentionResult, retention};
-pub use rfm::{Dimension, Monetary, RfmOptions, RfmResult, RfmRow, rfm, score_tally};
+pub use rfm::{
+    Dimension, Monetary, RfmOptions, RfmResult, RfmRow, SegmentSummary, rfm, score_tally,
+};
 pub use rules::{Labels, SegmentRule};
 pub use tally::{CustomerAgg, Future, Negative, RfmTally, TallyOptions};

@@ -105,6 +105,8 @@ pub struct RfmRow {
     pub frequency: u64,
     /// Monetary value (sum or mean).
     pub monetary: f64,
+    /// Total amount (net of refunds under [`super::Negative::Net`]).
+    pub amount: f64,
     /// Recency score, 1..k, recent = high.
     pub r: u8,
     /// Frequency score, 1..k, frequent = high.
@@ -172,6 +174,49 @@ pub struct RfmResult {
     pub n_without_purchase: u64,
     /// Human-readable notes: collapsed bins and the like.
     pub warnings: Vec<String>,
+}
+
+/// Customers, purchases and amount of one segment.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SegmentSummary {
+    /// Segment name.
+    pub name: String,
+    /// Customers in the segment.
+    pub customers: u64,
+    /// Share of all scored customers (0–1).
+    pub share: f64,
+    /// Purchases of the segment's customers.
+    pub purchases: u64,
+    /// Total amount of the segment's customers.
+    pub amount: f64,
+}
+
+impl RfmResult {
+    /// Per segment (rule order, then "others"): customers, share, purchases and amount,
+    /// as the `rfm` package's `rfm_segment_summary()` (customers, orders, revenue).
+    pub fn segment_summary(&self) -> Vec<SegmentSummary> {
+        let n = self.rows.len().max(1) as f64;
+        let mut out: Vec<SegmentSummary> = self
+            .segment_names
+            .iter()
+            .zip(&self.segment_counts)
+            .map(|(name, &c)| SegmentSummary {
+                name: name.clone(),
+                customers: c,
+                share: c as f64 / n,
+                purchases: 0,
+                amount: 0.0,
+            })
+            .collect();
+        for r in &self.rows {
+            if let Some(s) = out.get_mut(usize::from(r.segment)) {
+                s.purchases += r.frequency;
+                s.amount += r.amount;
+            }
+        }
+        out
+    }
 }
 
 /// RFM scores and segments of transactions.
@@ -299,6 +344,7 @@ pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmRes
             recency_days: as_of - a.last_day,
             frequency: a.purchases,
             monetary,
+            amount: a.amount,
             r: 0,
             f: 0,
             m: 0,
