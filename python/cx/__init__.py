@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
+from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, segments, spc, stats
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -36,6 +36,7 @@ from cx.metrics import (
     sample_size,
     summarize,
 )
+from cx.segments import retention, rfm
 
 __version__: str = _cx.__version__
 
@@ -67,7 +68,10 @@ __all__ = [
     "ops",
     "privacy",
     "read_feedback",
+    "retention",
+    "rfm",
     "sample_size",
+    "segments",
     "spc",
     "stats",
     "summarize",
