@@ -145,7 +145,9 @@ def rfm(
         method=method,
         cuts=dict(cuts) if cuts is not None else None,
         monetary=monetary,
-        segments=list(segments) if segments is not None and not isinstance(segments, str) else segments,
+        segments=list(segments)
+        if segments is not None and not isinstance(segments, str)
+        else segments,
         labels=labels,
         negative=negative,
         after_as_of=after_as_of,
