@@ -466,7 +466,7 @@ fn _rfm_arrow(
     let (ac, _) = column(&batches, &schema, amount)?;
     let cust = codes(py, cc, &ct, customer)?;
     let day = py.detach(|| days(&dc, &dt, date))?;
-    let amounts = crate::metrics_group::columns::f64_from_arrow(&ac, amount)?;
+    let amounts = input::amounts(&ac, amount)?;
     let orders = match order {
         Some(o) => {
             let (oc, ot) = column(&batches, &schema, o)?;

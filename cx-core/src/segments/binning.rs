@@ -59,6 +59,41 @@ pub fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The `j/k` type-7 quantiles (`j = 1..k−1`) of unsorted values, in O(n) per order
+/// statistic: only the ranks the quantiles need are selected (no full sort).
+fn quantiles_type7(values: &[f64], k: usize) -> Vec<f64> {
+    let n = values.len();
+    let mut ranks: Vec<usize> = Vec::with_capacity(2 * k);
+    for j in 1..k {
+        let h = (n - 1) as f64 * j as f64 / k as f64;
+        let lo = h.floor() as usize;
+        ranks.push(lo);
+        ranks.push((lo + 1).min(n - 1));
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    let mut work = values.to_vec();
+    let mut at = vec![0.0; n.min(ranks.last().map_or(0, |&r| r + 1))];
+    let mut start = 0usize;
+    for &r in &ranks {
+        // Everything left of `start` is ≤ the remaining values: select within the rest.
+        let (_, v, _) = work[start..].select_nth_unstable_by(r - start, f64::total_cmp);
+        at[r] = *v;
+        start = r + 1;
+        if start >= n {
+            break;
+        }
+    }
+    (1..k)
+        .map(|j| {
+            let h = (n - 1) as f64 * j as f64 / k as f64;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            at[lo] + (h - lo as f64) * (at[hi] - at[lo])
+        })
+        .collect()
+}
+
 /// Bin of `v` given upper-inclusive breaks: `1 + #{j : v > b_j}`.
 #[inline]
 fn bin_of(v: f64, breaks: &[f64]) -> u8 {
@@ -88,11 +123,7 @@ pub fn bin(values: &[f64], k: usize, method: &BinMethod) -> Result<Binned> {
     }
     let (bins, breaks) = match method {
         BinMethod::Quantile => {
-            let mut sorted = values.to_vec();
-            sorted.sort_unstable_by(f64::total_cmp);
-            let breaks: Vec<f64> = (1..k)
-                .map(|j| quantile_type7(&sorted, j as f64 / k as f64))
-                .collect();
+            let breaks = quantiles_type7(values, k);
             (values.iter().map(|&v| bin_of(v, &breaks)).collect(), breaks)
         }
         BinMethod::Custom(cuts) => {

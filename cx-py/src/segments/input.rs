@@ -121,12 +121,6 @@ const SECS_PER_DAY: i64 = 86_400;
 pub(crate) fn days(chunks: &[ArrayRef], dtype: &DataType, name: &str) -> PyResult<Vec<i32>> {
     reject_nulls(chunks, name)?;
     let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
-    let per_day = |u: &TimeUnit| match u {
-        TimeUnit::Second => SECS_PER_DAY,
-        TimeUnit::Millisecond => SECS_PER_DAY * 1_000,
-        TimeUnit::Microsecond => SECS_PER_DAY * 1_000_000,
-        TimeUnit::Nanosecond => SECS_PER_DAY * 1_000_000_000,
-    };
     match dtype {
         DataType::Date32 => {
             for c in chunks {
@@ -144,15 +138,29 @@ pub(crate) fn days(chunks: &[ArrayRef], dtype: &DataType, name: &str) -> PyResul
             }
         }
         DataType::Timestamp(u, None) => {
-            let d = per_day(u);
+            // A constant divisor per unit lets the compiler replace the division.
+            fn floor_days<const D: i64>(v: &[i64], out: &mut Vec<i32>) {
+                out.extend(v.iter().map(|&t| t.div_euclid(D) as i32));
+            }
             for c in chunks {
-                let v: &[i64] = match u {
-                    TimeUnit::Second => c.as_primitive::<TimestampSecondType>().values(),
-                    TimeUnit::Millisecond => c.as_primitive::<TimestampMillisecondType>().values(),
-                    TimeUnit::Microsecond => c.as_primitive::<TimestampMicrosecondType>().values(),
-                    TimeUnit::Nanosecond => c.as_primitive::<TimestampNanosecondType>().values(),
-                };
-                out.extend(v.iter().map(|&t| t.div_euclid(d) as i32));
+                match u {
+                    TimeUnit::Second => floor_days::<SECS_PER_DAY>(
+                        c.as_primitive::<TimestampSecondType>().values(),
+                        &mut out,
+                    ),
+                    TimeUnit::Millisecond => floor_days::<{ SECS_PER_DAY * 1_000 }>(
+                        c.as_primitive::<TimestampMillisecondType>().values(),
+                        &mut out,
+                    ),
+                    TimeUnit::Microsecond => floor_days::<{ SECS_PER_DAY * 1_000_000 }>(
+                        c.as_primitive::<TimestampMicrosecondType>().values(),
+                        &mut out,
+                    ),
+                    TimeUnit::Nanosecond => floor_days::<{ SECS_PER_DAY * 1_000_000_000 }>(
+                        c.as_primitive::<TimestampNanosecondType>().values(),
+                        &mut out,
+                    ),
+                }
             }
         }
         DataType::Timestamp(_, Some(_)) => {
@@ -202,4 +210,20 @@ pub(crate) fn py_date<'py>(py: Python<'py>, day: i32) -> PyResult<Bound<'py, PyA
 /// `YYYY-MM-DD` of a day number (for reprs).
 pub(crate) fn iso(day: i32) -> String {
     format_day(day)
+}
+
+/// Amounts as `f64` (NaN for nulls, which the core rejects naming the row); a `Float64`
+/// column without nulls is copied in one go.
+pub(crate) fn amounts(chunks: &[ArrayRef], name: &str) -> PyResult<Vec<f64>> {
+    if chunks
+        .iter()
+        .all(|c| c.data_type() == &DataType::Float64 && c.null_count() == 0)
+    {
+        let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+        for c in chunks {
+            out.extend_from_slice(c.as_primitive::<arrow_array::types::Float64Type>().values());
+        }
+        return Ok(out);
+    }
+    crate::metrics_group::columns::f64_from_arrow(chunks, name)
 }
