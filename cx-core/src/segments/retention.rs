@@ -139,9 +139,10 @@ pub const MAX_PERIODS: i64 = 5000;
 /// customers with ≥ 2 purchases / customers. Cohort share = cohort customers who bought
 /// in period `k` after their first-purchase period / cohort size.
 /// # Reference
-/// Customer retention rate as in Reichheld & Sasser (1990), "Zero defections",
-/// HBR 68(5); the (E − N)/S form as taught in CX practice (e.g. Qualtrics XM Institute,
-/// "customer retention rate"); cohort tables after Fader & Hardie's cohort analyses.
+/// Reichheld, F. F. & Sasser, W. E. (1990). "Zero Defections: Quality Comes to Services".
+/// *HBR* 68(5) (retention as the complement of defection); the (E − N)/S form from customer
+/// counts as in Gupta, S. & Lehmann, D. R. (2005), *Managing Customers as Investments*, ch. 2;
+/// cohort tables as in Fader, P. S. & Hardie, B. G. S. (2009), *J. Interactive Marketing* 23(1).
 /// # Errors
 /// [`CxError::LengthMismatch`], [`CxError::EmptyInput`], [`CxError::InvalidValue`] for a
 /// row after `as_of` (unless excluded), [`CxError::InvalidOption`] for `active_days = 0`
