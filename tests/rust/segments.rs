@@ -280,3 +280,72 @@ proptest! {
         }
     }
 }
+
+/// Many customers take the partitioned path: same aggregates as a naive loop, same errors.
+#[test]
+fn partitioned_tally_equals_naive() {
+    let n = 3_000_000usize;
+    let k = 400_000u64;
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let c: Vec<u32> = (0..n).map(|_| (next() % k) as u32).collect();
+    let d: Vec<i32> = (0..n).map(|_| (next() % 700) as i32).collect();
+    let a: Vec<f64> = (0..n).map(|_| (next() % 100_000) as f64 / 100.0).collect();
+    let mut t = RfmTally::new();
+    t.add(&c, &d, &a, None, TallyOptions::new()).unwrap();
+    let mut cnt = vec![0u32; k as usize];
+    let mut first = vec![i32::MAX; k as usize];
+    let mut last = vec![i32::MIN; k as usize];
+    let mut sum = vec![0.0f64; k as usize];
+    for i in 0..n {
+        let j = c[i] as usize;
+        cnt[j] += 1;
+        first[j] = first[j].min(d[i]);
+        last[j] = last[j].max(d[i]);
+        sum[j] += a[i];
+    }
+    for (j, g) in t.customers().iter().enumerate() {
+        assert_eq!(
+            (g.purchases, g.first_day, g.last_day),
+            (cnt[j], first[j], last[j])
+        );
+        assert!((g.amount - sum[j]).abs() <= 1e-9 * sum[j].abs().max(1.0));
+    }
+    let mut bad = a.clone();
+    bad[2_500_001] = -1.0;
+    bad[2_600_000] = f64::NAN;
+    let e = RfmTally::new().add(&c, &d, &bad, None, TallyOptions::new());
+    assert!(matches!(
+        e,
+        Err(CxError::InvalidValue {
+            row: Some(2_500_001),
+            ..
+        })
+    ));
+    let mut late = d.clone();
+    late[1_234_567] = 10_000;
+    let mut t2 = RfmTally::new();
+    t2.add(
+        &c,
+        &late,
+        &a,
+        None,
+        TallyOptions::new()
+            .as_of(800)
+            .future(cx_core::segments::Future::Exclude),
+    )
+    .unwrap();
+    assert_eq!(t2.n_excluded(), 1);
+    assert_eq!(
+        t2.customers()
+            .iter()
+            .map(|g| u64::from(g.purchases))
+            .sum::<u64>(),
+        n as u64 - 1
+    );
+}

@@ -335,14 +335,14 @@ pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmRes
         }
         let monetary = match opts.monetary {
             Monetary::Sum => a.amount,
-            Monetary::Mean => a.amount / a.purchases as f64,
+            Monetary::Mean => a.amount / f64::from(a.purchases),
         };
         rows.push(RfmRow {
             code: code as u32,
             first_day: a.first_day,
             last_day: a.last_day,
             recency_days: as_of - a.last_day,
-            frequency: a.purchases,
+            frequency: u64::from(a.purchases),
             monetary,
             amount: a.amount,
             r: 0,
