@@ -478,8 +478,8 @@ fn _rfm_arrow(
     if let Some(d) = as_of {
         topts = topts.as_of(d);
     }
-    let (c, o) = (&cust.codes, orders.as_deref());
-    let res = run(py, || segments::rfm(c, &day, &amounts, o, topts, &opts))?;
+    let (c, o, a) = (&cust.codes, orders.as_deref(), amounts.values());
+    let res = run(py, || segments::rfm(c, &day, a, o, topts, &opts))?;
     Ok(PyRfmResult {
         res,
         keys: cust.values,

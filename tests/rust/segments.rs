@@ -135,7 +135,8 @@ fn retention_quarterly_and_errors() {
     assert!(matches!(e, Err(CxError::InvalidValue { row: Some(4), .. })));
 }
 
-/// Naive per-customer aggregate and R type-7 scores, written out independently.
+/// Naive per-customer aggregate (Kahan sums, as pandas) and R type-7 scores on fully
+/// sorted values, written out independently.
 fn naive_scores(
     c: &[u32],
     d: &[i32],
@@ -147,11 +148,16 @@ fn naive_scores(
     let mut last = vec![i32::MIN; n];
     let mut cnt = vec![0u64; n];
     let mut sum = vec![0.0; n];
+    let mut comp = vec![0.0; n];
     for i in 0..c.len() {
         let j = c[i] as usize;
         last[j] = last[j].max(d[i]);
         cnt[j] += 1;
-        sum[j] += a[i];
+        // Kahan summation, as pandas' groupby().sum() (pandas/_libs/groupby.pyx, group_sum).
+        let y = a[i] - comp[j];
+        let t = sum[j] + y;
+        comp[j] = (t - sum[j]) - y;
+        sum[j] = t;
     }
     let present: Vec<usize> = (0..n).filter(|&j| cnt[j] > 0).collect();
     let vals: Vec<[f64; 3]> = present

@@ -59,39 +59,81 @@ pub fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-/// The `j/k` type-7 quantiles (`j = 1..k−1`) of unsorted values, in O(n) per order
-/// statistic: only the ranks the quantiles need are selected (no full sort).
+/// The `j/k` type-7 quantiles (`j = 1..k−1`) of unsorted values, without a full sort:
+/// small-range whole numbers (days, counts) by counting, others by selecting only the
+/// ranks the quantiles need.
 fn quantiles_type7(values: &[f64], k: usize) -> Vec<f64> {
     let n = values.len();
-    let mut ranks: Vec<usize> = Vec::with_capacity(2 * k);
-    for j in 1..k {
-        let h = (n - 1) as f64 * j as f64 / k as f64;
-        let lo = h.floor() as usize;
-        ranks.push(lo);
-        ranks.push((lo + 1).min(n - 1));
-    }
-    ranks.sort_unstable();
-    ranks.dedup();
-    let mut work = values.to_vec();
-    let mut at = vec![0.0; n.min(ranks.last().map_or(0, |&r| r + 1))];
-    let mut start = 0usize;
-    for &r in &ranks {
-        // Everything left of `start` is ≤ the remaining values: select within the rest.
-        let (_, v, _) = work[start..].select_nth_unstable_by(r - start, f64::total_cmp);
-        at[r] = *v;
-        start = r + 1;
-        if start >= n {
-            break;
-        }
-    }
-    (1..k)
+    let spots: Vec<(usize, f64)> = (1..k)
         .map(|j| {
             let h = (n - 1) as f64 * j as f64 / k as f64;
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            at[lo] + (h - lo as f64) * (at[hi] - at[lo])
+            (h.floor() as usize, h - h.floor())
+        })
+        .collect();
+    let mut ranks: Vec<usize> = spots
+        .iter()
+        .flat_map(|&(lo, _)| [lo, (lo + 1).min(n - 1)])
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let at = order_statistics(values, &ranks);
+    let get = |r: usize| ranks.binary_search(&r).map_or(f64::NAN, |i| at[i]);
+    spots
+        .iter()
+        .map(|&(lo, frac)| {
+            let (a, b) = (get(lo), get((lo + 1).min(n - 1)));
+            a + frac * (b - a)
         })
         .collect()
+}
+
+/// The values of the given sorted, distinct ranks (0-based) of unsorted `values`.
+fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
+    const MAX_RANGE: f64 = (1u32 << 20) as f64;
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    if hi - lo < MAX_RANGE && values.iter().all(|v| v.fract() == 0.0) {
+        // Whole numbers in a small range: a histogram gives every order statistic.
+        let mut hist = vec![0usize; (hi - lo) as usize + 1];
+        for &v in values {
+            hist[(v - lo) as usize] += 1;
+        }
+        let mut out = Vec::with_capacity(ranks.len());
+        let (mut seen, mut bucket) = (0usize, 0usize);
+        for &r in ranks {
+            while seen + hist[bucket] <= r {
+                seen += hist[bucket];
+                bucket += 1;
+            }
+            out.push(lo + bucket as f64);
+        }
+        return out;
+    }
+    let mut work = values.to_vec();
+    let mut out = Vec::with_capacity(ranks.len());
+    let mut start = 0usize;
+    for &r in ranks {
+        // Left of `start` everything is ≤ the rest, so rank r lies in work[start..].
+        let rest = &mut work[start..];
+        let v = if r == start {
+            // The smallest of the rest: a scan, no partitioning.
+            let (i, &m) = rest
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.total_cmp(b.1))
+                .unwrap_or((0, &f64::NAN));
+            rest.swap(0, i);
+            m
+        } else {
+            *rest.select_nth_unstable_by(r - start, f64::total_cmp).1
+        };
+        out.push(v);
+        start = r + 1;
+    }
+    out
 }
 
 /// Bin of `v` given upper-inclusive breaks: `1 + #{j : v > b_j}`.

@@ -212,18 +212,31 @@ pub(crate) fn iso(day: i32) -> String {
     format_day(day)
 }
 
-/// Amounts as `f64` (NaN for nulls, which the core rejects naming the row); a `Float64`
-/// column without nulls is copied in one go.
-pub(crate) fn amounts(chunks: &[ArrayRef], name: &str) -> PyResult<Vec<f64>> {
-    if chunks
-        .iter()
-        .all(|c| c.data_type() == &DataType::Float64 && c.null_count() == 0)
-    {
-        let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
-        for c in chunks {
-            out.extend_from_slice(c.as_primitive::<arrow_array::types::Float64Type>().values());
+/// Amounts as `f64` (NaN for nulls, which the core rejects naming the row): a single
+/// `Float64` chunk without nulls is borrowed, anything else converted once.
+pub(crate) enum Amounts {
+    Arrow(arrow_array::Float64Array),
+    Owned(Vec<f64>),
+}
+
+impl Amounts {
+    pub(crate) fn values(&self) -> &[f64] {
+        match self {
+            Amounts::Arrow(a) => a.values(),
+            Amounts::Owned(v) => v,
         }
-        return Ok(out);
     }
-    crate::metrics_group::columns::f64_from_arrow(chunks, name)
+}
+
+pub(crate) fn amounts(chunks: &[ArrayRef], name: &str) -> PyResult<Amounts> {
+    if let [only] = chunks
+        && only.data_type() == &DataType::Float64
+        && only.null_count() == 0
+    {
+        return Ok(Amounts::Arrow(
+            only.as_primitive::<arrow_array::types::Float64Type>()
+                .clone(),
+        ));
+    }
+    crate::metrics_group::columns::f64_from_arrow(chunks, name).map(Amounts::Owned)
 }
