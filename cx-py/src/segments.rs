@@ -341,8 +341,8 @@ fn rule_from_py(obj: &Bound<'_, PyAny>) -> PyResult<SegmentRule> {
             get("monetary")?.extract().map_err(|_| bad())?,
         ));
     }
-    let (name, r, f, m): (String, (u8, u8), (u8, u8), (u8, u8)) =
-        obj.extract().map_err(|_| bad())?;
+    type Range = (u8, u8);
+    let (name, r, f, m): (String, Range, Range, Range) = obj.extract().map_err(|_| bad())?;
     Ok(SegmentRule::new(name, r, f, m))
 }
 

@@ -219,6 +219,7 @@ fn ntile(values: &[f64], k: usize) -> (Vec<u8>, Vec<f64>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

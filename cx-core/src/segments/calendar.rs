@@ -87,6 +87,7 @@ pub fn parse_day(s: &str) -> Option<i32> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

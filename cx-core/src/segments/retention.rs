@@ -251,11 +251,11 @@ pub fn retention(
 
     let mut periods = Vec::with_capacity(n_p);
     let mut s_e_n_r_x = vec![[0u64; 5]; n_p];
-    for c in 0..n_cust {
-        if first[c] == u32::MAX {
+    for (c, &f0) in first.iter().enumerate() {
+        if f0 == u32::MAX {
             continue;
         }
-        let fp = first[c] as usize;
+        let fp = f0 as usize;
         s_e_n_r_x[fp][2] += 1;
         for (p, cell) in s_e_n_r_x.iter_mut().enumerate().skip(fp) {
             let now = bit(act, c, p);
@@ -287,11 +287,11 @@ pub fn retention(
     // Cohorts: cohort × periods since, counting purchases in the period.
     let mut size = vec![0u64; n_p];
     let mut act_counts = vec![0u64; n_p * n_p];
-    for c in 0..n_cust {
-        if first[c] == u32::MAX {
+    for (c, &f0) in first.iter().enumerate() {
+        if f0 == u32::MAX {
             continue;
         }
-        let fp = first[c] as usize;
+        let fp = f0 as usize;
         size[fp] += 1;
         for p in fp..n_p {
             act_counts[fp * n_p + (p - fp)] += u64::from(bit(&bought, c, p));
@@ -328,6 +328,7 @@ pub fn retention(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::super::calendar::days_from_civil;
     use super::*;

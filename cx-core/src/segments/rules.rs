@@ -39,13 +39,16 @@ impl SegmentRule {
     }
 }
 
+/// A built-in rule: English name, Chinese name, then the R, F, M score ranges.
+pub type RuleSpec = (&'static str, &'static str, (u8, u8), (u8, u8), (u8, u8));
+
 /// The ten example segments of the R `rfm` package on 1–5 scores, in its order
 /// (`rfm_segment()` documentation): name (English), Chinese label, R, F, M ranges.
 ///
 /// # Reference
 /// Hebbali, A. `rfm`: RFM Analysis, R package, `rfm_segment()` example
 /// (github.com/rsquaredacademy/rfm, `R/rfm-segment.R`).
-pub const RFM10: [(&str, &str, (u8, u8), (u8, u8), (u8, u8)); 10] = [
+pub const RFM10: [RuleSpec; 10] = [
     ("Champions", "冠军客户", (5, 5), (5, 5), (5, 5)),
     ("Potential Loyalist", "潜在忠诚客户", (3, 5), (3, 5), (2, 5)),
     ("Loyal Customers", "忠诚客户", (2, 4), (2, 4), (2, 4)),
@@ -173,6 +176,7 @@ pub fn assign(rules: &[SegmentRule], r: u8, f: u8, m: u8) -> usize {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
