@@ -30,6 +30,7 @@ pub mod model;
 pub mod ops;
 pub mod pareto;
 pub mod privacy;
+pub mod segments;
 pub mod spc;
 pub mod stats;
 pub mod summary;

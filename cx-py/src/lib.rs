@@ -18,6 +18,7 @@ mod metrics;
 mod metrics_group;
 mod ops;
 mod privacy;
+mod segments;
 mod spc;
 mod stats;
 
@@ -49,5 +50,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cases::register(m)?;
     journey::register(m)?;
     kano::register(m)?;
+    segments::register(m)?;
     Ok(())
 }

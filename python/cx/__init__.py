@@ -23,6 +23,7 @@ from cx import (
     metrics,
     ops,
     privacy,
+    segments,
     spc,
     stats,
 )
@@ -56,6 +57,7 @@ from cx.metrics import (
     sample_size,
     summarize,
 )
+from cx.segments import retention, rfm
 
 __version__: str = _cx.__version__
 
@@ -97,7 +99,10 @@ __all__ = [
     "pareto",
     "privacy",
     "read_feedback",
+    "retention",
+    "rfm",
     "sample_size",
+    "segments",
     "spc",
     "stats",
     "summarize",

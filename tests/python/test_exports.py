@@ -28,6 +28,7 @@ MODULES = [
             "kano",
             "causes",
             "journey",
+            "segments",
         ]
     ),
 ]
