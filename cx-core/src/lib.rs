@@ -20,6 +20,7 @@
 
 pub mod datasets;
 pub mod dmaic;
+pub mod drivers;
 pub mod error;
 pub mod ingest;
 pub mod metrics;
