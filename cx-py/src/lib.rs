@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod convert;
 mod datasets;
 mod dmaic;
+mod drivers;
 mod error;
 mod frame;
 mod io;
@@ -43,5 +44,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dmaic::register(m)?;
     spc::register(m)?;
     ops::register(m)?;
+    drivers::register(m)?;
     Ok(())
 }

@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
+from cx import _cx, datasets, dmaic, drivers, exceptions, io, metrics, ops, privacy, spc, stats
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -60,6 +60,7 @@ __all__ = [
     "csat",
     "datasets",
     "dmaic",
+    "drivers",
     "exceptions",
     "io",
     "metrics",
