@@ -91,7 +91,7 @@ def analyze(
     >>> kd = analyze({"y": [3, 5, 4, 8, 9, 7], "a": [1, 3, 2, 5, 6, 4], "b": [2, 1, 3, 3, 2, 4]},
     ...              outcome="y")
     >>> round(kd.r_squared, 4), kd.n_used
-    (0.9857, 6)
+    (0.996, 6)
     """
     frame, outcome_name = _as_frame(frame, outcome)
     names = [str(d) for d in drivers] if drivers is not None else None

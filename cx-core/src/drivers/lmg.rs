@@ -26,6 +26,58 @@
 //! value based on sampling". *Computers & Operations Research* 36(5), 1726–1730.
 
 use crate::stats::Xoshiro256;
+use crate::{CxError, Result};
+
+/// Exact Shapley / LMG values of R² from a correlation matrix.
+///
+/// `rxx` is the `p × p` correlation matrix of the drivers (row-major) and `rxy` their
+/// correlations with the outcome; the values sum to `R² = r_xyᵀ R_xx⁻¹ r_xy`.
+/// `threads` = 0 uses every available core (the result does not depend on it).
+///
+/// # Errors
+/// [`CxError::LengthMismatch`] when `rxx` is not `p × p`; [`CxError::InvalidValue`]
+/// when `p` > 24 or `rxx` is not positive definite (names the first collinear driver
+/// by index as `driver[j]`).
+///
+/// # Examples
+/// ```
+/// let rxx = [1.0, 0.5, 0.5, 1.0];
+/// let phi = cx_core::drivers::lmg::shapley_r2(&rxx, &[0.6, 0.3], 1)?;
+/// let r2 = (0.6 * 0.6 + 0.3 * 0.3 - 2.0 * 0.5 * 0.6 * 0.3) / (1.0 - 0.25);
+/// assert!((phi[0] + phi[1] - r2).abs() < 1e-12);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn shapley_r2(rxx: &[f64], rxy: &[f64], threads: usize) -> Result<Vec<f64>> {
+    let p = rxy.len();
+    if rxx.len() != p * p {
+        return Err(CxError::LengthMismatch {
+            what: "rxx (p × p)".into(),
+            expected: p * p,
+            got: rxx.len(),
+        });
+    }
+    if p > 24 {
+        return Err(CxError::invalid(
+            "rxy",
+            None,
+            p,
+            "at most 24 drivers for the exact decomposition",
+        ));
+    }
+    if let Err(j) = super::linalg::cholesky(rxx, p) {
+        return Err(CxError::invalid(
+            format!("driver[{j}]"),
+            None,
+            "collinear",
+            "the correlation matrix is not positive definite",
+        ));
+    }
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |t| t.get()),
+        t => t,
+    };
+    Ok(exact(rxx, rxy, p, threads))
+}
 
 /// Add driver `k` to a subset whose Cholesky rows are `l[..depth]` (stride `p`) and
 /// whose `z = L⁻¹ r_S` is `z[..depth]`; writes row `depth`, returns `z_k²`.
