@@ -28,7 +28,7 @@ struct Measures {
 /// Settings shared by the point estimate and the replicates.
 struct Plan<'a> {
     names: &'a [&'a str],
-    orders: &'a [Vec<u32>],
+    rankers: &'a [corr::Ranker],
     exact: bool,
     permutations: usize,
     seed: u64,
@@ -105,8 +105,8 @@ fn measures(cols: &[Vec<f64>], w: Option<&[u32]>, plan: &Plan<'_>) -> Result<Mea
     };
     let ranks: Vec<Vec<f64>> = cols
         .iter()
-        .zip(plan.orders)
-        .map(|(c, o)| corr::average_ranks(c, o, w))
+        .zip(plan.rankers)
+        .map(|(c, r)| r.ranks(c, w))
         .collect();
     let spearman = (1..q)
         .map(|j| corr::pearson(&ranks[0], &ranks[j], w))
@@ -286,10 +286,10 @@ pub fn analyze(
         0 => std::thread::available_parallelism().map_or(1, |t| t.get()),
         t => t,
     };
-    let orders: Vec<Vec<u32>> = cols.iter().map(|c| corr::order(c)).collect();
+    let rankers: Vec<corr::Ranker> = cols.iter().map(|c| corr::Ranker::new(c)).collect();
     let plan = Plan {
         names: &names,
-        orders: &orders,
+        rankers: &rankers,
         exact,
         permutations: options.permutations,
         seed: options.seed,

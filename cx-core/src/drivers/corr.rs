@@ -134,37 +134,83 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
-/// Positions of `x` sorted by value (stable, so the order is reproducible).
-pub(crate) fn order(x: &[f64]) -> Vec<u32> {
-    let mut idx: Vec<u32> = (0..x.len() as u32).collect();
-    idx.sort_by(|&a, &b| x[a as usize].total_cmp(&x[b as usize]));
-    idx
+/// How a column is ranked: small-integer columns (ratings) by counting, others by sorting.
+pub(crate) enum Ranker {
+    /// Every value is an integer in `min .. min + len` (at most [`COUNTING_MAX`] values).
+    Counting {
+        /// Smallest value.
+        min: f64,
+        /// Number of possible values.
+        len: usize,
+    },
+    /// Positions sorted by value.
+    Sorted(Vec<u32>),
 }
 
-/// Average ranks (1-based) of `x` under frequency weights, given its sort `order`:
-/// a run of equal values with total weight `W` after cumulative weight `C`
-/// gets rank `C + (W + 1) / 2` (the mean of ranks `C + 1 … C + W`).
-pub(crate) fn average_ranks(x: &[f64], order: &[u32], w: Option<&[u32]>) -> Vec<f64> {
-    let mut ranks = vec![0.0; x.len()];
-    let weight = |i: u32| w.map_or(1.0, |w| f64::from(w[i as usize]));
-    let mut start = 0;
-    let mut before = 0.0;
-    while start < order.len() {
-        let v = x[order[start] as usize];
-        let mut end = start;
-        let mut total = 0.0;
-        while end < order.len() && x[order[end] as usize] == v {
-            total += weight(order[end]);
-            end += 1;
+/// Largest value range ranked by counting rather than sorting.
+const COUNTING_MAX: usize = 1 << 16;
+
+impl Ranker {
+    /// Choose how to rank `x` (non-empty, finite).
+    pub(crate) fn new(x: &[f64]) -> Self {
+        let (lo, hi) = x
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+                (l.min(v), h.max(v))
+            });
+        if hi - lo < COUNTING_MAX as f64 && x.iter().all(|v| v.fract() == 0.0) {
+            return Ranker::Counting {
+                min: lo,
+                len: (hi - lo) as usize + 1,
+            };
         }
-        let r = before + (total + 1.0) / 2.0;
-        for &i in &order[start..end] {
-            ranks[i as usize] = r;
-        }
-        before += total;
-        start = end;
+        let mut pairs: Vec<(f64, u32)> = x.iter().copied().zip(0..).collect();
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        Ranker::Sorted(pairs.into_iter().map(|(_, i)| i).collect())
     }
-    ranks
+
+    /// Average ranks (1-based) of `x` under frequency weights: a run of equal values
+    /// with total weight `W` after cumulative weight `C` gets rank `C + (W + 1) / 2`
+    /// (the mean of ranks `C + 1 … C + W`).
+    pub(crate) fn ranks(&self, x: &[f64], w: Option<&[u32]>) -> Vec<f64> {
+        let weight = |i: usize| w.map_or(1.0, |w| f64::from(w[i]));
+        match self {
+            Ranker::Counting { min, len } => {
+                let mut count = vec![0.0; *len];
+                for (i, v) in x.iter().enumerate() {
+                    count[(v - min) as usize] += weight(i);
+                }
+                let mut before = 0.0;
+                for c in count.iter_mut() {
+                    let total = *c;
+                    *c = before + (total + 1.0) / 2.0;
+                    before += total;
+                }
+                x.iter().map(|v| count[(v - min) as usize]).collect()
+            }
+            Ranker::Sorted(order) => {
+                let mut ranks = vec![0.0; x.len()];
+                let mut start = 0;
+                let mut before = 0.0;
+                while start < order.len() {
+                    let v = x[order[start] as usize];
+                    let mut end = start;
+                    let mut total = 0.0;
+                    while end < order.len() && x[order[end] as usize] == v {
+                        total += weight(order[end] as usize);
+                        end += 1;
+                    }
+                    let r = before + (total + 1.0) / 2.0;
+                    for &i in &order[start..end] {
+                        ranks[i as usize] = r;
+                    }
+                    before += total;
+                    start = end;
+                }
+                ranks
+            }
+        }
+    }
 }
 
 /// Pearson correlation of two columns under frequency weights (NaN if either is constant).
@@ -187,12 +233,14 @@ mod tests {
 
     #[test]
     fn ties_share_average_ranks() {
-        let x = [3.0, 1.0, 3.0, 2.0];
-        let r = average_ranks(&x, &order(&x), None);
-        assert_eq!(r, vec![3.5, 1.0, 3.5, 2.0]);
-        // Weight 2 on the first row is the same as duplicating it.
-        let r = average_ranks(&x, &order(&x), Some(&[2, 1, 1, 1]));
-        assert_eq!(r, vec![4.0, 1.0, 4.0, 2.0]);
+        for x in [[3.0, 1.0, 3.0, 2.0], [3.5, 1.0, 3.5, 2.0]] {
+            let ranker = Ranker::new(&x);
+            assert_eq!(matches!(ranker, Ranker::Counting { .. }), x[0] == 3.0);
+            assert_eq!(ranker.ranks(&x, None), vec![3.5, 1.0, 3.5, 2.0]);
+            // Weight 2 on the first row is the same as duplicating it.
+            let r = ranker.ranks(&x, Some(&[2, 1, 1, 1]));
+            assert_eq!(r, vec![4.0, 1.0, 4.0, 2.0]);
+        }
     }
 
     #[test]
