@@ -83,13 +83,17 @@ def test_survey_matches_statsmodels_scipy_and_numpy(survey: pd.DataFrame) -> Non
     assert t["lmg"].sum() == pytest.approx(kd.r_squared, rel=1e-12)
     assert t["relative_weight"].sum() == pytest.approx(kd.r_squared, rel=1e-10)
     np.testing.assert_allclose(t["performance"], x.mean(axis=0), rtol=1e-12)
-    assert kd.n_used == 1200 and kd.n_dropped == 0 and kd.lmg_method == "exact"
+    assert kd.n_used == 1200
+    assert kd.n_dropped == 0
+    assert kd.lmg_method == "exact"
 
 
 @pytest.mark.parametrize("name", ["survey", "missing_collinear", "small_negative"])
 def test_vectors(name: str) -> None:
     v = json.loads((VEC / f"{name}.json").read_text(encoding="utf-8"))
-    cols = {k: np.array([np.nan if c is None else c for c in vals]) for k, vals in v["columns"].items()}
+    cols = {
+        k: np.array([np.nan if c is None else c for c in vals]) for k, vals in v["columns"].items()
+    }
     kd = analyze(pd.DataFrame(cols), outcome=v["outcome"], drivers=v["drivers"])
     e, tol, t = v["expected"], v["tolerance"], kd.table
     for key in ["pearson", "spearman", "beta", "vif", "lmg", "relative_weight"]:
@@ -160,7 +164,8 @@ def test_bootstrap_is_seeded(survey: pd.DataFrame) -> None:
     a = analyze(survey, outcome="nps", drivers=ATTRS[:3], bootstrap=50, seed=5)
     b = analyze(survey, outcome="nps", drivers=ATTRS[:3], bootstrap=50, seed=5)
     pd.testing.assert_frame_equal(a.table, b.table)
-    assert a.r_squared_ci is not None and a.r_squared_ci[0] < a.r_squared < a.r_squared_ci[1]
+    assert a.r_squared_ci is not None
+    assert a.r_squared_ci[0] < a.r_squared < a.r_squared_ci[1]
     assert a.table["lmg_ci_low"].notna().all()
     assert analyze(survey, outcome="nps", drivers=ATTRS[:3]).table["lmg_ci_low"].isna().all()
 
@@ -199,10 +204,12 @@ def test_result_views(survey: pd.DataFrame) -> None:
     kd = analyze(survey, outcome="nps", drivers=ATTRS)
     assert isinstance(kd, KeyDrivers)
     d = kd.to_dict()
-    assert d["outcome"] == "nps" and len(d["drivers"]) == 6
+    assert d["outcome"] == "nps"
+    assert len(d["drivers"]) == 6
     json.dumps(d)
     html = kd._repr_html_()
-    assert "<table>" in html and "attr_delivery_speed" in html
+    assert "<table>" in html
+    assert "attr_delivery_speed" in html
     assert "KeyDrivers(outcome=" in repr(kd)
 
 

@@ -429,6 +429,7 @@ pub fn analyze(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -102,9 +102,12 @@ pub(crate) fn correlation(
         }
     }
     let sd: Vec<f64> = (0..q).map(|i| cov[i * q + i].sqrt()).collect();
+    // Constant: the root-mean-square deviation is rounding noise next to the values
+    // (weights, when given, sum to the number of rows).
     for (i, s) in sd.iter().enumerate() {
-        let scale = centred[i].iter().map(|v| v.abs()).fold(0.0, f64::max);
-        if !(*s > 1e-12 * scale.max(f64::MIN_POSITIVE) * (centred[i].len() as f64).sqrt()) {
+        let scale = cols[i].iter().map(|v| v.abs()).fold(0.0, f64::max);
+        let rms = s / (cols[i].len() as f64).sqrt();
+        if rms.partial_cmp(&(1e-12 * scale)) != Some(std::cmp::Ordering::Greater) {
             return Err(i);
         }
     }
@@ -228,6 +231,7 @@ pub(crate) fn pearson(x: &[f64], y: &[f64], w: Option<&[u32]>) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -25,7 +25,9 @@ pub(crate) fn cholesky(a: &[f64], n: usize) -> Result<Vec<f64>, usize> {
                 s -= l[i * n + k] * l[j * n + k];
             }
             if i == j {
-                if !(s > PIVOT_TOL * a[j * n + j].abs().max(f64::MIN_POSITIVE)) {
+                let floor = PIVOT_TOL * a[j * n + j].abs().max(f64::MIN_POSITIVE);
+                // NaN pivots fail too.
+                if s.partial_cmp(&floor) != Some(std::cmp::Ordering::Greater) {
                     return Err(j);
                 }
                 l[j * n + j] = s.sqrt();
@@ -132,6 +134,7 @@ pub(crate) fn symmetric_eigen(a: &[f64], n: usize) -> (Vec<f64>, Vec<f64>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

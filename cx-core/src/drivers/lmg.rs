@@ -180,8 +180,8 @@ pub(crate) fn all_subsets_r2(rxx: &[f64], rxy: &[f64], p: usize, threads: usize)
         return r2;
     }
     // Greedy: largest chunk to the least-loaded thread.
-    let mut bins: Vec<(usize, Vec<(usize, &mut [f64])>)> =
-        (0..threads).map(|_| (0, Vec::new())).collect();
+    type Bin<'a> = (usize, Vec<(usize, &'a mut [f64])>);
+    let mut bins: Vec<Bin<'_>> = (0..threads).map(|_| (0, Vec::new())).collect();
     for (k, out) in chunks.into_iter().rev() {
         if let Some(bin) = bins.iter_mut().min_by_key(|b| b.0) {
             bin.0 += 1 << k;
@@ -272,6 +272,7 @@ pub(crate) fn sampled(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

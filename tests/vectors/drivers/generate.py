@@ -84,15 +84,11 @@ def case(name: str, columns: dict[str, list[float]], outcome: str, note: str) ->
         "outcome_missing": int(np.isnan(y_all).sum()),
         "n_missing": [int(np.isnan(x_all[:, j]).sum()) for j in range(len(names))],
         "pearson": [float(scipy.stats.pearsonr(x[:, j], y)[0]) for j in range(len(names))],
-        "spearman": [
-            float(scipy.stats.spearmanr(x[:, j], y)[0]) for j in range(len(names))
-        ],
+        "spearman": [float(scipy.stats.spearmanr(x[:, j], y)[0]) for j in range(len(names))],
         "beta": [float(b) for b in fit.params[1:]],
         "r_squared": float(fit.rsquared),
         "adj_r_squared": float(fit.rsquared_adj),
-        "vif": [
-            float(variance_inflation_factor(design, j + 1)) for j in range(len(names))
-        ],
+        "vif": [float(variance_inflation_factor(design, j + 1)) for j in range(len(names))],
         "lmg": lmg(y, x),
         "relative_weight": [float(v) for v in relative_weights(y, x)],
         "mean": [float(v) for v in x.mean(axis=0)],
@@ -108,8 +104,10 @@ def case(name: str, columns: dict[str, list[float]], outcome: str, note: str) ->
         "tolerance": 1e-9,
         "outcome": outcome,
         "drivers": names,
-        "columns": {k: [None if math.isnan(v) else v for v in map(float, vals)]
-                    for k, vals in columns.items()},
+        "columns": {
+            k: [None if math.isnan(v) else v for v in map(float, vals)]
+            for k, vals in columns.items()
+        },
         "expected": expected,
     }
     (HERE / f"{name}.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
