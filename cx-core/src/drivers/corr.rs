@@ -78,27 +78,39 @@ pub(crate) fn correlation(
     w: Option<&[u32]>,
 ) -> std::result::Result<Vec<f64>, usize> {
     let q = cols.len();
-    // Centre each column, premultiplied by √w so that plain dot products are weighted.
-    let centred: Vec<Vec<f64>> = cols
-        .iter()
-        .map(|c| {
-            let m = mean(c, w);
-            match w {
-                None => c.iter().map(|v| v - m).collect(),
-                Some(w) => c
-                    .iter()
-                    .zip(w)
-                    .map(|(v, &k)| (v - m) * f64::from(k).sqrt())
-                    .collect(),
-            }
-        })
-        .collect();
+    // Centre each column, premultiplied by √w so that plain dot products are weighted,
+    // one block of rows at a time so that the q block columns stay in cache while all
+    // q(q+1)/2 products are accumulated.
+    const BLOCK: usize = 512;
+    let n = cols.first().map_or(0, |c| c.len());
+    let means: Vec<f64> = cols.iter().map(|c| mean(c, w)).collect();
+    let mut block = vec![0.0; q * BLOCK];
     let mut cov = vec![0.0; q * q];
+    let mut start = 0;
+    while start < n {
+        let len = BLOCK.min(n - start);
+        for (i, c) in cols.iter().enumerate() {
+            let dst = &mut block[i * BLOCK..i * BLOCK + len];
+            let src = &c[start..start + len];
+            match w {
+                None => dst.iter_mut().zip(src).for_each(|(d, v)| *d = v - means[i]),
+                Some(w) => dst
+                    .iter_mut()
+                    .zip(src.iter().zip(&w[start..start + len]))
+                    .for_each(|(d, (v, &k))| *d = (v - means[i]) * f64::from(k).sqrt()),
+            }
+        }
+        for i in 0..q {
+            let a = &block[i * BLOCK..i * BLOCK + len];
+            for j in 0..=i {
+                cov[i * q + j] += dot(a, &block[j * BLOCK..j * BLOCK + len]);
+            }
+        }
+        start += len;
+    }
     for i in 0..q {
-        for j in 0..=i {
-            let d = dot(&centred[i], &centred[j]);
-            cov[i * q + j] = d;
-            cov[j * q + i] = d;
+        for j in 0..i {
+            cov[j * q + i] = cov[i * q + j];
         }
     }
     let sd: Vec<f64> = (0..q).map(|i| cov[i * q + i].sqrt()).collect();

@@ -211,17 +211,22 @@ pub(crate) fn shapley_from_table(r2: &[f64], p: usize) -> Vec<f64> {
         *ws = 1.0 / (p as f64 * binom);
         binom = binom * (p - 1 - s) as f64 / (s + 1) as f64;
     }
+    // Every driver outside S loses w(|S|)·R²(S); subtract that from all, then give each
+    // member back w(|S|)·R²(S) + w(|S|−1)·R²(S): one pass over the set bits only.
     let mut phi = vec![0.0; p];
-    for (mask, &v) in r2.iter().enumerate() {
+    let mut everyone = 0.0;
+    for (mask, &v) in r2.iter().enumerate().skip(1) {
         let size = mask.count_ones() as usize;
-        for (j, f) in phi.iter_mut().enumerate() {
-            if mask & (1 << j) != 0 {
-                *f += w[size - 1] * v;
-            } else if size < p {
-                *f -= w[size] * v;
-            }
+        let out = if size < p { w[size] * v } else { 0.0 };
+        everyone -= out;
+        let member = out + w[size - 1] * v;
+        let mut bits = mask;
+        while bits != 0 {
+            phi[bits.trailing_zeros() as usize] += member;
+            bits &= bits - 1;
         }
     }
+    phi.iter_mut().for_each(|f| *f += everyone);
     phi
 }
 
