@@ -69,7 +69,7 @@ fn relative_weights(rxx: &[f64], rxy: &[f64], p: usize) -> Vec<f64> {
         .collect()
 }
 
-fn measures(cols: &[Vec<f64>], w: Option<&[u32]>, plan: &Plan<'_>) -> Result<Measures> {
+fn measures(cols: &[&[f64]], w: Option<&[u32]>, plan: &Plan<'_>) -> Result<Measures> {
     let q = cols.len();
     let p = q - 1;
     let r = corr::correlation(cols, w).map_err(|j| {
@@ -103,13 +103,12 @@ fn measures(cols: &[Vec<f64>], w: Option<&[u32]>, plan: &Plan<'_>) -> Result<Mea
         let (m, se) = lmg::sampled(&rxx, &rxy, p, plan.permutations, plan.seed);
         (m, Some(se))
     };
-    let ranks: Vec<Vec<f64>> = cols
-        .iter()
-        .zip(plan.rankers)
-        .map(|(c, r)| r.ranks(c, w))
-        .collect();
+    let ry = plan.rankers[0].view(cols[0], w);
     let spearman = (1..q)
-        .map(|j| corr::pearson(&ranks[0], &ranks[j], w))
+        .map(|j| {
+            let rx = plan.rankers[j].view(cols[j], w);
+            corr::spearman(cols[0], &ry, cols[j], &rx, w)
+        })
         .collect();
     Ok(Measures {
         pearson: rxy,
@@ -142,7 +141,7 @@ fn interval(mut v: Vec<f64>, level: f64) -> Interval {
 
 /// Run `b` bootstrap replicates; the successful ones, and the failure count.
 fn bootstrap(
-    cols: &[Vec<f64>],
+    cols: &[&[f64]],
     plan: &Plan<'_>,
     b: usize,
     seed: u64,
@@ -286,6 +285,7 @@ pub fn analyze(
         0 => std::thread::available_parallelism().map_or(1, |t| t.get()),
         t => t,
     };
+    let cols: Vec<&[f64]> = cols.iter().map(|c| &**c).collect();
     let rankers: Vec<corr::Ranker> = cols.iter().map(|c| corr::Ranker::new(c)).collect();
     let plan = Plan {
         names: &names,

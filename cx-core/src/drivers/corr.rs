@@ -7,12 +7,14 @@
 //! of the ranks they span (Kendall, M. & Gibbons, J. D. (1990). *Rank
 //! Correlation Methods*, 5th ed., ch. 3; `scipy.stats.spearmanr`).
 
+use std::borrow::Cow;
+
 use crate::{CxError, Result};
 
 /// The rows kept by listwise deletion and the missing count of each column.
-pub(crate) struct Complete {
-    /// Columns restricted to the complete rows, outcome first.
-    pub(crate) cols: Vec<Vec<f64>>,
+pub(crate) struct Complete<'a> {
+    /// Columns restricted to the complete rows, outcome first (borrowed when no row is dropped).
+    pub(crate) cols: Vec<Cow<'a, [f64]>>,
     /// Missing (NaN) values per column (outcome first), counted over all rows.
     pub(crate) missing: Vec<usize>,
     /// Rows dropped because at least one column was missing.
@@ -20,8 +22,9 @@ pub(crate) struct Complete {
 }
 
 /// Drop every row with a NaN in any column; reject infinite values.
-pub(crate) fn listwise(names: &[&str], columns: &[&[f64]]) -> Result<Complete> {
+pub(crate) fn listwise<'a>(names: &[&str], columns: &[&'a [f64]]) -> Result<Complete<'a>> {
     let n = columns.first().map_or(0, |c| c.len());
+    let mut missing = Vec::with_capacity(columns.len());
     for (name, c) in names.iter().zip(columns) {
         if c.len() != n {
             return Err(CxError::LengthMismatch {
@@ -30,7 +33,13 @@ pub(crate) fn listwise(names: &[&str], columns: &[&[f64]]) -> Result<Complete> {
                 got: c.len(),
             });
         }
-        if let Some(row) = c.iter().position(|v| v.is_infinite()) {
+        let mut nan = 0;
+        let mut inf = false;
+        for v in c.iter() {
+            nan += usize::from(v.is_nan());
+            inf |= v.is_infinite();
+        }
+        if inf && let Some(row) = c.iter().position(|v| v.is_infinite()) {
             return Err(CxError::invalid(
                 *name,
                 Some(row),
@@ -38,22 +47,38 @@ pub(crate) fn listwise(names: &[&str], columns: &[&[f64]]) -> Result<Complete> {
                 "infinite value; use NaN for a missing answer",
             ));
         }
+        missing.push(nan);
     }
-    let missing = columns
+    if missing.iter().all(|&m| m == 0) {
+        return Ok(Complete {
+            cols: columns.iter().map(|c| Cow::Borrowed(*c)).collect(),
+            missing,
+            dropped: 0,
+        });
+    }
+    let mut bad = vec![false; n];
+    for c in columns {
+        bad.iter_mut()
+            .zip(c.iter())
+            .for_each(|(b, v)| *b |= v.is_nan());
+    }
+    let cols: Vec<Cow<'a, [f64]>> = columns
         .iter()
-        .map(|c| c.iter().filter(|v| v.is_nan()).count())
+        .map(|c| {
+            Cow::Owned(
+                c.iter()
+                    .zip(&bad)
+                    .filter(|(_, b)| !**b)
+                    .map(|(v, _)| *v)
+                    .collect(),
+            )
+        })
         .collect();
-    let keep: Vec<usize> = (0..n)
-        .filter(|&i| columns.iter().all(|c| !c[i].is_nan()))
-        .collect();
-    let cols = columns
-        .iter()
-        .map(|c| keep.iter().map(|&i| c[i]).collect())
-        .collect();
+    let dropped = bad.iter().filter(|b| **b).count();
     Ok(Complete {
         cols,
         missing,
-        dropped: n - keep.len(),
+        dropped,
     })
 }
 
@@ -74,7 +99,7 @@ fn mean(x: &[f64], w: Option<&[u32]>) -> f64 {
 ///
 /// Returns `Err(j)` for the first column with zero variance.
 pub(crate) fn correlation(
-    cols: &[Vec<f64>],
+    cols: &[&[f64]],
     w: Option<&[u32]>,
 ) -> std::result::Result<Vec<f64>, usize> {
     let q = cols.len();
@@ -228,16 +253,76 @@ impl Ranker {
     }
 }
 
-/// Pearson correlation of two columns under frequency weights (NaN if either is constant).
-pub(crate) fn pearson(x: &[f64], y: &[f64], w: Option<&[u32]>) -> f64 {
-    let (mx, my) = (mean(x, w), mean(y, w));
+/// Ranks of a column as a lookup: a table by value for counting rankers (no per-row
+/// allocation), the materialised ranks otherwise.
+pub(crate) enum RankView {
+    /// `rank = table[x − min]`.
+    Table(f64, Vec<f64>),
+    /// One rank per row.
+    Dense(Vec<f64>),
+}
+
+impl RankView {
+    #[inline]
+    fn get(&self, x: &[f64], i: usize) -> f64 {
+        match self {
+            RankView::Table(min, t) => t[(x[i] - min) as usize],
+            RankView::Dense(r) => r[i],
+        }
+    }
+}
+
+impl Ranker {
+    /// The ranks of `x` under frequency weights, as a [`RankView`].
+    pub(crate) fn view(&self, x: &[f64], w: Option<&[u32]>) -> RankView {
+        match self {
+            Ranker::Counting { min, len } => {
+                let mut count = vec![0.0; *len];
+                match w {
+                    None => x.iter().for_each(|v| count[(v - min) as usize] += 1.0),
+                    Some(w) => x
+                        .iter()
+                        .zip(w)
+                        .for_each(|(v, &k)| count[(v - min) as usize] += f64::from(k)),
+                }
+                let mut before = 0.0;
+                for c in count.iter_mut() {
+                    let total = *c;
+                    *c = before + (total + 1.0) / 2.0;
+                    before += total;
+                }
+                RankView::Table(*min, count)
+            }
+            Ranker::Sorted(_) => RankView::Dense(self.ranks(x, w)),
+        }
+    }
+}
+
+/// Spearman correlation: Pearson's r of the ranks `ry` of `y` and `rx` of `x`.
+pub(crate) fn spearman(
+    y: &[f64],
+    ry: &RankView,
+    x: &[f64],
+    rx: &RankView,
+    w: Option<&[u32]>,
+) -> f64 {
+    let n = y.len();
+    let k = |i: usize| w.map_or(1.0, |w| f64::from(w[i]));
+    let (mut sw, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        let ki = k(i);
+        sw += ki;
+        sx += ki * rx.get(x, i);
+        sy += ki * ry.get(y, i);
+    }
+    let (mx, my) = (sx / sw, sy / sw);
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for i in 0..x.len() {
-        let k = w.map_or(1.0, |w| f64::from(w[i]));
-        let (a, b) = (x[i] - mx, y[i] - my);
-        sxy += k * a * b;
-        sxx += k * a * a;
-        syy += k * b * b;
+    for i in 0..n {
+        let ki = k(i);
+        let (a, b) = (rx.get(x, i) - mx, ry.get(y, i) - my);
+        sxy += ki * a * b;
+        sxx += ki * a * a;
+        syy += ki * b * b;
     }
     sxy / (sxx * syy).sqrt()
 }
@@ -266,8 +351,8 @@ mod tests {
         let w = [1, 3, 0, 2];
         let dx: Vec<f64> = vec![1.0, 2.0, 2.0, 2.0, 3.0, 3.0];
         let dy: Vec<f64> = vec![2.0, 1.0, 1.0, 1.0, 3.5, 3.5];
-        let a = correlation(&[x, y], Some(&w)).unwrap();
-        let b = correlation(&[dx, dy], None).unwrap();
+        let a = correlation(&[&x, &y], Some(&w)).unwrap();
+        let b = correlation(&[&dx, &dy], None).unwrap();
         assert!((a[1] - b[1]).abs() < 1e-12);
     }
 
@@ -278,6 +363,6 @@ mod tests {
         let c = listwise(&["y", "x"], &[&y, &x]).unwrap();
         assert_eq!(c.missing, vec![1, 2]);
         assert_eq!(c.dropped, 3);
-        assert_eq!(c.cols[0], vec![1.0]);
+        assert_eq!(&*c.cols[0], &[1.0]);
     }
 }
