@@ -21,6 +21,7 @@
 pub mod cases;
 pub mod datasets;
 pub mod dmaic;
+pub mod drivers;
 pub mod error;
 pub mod ingest;
 pub mod journey;

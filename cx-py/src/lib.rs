@@ -9,6 +9,7 @@ mod cases;
 mod convert;
 mod datasets;
 mod dmaic;
+mod drivers;
 mod error;
 mod frame;
 mod io;
@@ -51,5 +52,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     journey::register(m)?;
     kano::register(m)?;
     segments::register(m)?;
+    drivers::register(m)?;
     Ok(())
 }

@@ -1715,6 +1715,16 @@ class RfmResult:
     >>> r = cx.rfm(t, bins=2, segments=[])
     >>> r.n_customers, str(r.as_of)
     (2, '2024-01-10')
+# --- drivers ---
+
+@final
+class KeyDrivers:
+    """The result of `cx.drivers.analyze`: per-driver importance, R², counts and warnings.
+
+    >>> kd = cx.drivers.analyze({"y": [3, 5, 4, 8, 9, 7], "a": [1, 3, 2, 5, 6, 4],
+    ...                          "b": [2, 1, 3, 3, 2, 4]}, outcome="y")
+    >>> kd.n_used, kd.lmg_method, kd.method
+    (6, 'exact', 'lmg')
 
     """
 
@@ -2217,3 +2227,81 @@ def _retention_arrow(
     after_as_of: str = "reject",
     kind: str = "pyarrow",
 ) -> RetentionResult: ...
+    def outcome(self) -> str:
+        """The outcome column."""
+    @property
+    def table(self) -> Any:
+        """One row per driver, as a frame of the caller's kind (see `cx.drivers.analyze`)."""
+    @property
+    def r_squared(self) -> float:
+        """R² of the full OLS model on the complete rows."""
+    @property
+    def adj_r_squared(self) -> float:
+        """Adjusted R²: `1 − (1 − R²)(n − 1)/(n − p − 1)`."""
+    @property
+    def r_squared_ci(self) -> tuple[float, float] | None:
+        """Bootstrap percentile interval of R², or None without `bootstrap`."""
+    @property
+    def n_rows(self) -> int:
+        """Rows in the input."""
+    @property
+    def n_used(self) -> int:
+        """Complete rows used (no missing outcome or driver)."""
+    @property
+    def n_dropped(self) -> int:
+        """Rows dropped by listwise deletion."""
+    @property
+    def outcome_missing(self) -> int:
+        """Missing values of the outcome column."""
+    @property
+    def lmg_method(self) -> str:
+        """`"exact"` (all subsets) or `"sampled"` (random orderings; see `lmg_se`)."""
+    @property
+    def method(self) -> str:
+        """Importance measure of the matrix and the ranking."""
+    @property
+    def bootstrap(self) -> int:
+        """Bootstrap replicates asked for."""
+    @property
+    def bootstrap_failed(self) -> int:
+        """Replicates skipped because a resampled column was constant or collinear."""
+    @property
+    def level(self) -> float:
+        """Confidence level of the intervals."""
+    @property
+    def warnings(self) -> list[str]:
+        """Collinearity (VIF > 5, > 10), dropped rows, small samples, sampled LMG."""
+    def importance_performance(self) -> dict[str, Any]:
+        """Data of the importance–performance matrix (Martilla & James 1977).
+
+        Keys: `method`, `importance_cut`, `performance_cut` and `points`, one dict per
+        driver with `driver`, `importance`, `performance` and `quadrant` (`"keep up the
+        good work"`, `"concentrate here"`, `"low priority"`, `"possible overkill"`).
+
+        >>> kd = cx.drivers.analyze({"y": [3, 5, 4, 8, 9, 7], "a": [1, 3, 2, 5, 6, 4],
+        ...                          "b": [2, 1, 3, 3, 2, 4]}, outcome="y")
+        >>> [p["quadrant"] for p in kd.importance_performance()["points"]]
+        ['keep up the good work', 'low priority']
+
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python objects (JSON-ready)."""
+    def _repr_html_(self) -> str: ...
+
+def _drivers_arrow(
+    table: object,
+    /,
+    *,
+    outcome: str,
+    drivers: list[str] | None = None,
+    method: str = "lmg",
+    bootstrap: int = 0,
+    seed: int = 0,
+    level: float = 0.95,
+    exact_max: int = 20,
+    permutations: int = 2000,
+    importance_cut: float | None = None,
+    performance_cut: float | None = None,
+    kind: str = "pyarrow",
+) -> KeyDrivers:
+    """The work behind `cx.drivers.analyze` on an Arrow table (private)."""

@@ -29,6 +29,7 @@ MODULES = [
             "causes",
             "journey",
             "segments",
+            "drivers",
         ]
     ),
 ]
