@@ -1704,27 +1704,6 @@ class KanoSummary:
     >>> s = t.finish()
     >>> s.to_dict()["attributes"][0]["better"]
     0.6666666666666666
-# --- segments ---
-
-@final
-class RfmResult:
-    """RFM scores and segments of transactions, from `cx.rfm`.
-
-    >>> import pyarrow as pa
-    >>> t = pa.table({"customer_id": [1, 2], "date": ["2024-01-01", "2024-01-09"], "amount": [5.0, 9.0]})
-    >>> r = cx.rfm(t, bins=2, segments=[])
-    >>> r.n_customers, str(r.as_of)
-    (2, '2024-01-10')
-# --- drivers ---
-
-@final
-class KeyDrivers:
-    """The result of `cx.drivers.analyze`: per-driver importance, R², counts and warnings.
-
-    >>> kd = cx.drivers.analyze({"y": [3, 5, 4, 8, 9, 7], "a": [1, 3, 2, 5, 6, 4],
-    ...                          "b": [2, 1, 3, 3, 2, 4]}, outcome="y")
-    >>> kd.n_used, kd.lmg_method, kd.method
-    (6, 'exact', 'lmg')
 
     """
 
@@ -2108,6 +2087,22 @@ def _journey_experience(
     outcomes: Any = None,
     outcome: str = "nps",
 ) -> Any: ...
+
+# --- segments ---
+
+@final
+class RfmResult:
+    """RFM scores and segments of transactions, from `cx.rfm`.
+
+    >>> import pyarrow as pa
+    >>> t = pa.table({"customer_id": [1, 2], "date": ["2024-01-01", "2024-01-09"], "amount": [5.0, 9.0]})
+    >>> r = cx.rfm(t, bins=2, segments=[])
+    >>> r.n_customers, str(r.as_of)
+    (2, '2024-01-10')
+
+    """
+
+    @property
     def table(self) -> _Any:
         """One row per customer, a frame of the caller's type: `customer`,
         `first_purchase`, `last_purchase`, `recency_days`, `frequency`, `monetary`,
@@ -2227,6 +2222,21 @@ def _retention_arrow(
     after_as_of: str = "reject",
     kind: str = "pyarrow",
 ) -> RetentionResult: ...
+
+# --- drivers ---
+
+@final
+class KeyDrivers:
+    """The result of `cx.drivers.analyze`: per-driver importance, R², counts and warnings.
+
+    >>> kd = cx.drivers.analyze({"y": [3, 5, 4, 8, 9, 7], "a": [1, 3, 2, 5, 6, 4],
+    ...                          "b": [2, 1, 3, 3, 2, 4]}, outcome="y")
+    >>> kd.n_used, kd.lmg_method, kd.method
+    (6, 'exact', 'lmg')
+
+    """
+
+    @property
     def outcome(self) -> str:
         """The outcome column."""
     @property
