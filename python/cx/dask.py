@@ -1,0 +1,148 @@
+"""cx on Dask: `cx.metrics.summarize` over a dask DataFrame, as a tree reduction of states.
+
+Each partition runs cx's Rust kernel on its Arrow batch and returns a small serialized
+state (bytes: picklable, versioned, checksummed); states merge pairwise in a tree
+(`split_every` at a time) on the workers; the last state is finished into the same
+table `cx.metrics.summarize` gives on the whole data (counts exactly; the floats are
+computed from the same counts by the same code, so they are identical). Nothing but
+states reaches the client, so its memory does not grow with the number of rows.
+
+Dask is imported when a function is called, not when `cx` or `cx.dask` is imported.
+
+>>> import dask.dataframe as dd, pandas as pd
+>>> pdf = pd.DataFrame({"store": ["a", "a", "b", "b"], "nps": [10, 3, 9, 9]})
+>>> out = summarize(dd.from_pandas(pdf, npartitions=2), by="store")
+>>> out["score"].tolist()
+[0.0, 100.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from cx import _cx
+
+__all__ = ["summarize", "tree_reduce"]
+
+
+def _partition_state(pdf: Any, columns: list[str], opts: dict[str, Any]) -> bytes | None:
+    """One partition (a pandas DataFrame) to its serialized state (`None` when empty)."""
+    if len(pdf) == 0:
+        return None
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    table = pa.Table.from_pandas(pdf[columns], preserve_index=False)
+    state: bytes = _cx._summary_state(table, **opts)
+    return state
+
+
+def _merge(states: Sequence[bytes | None]) -> bytes | None:
+    present = [s for s in states if s is not None]
+    if not present:
+        return None
+    merged: bytes = _cx._merge_states(present)
+    return merged
+
+
+def tree_reduce(
+    leaves: Sequence[Any],
+    merge: Callable[[Sequence[Any]], Any] = _merge,
+    *,
+    split_every: int = 8,
+) -> Any:
+    """Combine delayed `leaves` in a tree: `merge` takes up to `split_every` values at a time.
+
+    Returns one `dask.delayed` object (compute it); works for any mergeable cx state whose
+    `merge` accepts a list, so new tallies plug in with their own `merge`.
+
+    >>> import dask
+    >>> leaves = [dask.delayed(i) for i in range(10)]
+    >>> tree_reduce(leaves, sum, split_every=3).compute()
+    45
+    """
+    import dask
+
+    if split_every < 2:
+        msg = f"split_every must be at least 2, got {split_every}"
+        raise ValueError(msg)
+    level = list(leaves)
+    if not level:
+        return dask.delayed(merge)([])
+    while len(level) > 1:
+        level = [
+            dask.delayed(merge)(level[i : i + split_every])
+            for i in range(0, len(level), split_every)
+        ]
+    return level[0]
+
+
+def summarize(
+    ddf: Any,
+    /,
+    *,
+    score: str = "nps",
+    metric: str = "nps",
+    by: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "month",
+    tz: str | None = None,
+    ci: str | None = None,
+    level: float = 0.95,
+    scale: str | None = None,
+    min_n: int = 30,
+    split_every: int = 8,
+) -> Any:
+    """NPS, CSAT or CES per group (and time bucket) of a dask DataFrame, as a pandas DataFrame.
+
+    Same options and same result as `cx.metrics.summarize` on the computed frame (without
+    `weights`: weighted NPS is not offered here). Each partition becomes a state on its
+    worker; states merge `split_every` at a time; the client finishes the last one.
+
+    Raises:
+        MissingFieldError: a named column is not in the frame.
+        InvalidValueError: a score off the scale (the row is counted within its partition).
+        MissingTimeZoneError: naive timestamps and no `tz`.
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"g": [1, 1, 2, 2, 2], "csat": [5, 4, 1, 5, None]})
+    >>> out = summarize(dd.from_pandas(pdf, npartitions=3), score="csat", metric="csat", by="g")
+    >>> out[["g", "n", "n_missing", "n_top_box"]].values.tolist()
+    [[1, 2, 0, 2], [2, 2, 1, 1]]
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    columns = list(dict.fromkeys([*by, score, *([time] if time else [])]))
+    opts: dict[str, Any] = {
+        "score": score,
+        "metric": metric,
+        "by": by,
+        "time": time,
+        "freq": freq,
+        "tz": tz,
+        "scale": scale,
+    }
+    import dask
+
+    if any(c not in ddf.columns for c in columns):
+        # The single-machine path on the (empty) metadata raises the typed MissingFieldError.
+        return _single(ddf._meta, opts, ci, level, min_n)
+    leaves = [dask.delayed(_partition_state)(p, columns, opts) for p in ddf.to_delayed()]
+    state = tree_reduce(leaves, _merge, split_every=split_every).compute()
+    if state is None:
+        return _single(ddf._meta[columns], opts, ci, level, min_n)
+    table = _cx._finish_summary(
+        state,
+        metric=metric,
+        freq=freq,
+        ci=ci,
+        level=level,
+        scale=scale,
+        min_n=min_n,
+    )
+    return table.to_pandas()
+
+
+def _single(pdf: Any, opts: dict[str, Any], ci: str | None, level: float, min_n: int) -> Any:
+    from cx.metrics import summarize as single
+
+    return single(pdf, ci=ci, level=level, min_n=min_n, **opts)
