@@ -24,6 +24,8 @@ MODULES = [
             "dmaic",
             "spc",
             "ops",
+            "dask",
+            "spark",
         ]
     ),
 ]
