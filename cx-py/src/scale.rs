@@ -7,14 +7,15 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int64Type, UInt32Type, UInt64Type};
 use arrow_array::{
-    Array, ArrayRef, Int64Array, StringArray, TimestampMicrosecondArray,
+    Array, ArrayRef, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
     TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray, UInt32Array,
+    UInt64Array,
 };
-use arrow_schema::{DataType, TimeUnit as ArrowUnit};
+use arrow_schema::{DataType, Field, Schema, TimeUnit as ArrowUnit};
 use cx_core::CxError;
 use cx_core::metrics::group::{Freq, TimeUnit};
 use cx_core::scale::{
-    KeyColumn, KeyKind, KeyValue, KeyedCounts, ScoreMetric, score_counts,
+    KeyColumn, KeyKind, KeyValue, KeyedCounts, ScoreMetric, counts_by_key, score_counts,
     score_counts_from_counts,
 };
 use pyo3::exceptions::PyTypeError;
@@ -25,11 +26,11 @@ use pyo3_arrow::input::AnyRecordBatch;
 use crate::error::to_py;
 use crate::metrics::parse;
 use crate::metrics_group::columns::{
-    Codes, Keys, combine, dense_limit, keys_from_arrow, u8_from_arrow,
+    Codes, Keys, combine, dense_limit, f64_from_arrow, keys_from_arrow, u8_from_arrow,
 };
 use crate::metrics_group::{
-    Metric, PyGroupedTable, build_table, ces_rows, csat_rows, nps_row, parse_metric,
-    table_column, time_keys,
+    Metric, PyGroupedTable, build_table, ces_rows, csat_rows, nps_row, parse_metric, table_column,
+    time_keys,
 };
 use crate::run;
 
@@ -107,7 +108,9 @@ fn dense_int_keys<'py>(
     chunks: &[ArrayRef],
     dtype: &DataType,
 ) -> PyResult<Option<Keys<'py>>> {
-    if !dtype.is_integer() || dtype == &DataType::UInt32 || chunks.iter().any(|c| c.null_count() > 0)
+    if !dtype.is_integer()
+        || dtype == &DataType::UInt32
+        || chunks.iter().any(|c| c.null_count() > 0)
     {
         return Ok(None);
     }
@@ -149,7 +152,7 @@ struct PartKeys<'py> {
 #[allow(clippy::too_many_arguments)]
 fn part_keys<'py>(
     py: Python<'py>,
-    batches: &[arrow_array::RecordBatch],
+    batches: &[RecordBatch],
     schema: &arrow_schema::Schema,
     by: &[String],
     time: Option<&str>,
@@ -382,7 +385,10 @@ fn _finish_summary(
     let mut values = Vec::new();
     for (j, c) in state.columns().iter().enumerate() {
         names.push(c.name.clone());
-        values.push(key_array(&c.kind, state.cells().map(|(k, _)| &k[j]).collect()));
+        values.push(key_array(
+            &c.kind,
+            state.cells().map(|(k, _)| &k[j]).collect(),
+        ));
     }
     let trends = state
         .columns()
@@ -391,7 +397,93 @@ fn _finish_summary(
     build_table(&names, &values, &rows, m, min_n, trends).map(PyGroupedTable::new)
 }
 
+/// Label of a counts state: the summed columns (unit-separated) and the bucket frequency.
+fn counts_label(sums: &[String], freq: &str) -> String {
+    format!("counts:{}:{freq}", sums.join("\u{1f}"))
+}
+
+/// The serialized counts-by-key state of one partition: rows per key and the sums of
+/// non-negative integer columns.
+#[pyfunction]
+#[pyo3(signature = (table, /, *, by=Vec::new(), sums=Vec::new(), time=None, freq="month", tz=None))]
+fn _counts_state<'py>(
+    py: Python<'py>,
+    table: AnyRecordBatch,
+    by: Vec<String>,
+    sums: Vec<String>,
+    time: Option<&str>,
+    freq: &str,
+    tz: Option<&str>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let label = counts_label(&sums, freq);
+    let freq: Freq = parse(freq)?;
+    let (batches, schema) = table.into_table()?.into_inner();
+    let n_rows = batches.iter().map(|b| b.num_rows()).sum();
+    let mut values = Vec::new();
+    for name in &sums {
+        let (chunks, _) = table_column(&batches, &schema, name)?;
+        values.push(f64_from_arrow(&chunks, name)?);
+    }
+    let pk = part_keys(py, &batches, &schema, &by, time, freq, tz, n_rows)?;
+    let codes = pk.keys.codes.values();
+    let bytes = run(py, || {
+        let cols: Vec<(&str, &[f64])> = sums
+            .iter()
+            .zip(&values)
+            .map(|(n, v)| (n.as_str(), v.as_slice()))
+            .collect();
+        let mut state = KeyedCounts::new(label, pk.columns, 1 + sums.len())?;
+        counts_by_key(&mut state, codes, &cols, &pk.per_code)?;
+        Ok(state.to_bytes())
+    })?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// The table of a merged counts state: key columns, `n`, then one column per sum.
+#[pyfunction]
+#[pyo3(signature = (state, /, *, sums=Vec::new(), freq="month"))]
+fn _counts_table(
+    py: Python<'_>,
+    state: &[u8],
+    sums: Vec<String>,
+    freq: &str,
+) -> PyResult<PyGroupedTable> {
+    let want = counts_label(&sums, freq);
+    let state = run(py, || {
+        let s = KeyedCounts::from_bytes(state)?;
+        if s.label() != want {
+            return Err(CxError::Format {
+                what: "KeyedCounts".into(),
+                reason: format!("state holds {:?}, asked for {want:?}", s.label()),
+            });
+        }
+        Ok(s)
+    })?;
+    let mut fields = Vec::new();
+    let mut cols: Vec<ArrayRef> = Vec::new();
+    for (j, c) in state.columns().iter().enumerate() {
+        let a = key_array(&c.kind, state.cells().map(|(k, _)| &k[j]).collect());
+        fields.push(Field::new(c.name.clone(), a.data_type().clone(), true));
+        cols.push(a);
+    }
+    for (j, name) in std::iter::once("n")
+        .chain(sums.iter().map(String::as_str))
+        .enumerate()
+    {
+        let a: ArrayRef = Arc::new(UInt64Array::from_iter_values(
+            state.cells().map(|(_, c)| c[j]),
+        ));
+        fields.push(Field::new(name, DataType::UInt64, false));
+        cols.push(a);
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
+        .map(PyGroupedTable::new)
+        .map_err(|e| PyTypeError::new_err(e.to_string()))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_counts_state, m)?)?;
+    m.add_function(wrap_pyfunction!(_counts_table, m)?)?;
     m.add_function(wrap_pyfunction!(_summary_state, m)?)?;
     m.add_function(wrap_pyfunction!(_summary_state_from_counts, m)?)?;
     m.add_function(wrap_pyfunction!(_merge_states, m)?)?;

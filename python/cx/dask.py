@@ -23,7 +23,10 @@ from typing import Any
 
 from cx import _cx
 
-__all__ = ["summarize", "tree_reduce"]
+__all__ = ["control_chart", "counts", "summarize", "tree_reduce"]
+
+#: Control charts whose phase-I statistics are per-subgroup counts (mergeable exactly).
+ATTRIBUTE_CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u")
 
 
 def _partition_state(pdf: Any, columns: list[str], opts: dict[str, Any]) -> bytes | None:
@@ -146,3 +149,107 @@ def _single(pdf: Any, opts: dict[str, Any], ci: str | None, level: float, min_n:
     from cx.metrics import summarize as single
 
     return single(pdf, ci=ci, level=level, min_n=min_n, **opts)
+
+
+def _partition_counts(pdf: Any, columns: list[str], opts: dict[str, Any]) -> bytes | None:
+    if len(pdf) == 0:
+        return None
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(pdf[columns], preserve_index=False)
+    state: bytes = _cx._counts_state(table, **opts)
+    return state
+
+
+def counts(
+    ddf: Any,
+    /,
+    *,
+    by: str | Sequence[str] = (),
+    sums: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "month",
+    tz: str | None = None,
+    split_every: int = 8,
+) -> Any:
+    """Rows per key (and time bucket) and the sums of count columns, as a pandas DataFrame.
+
+    The generic mergeable "counts by key": one row per key present, sorted by key (nulls
+    last), columns `by…`, `bucket` (with `time`), `n` (rows), then one column per name in
+    `sums` (non-negative integers: a 0/1 flag, a defect count). Exact for any partitioning.
+
+    Raises:
+        InvalidValueError: a `sums` value that is not a non-negative integer.
+        MissingFieldError: a named column is not in the frame.
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"cause": ["late", "rude", "late", None], "reopened": [1, 0, 1, 0]})
+    >>> out = counts(dd.from_pandas(pdf, npartitions=2), by="cause", sums="reopened")
+    >>> out.values.tolist()
+    [['late', 2, 2], ['rude', 1, 0], [None, 1, 0]]
+    """
+    import dask
+
+    by = [by] if isinstance(by, str) else list(by)
+    sums = [sums] if isinstance(sums, str) else list(sums)
+    columns = list(dict.fromkeys([*by, *sums, *([time] if time else [])]))
+    opts: dict[str, Any] = {"by": by, "sums": sums, "time": time, "freq": freq, "tz": tz}
+    parts = ddf.to_delayed()
+    if any(c not in ddf.columns for c in columns):
+        parts = [ddf._meta]  # raises the typed MissingFieldError below
+    leaves = [dask.delayed(_partition_counts)(p, columns, opts) for p in parts]
+    state = tree_reduce(leaves, _merge, split_every=split_every).compute()
+    if state is None:
+        import pyarrow as pa
+
+        empty = pa.Table.from_pandas(ddf._meta[columns], preserve_index=False)
+        state = _cx._counts_state(empty, **opts)
+    return _cx._counts_table(state, sums=sums, freq=freq).to_pandas()
+
+
+def control_chart(
+    ddf: Any,
+    /,
+    *,
+    kind: str,
+    value: str,
+    subgroup: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "day",
+    tz: str | None = None,
+    split_every: int = 8,
+    **options: Any,
+) -> Any:
+    """Phase-I attribute control chart (p, np, c, u, Laney p′/u′) of a dask DataFrame.
+
+    Each row is one unit; `value` is its defective flag (0/1: p, np, Laney p′) or its
+    number of defects (c, u, Laney u′). Subgroups are the keys `subgroup` and/or the time
+    bucket of `time` (`freq`, `tz`), in key order. Per subgroup the units and the sum of
+    `value` merge exactly across partitions; the chart is then
+    `cx.spc.control_chart(sums, kind=kind, sizes=units, **options)` (`sizes` omitted for
+    `c`), the same chart as on one machine from the same per-subgroup counts.
+
+    Individuals (I-MR) and x̄/R, x̄/S charts are not offered: their phase-I statistics need
+    the values in order (moving ranges) or within-subgroup ranges of raw values.
+
+    Raises:
+        InvalidOptionError: a `kind` that is not an attribute chart.
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"day": [1, 1, 2, 2, 3, 3, 3], "bad": [0, 1, 0, 0, 1, 1, 0]})
+    >>> chart = control_chart(dd.from_pandas(pdf, npartitions=2), kind="p", value="bad", subgroup="day")
+    >>> round(float(chart.center[0]), 4), chart.statistics.round(3).tolist()
+    (0.4286, [0.5, 0.0, 0.667])
+    """
+    from cx.exceptions import InvalidOptionError
+    from cx.spc import control_chart as chart
+
+    if kind not in ATTRIBUTE_CHARTS:
+        msg = f"kind: must be one of {set(ATTRIBUTE_CHARTS)}, got {kind!r}"
+        raise InvalidOptionError(msg, "invalid_option", "kind")
+    per = counts(
+        ddf, by=subgroup, sums=value, time=time, freq=freq, tz=tz, split_every=split_every
+    )
+    data = per[value].to_numpy(dtype=float)
+    sizes = None if kind == "c" else per["n"].to_numpy(dtype=float)
+    return chart(data, kind=kind, sizes=sizes, **options)

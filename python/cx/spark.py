@@ -29,13 +29,13 @@ from typing import Any
 
 from cx import _cx
 
-__all__ = ["summarize"]
+__all__ = ["control_chart", "counts", "summarize"]
 
 _STATE_SCHEMA = "state binary, error binary"
 _COUNT = "__cx_count"
 
 
-def _arrow_states(opts: dict[str, Any], from_counts: bool) -> Any:
+def _arrow_states(opts: dict[str, Any], from_counts: bool | None) -> Any:
     """The function `mapInArrow` runs on each partition: batches in, one state row out."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
@@ -50,7 +50,9 @@ def _arrow_states(opts: dict[str, Any], from_counts: bool) -> Any:
             return
         state, error = None, None
         try:
-            if from_counts:
+            if from_counts is None:
+                state = core._counts_state(table, **opts)
+            elif from_counts:
                 state = core._summary_state_from_counts(table, count=_COUNT, **opts)
             else:
                 state = core._summary_state(table, **opts)
@@ -64,6 +66,15 @@ def _arrow_states(opts: dict[str, Any], from_counts: bool) -> Any:
 
 def _schema(pa: Any) -> Any:
     return pa.schema([pa.field("state", pa.binary()), pa.field("error", pa.binary())])
+
+
+def _collect(states_df: Any) -> list[bytes]:
+    """The partitions' states; a typed cx error raised on a worker is raised here."""
+    rows = states_df.collect()
+    for r in rows:
+        if r["error"] is not None:
+            raise pickle.loads(bytes(r["error"]))
+    return [bytes(r["state"]) for r in rows]
 
 
 def _merge_all(states: Sequence[bytes], split_every: int) -> bytes:
@@ -133,11 +144,7 @@ def summarize(
     else:
         opts.update(time=time, tz=tz)
         states_df = sdf.select(*columns).mapInArrow(_arrow_states(opts, False), _STATE_SCHEMA)
-    rows = states_df.collect()
-    for r in rows:
-        if r["error"] is not None:
-            raise pickle.loads(bytes(r["error"]))
-    states = [bytes(r["state"]) for r in rows]
+    states = _collect(states_df)
     if not states:
         from cx.metrics import summarize as single
 
@@ -147,3 +154,83 @@ def summarize(
         state, metric=metric, freq=freq, ci=ci, level=level, scale=scale, min_n=min_n
     )
     return table.to_pyarrow()
+
+
+def counts(
+    sdf: Any,
+    /,
+    *,
+    by: str | Sequence[str] = (),
+    sums: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "month",
+    tz: str | None = None,
+    split_every: int = 16,
+) -> Any:
+    """Rows per key (and time bucket) and sums of count columns, as a pyarrow Table.
+
+    As `cx.dask.counts`: one row per key present, sorted by key (nulls last), columns
+    `by…`, `bucket` (with `time`), `n`, then one column per name in `sums`. Each partition
+    becomes a state with `mapInArrow`; the driver merges them.
+
+    Raises:
+        InvalidValueError: a `sums` value that is not a non-negative integer.
+        MissingFieldError: a named column is not in the frame.
+
+    Example (not run here: it needs a Spark session):
+
+        per_cause = cx.spark.counts(spark.table("tickets"), by="cause", sums="reopened")
+    """
+    from cx.exceptions import MissingFieldError
+
+    by = [by] if isinstance(by, str) else list(by)
+    sums = [sums] if isinstance(sums, str) else list(sums)
+    columns = list(dict.fromkeys([*by, *sums, *([time] if time else [])]))
+    for c in columns:
+        if c not in sdf.columns:
+            raise MissingFieldError(f"{c}: missing field", "missing_field", c, None)
+    opts: dict[str, Any] = {"by": by, "sums": sums, "time": time, "freq": freq, "tz": tz}
+    states = _collect(sdf.select(*columns).mapInArrow(_arrow_states(opts, None), _STATE_SCHEMA))
+    if not states:
+        states = [_cx._counts_state(sdf.select(*columns).limit(0).toArrow(), **opts)]
+    state = _merge_all(states, split_every)
+    return _cx._counts_table(state, sums=sums, freq=freq).to_pyarrow()
+
+
+def control_chart(
+    sdf: Any,
+    /,
+    *,
+    kind: str,
+    value: str,
+    subgroup: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "day",
+    tz: str | None = None,
+    split_every: int = 16,
+    **options: Any,
+) -> Any:
+    """Phase-I attribute control chart (p, np, c, u, Laney p′/u′) of a PySpark DataFrame.
+
+    As `cx.dask.control_chart`: per subgroup (keys `subgroup` and/or the time bucket) the
+    units and the sum of `value` merge exactly; the chart is
+    `cx.spc.control_chart(sums, kind=kind, sizes=units, **options)`.
+
+    Raises:
+        InvalidOptionError: a `kind` that is not an attribute chart.
+
+    Example (not run here: it needs a Spark session):
+
+        chart = cx.spark.control_chart(sdf, kind="p", value="reopened", time="closed_at", tz="UTC")
+    """
+    from cx.dask import ATTRIBUTE_CHARTS
+    from cx.exceptions import InvalidOptionError
+    from cx.spc import control_chart as chart
+
+    if kind not in ATTRIBUTE_CHARTS:
+        msg = f"kind: must be one of {set(ATTRIBUTE_CHARTS)}, got {kind!r}"
+        raise InvalidOptionError(msg, "invalid_option", "kind")
+    per = counts(sdf, by=subgroup, sums=value, time=time, freq=freq, tz=tz, split_every=split_every)
+    data = per.column(value).to_numpy().astype(float)
+    sizes = None if kind == "c" else per.column("n").to_numpy().astype(float)
+    return chart(data, kind=kind, sizes=sizes, **options)

@@ -154,3 +154,57 @@ def test_importing_cx_does_not_import_the_engines() -> None:
         "assert 'dask' not in sys.modules and 'pyspark' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_counts_by_key_equal_pandas_groupby(client: Client) -> None:
+    rng = np.random.default_rng(7)
+    n = 2_000
+    pdf = pd.DataFrame(
+        {
+            "cause": rng.choice(["late", "rude", "broken", None], n),
+            "team": rng.integers(0, 5, n),
+            "reopened": rng.integers(0, 2, n),
+            "defects": rng.poisson(1.5, n),
+        }
+    )
+    out = cx.dask.counts(
+        dd.from_pandas(pdf, npartitions=6), by=["cause", "team"], sums=["reopened", "defects"]
+    )
+    ref = (
+        pdf.groupby(["cause", "team"], dropna=False, sort=True)
+        .agg(n=("reopened", "size"), reopened=("reopened", "sum"), defects=("defects", "sum"))
+        .reset_index()
+    )
+    # pandas sorts NaN keys last too.
+    assert out["cause"].tolist()[:-5] == ref["cause"].tolist()[:-5]
+    for c in ("team", "n", "reopened", "defects"):
+        assert out[c].tolist() == ref[c].tolist(), c
+    with pytest.raises(InvalidValueError) as e:
+        cx.dask.counts(dd.from_pandas(pdf.assign(defects=-1), npartitions=2), sums="defects")
+    assert e.value.field == "defects"
+
+
+@pytest.mark.parametrize("kind", ["p", "np", "c", "u", "laney_p"])
+def test_attribute_chart_equals_the_single_machine_chart(client: Client, kind: str) -> None:
+    rng = np.random.default_rng(11)
+    days = np.repeat(np.arange(25), 40)  # constant subgroup size 40 (np needs it)
+    pdf = pd.DataFrame({"day": days, "bad": rng.binomial(1, 0.1, days.size)})
+    if kind in ("c", "u"):
+        pdf["bad"] = rng.poisson(0.8, days.size)
+    pdf = pdf.sample(frac=1.0, random_state=3)  # subgroups spread over partitions
+    chart = cx.dask.control_chart(
+        dd.from_pandas(pdf, npartitions=5), kind=kind, value="bad", subgroup="day"
+    )
+    per = pdf.groupby("day")["bad"].agg(["sum", "size"])
+    sizes = None if kind == "c" else per["size"].to_numpy(float)
+    ref = cx.spc.control_chart(per["sum"].to_numpy(float), kind=kind, sizes=sizes)
+    for attr in ("statistics", "center", "lcl", "ucl"):
+        np.testing.assert_array_equal(getattr(chart, attr), getattr(ref, attr))
+    if kind == "p":
+        # Written out: p̄ = Σd/Σn, limits p̄ ± 3√(p̄(1 − p̄)/n) (Montgomery 2019, eq. 7.8).
+        pbar = per["sum"].sum() / per["size"].sum()
+        ucl = pbar + 3 * np.sqrt(pbar * (1 - pbar) / 40)
+        np.testing.assert_allclose(chart.center, pbar, rtol=1e-12)
+        np.testing.assert_allclose(chart.ucl, ucl, rtol=1e-12)
+    with pytest.raises(cx.exceptions.InvalidOptionError):
+        cx.dask.control_chart(dd.from_pandas(pdf, npartitions=2), kind="xmr", value="bad")

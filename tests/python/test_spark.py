@@ -121,3 +121,26 @@ def test_errors_are_typed(spark: SparkSession) -> None:
         cx.spark.summarize(sdf, by="nope")
     with pytest.raises(InvalidOptionError):
         cx.spark.summarize(sdf, by="g", time="g", method="counts")
+
+
+def test_counts_and_attribute_chart(spark: SparkSession) -> None:
+    rng = np.random.default_rng(5)
+    n = 1_200
+    t = pa.table(
+        {
+            "day": np.repeat(np.arange(30), 40),
+            "cause": rng.choice(["late", "rude", "broken"], n),
+            "bad": rng.binomial(1, 0.1, n),
+        }
+    )
+    sdf = spark.createDataFrame(t.to_pandas()).repartition(4)
+    out = cx.spark.counts(sdf, by="cause", sums="bad").to_pandas()
+    ref = t.to_pandas().groupby("cause").agg(n=("bad", "size"), bad=("bad", "sum")).reset_index()
+    assert out.values.tolist() == ref.values.tolist()
+    chart = cx.spark.control_chart(sdf, kind="p", value="bad", subgroup="day")
+    per = t.to_pandas().groupby("day")["bad"].agg(["sum", "size"])
+    single = cx.spc.control_chart(
+        per["sum"].to_numpy(float), kind="p", sizes=per["size"].to_numpy(float)
+    )
+    np.testing.assert_array_equal(chart.ucl, single.ucl)
+    np.testing.assert_array_equal(chart.statistics, single.statistics)

@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 
 use cx_core::metrics::{CsatOptions, CsatScale};
 use cx_core::scale::{
-    KeyColumn, KeyKind, KeyValue, KeyedCounts, ScoreMetric, score_counts,
-    score_counts_from_counts,
+    KeyColumn, KeyKind, KeyValue, KeyedCounts, ScoreMetric, score_counts, score_counts_from_counts,
 };
 use proptest::prelude::*;
 
@@ -68,7 +67,7 @@ fn tree_merge(mut states: Vec<KeyedCounts>, picks: &[usize]) -> KeyedCounts {
         let i = p.next().copied().unwrap_or(0) % (states.len() - 1);
         let right = states.remove(i + 1);
         // Right into left or left into right: the result must not depend on it.
-        let (mut a, b) = if i % 2 == 0 {
+        let (mut a, b) = if i.is_multiple_of(2) {
             (states[i].clone(), right)
         } else {
             (right, states[i].clone())

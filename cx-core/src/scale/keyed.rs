@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::error::{CxError, Result};
-use crate::metrics::grouped::GroupedScoreTally;
 use crate::metrics::group::TimeUnit;
+use crate::metrics::grouped::GroupedScoreTally;
 use crate::metrics::nps::NpsCounts;
 use crate::metrics::tally::{NpsTally, crc32};
 
@@ -156,7 +156,11 @@ impl KeyedCounts {
     /// not `width` long; [`CxError::InvalidValue`] (field `count`) on overflow.
     pub fn add(&mut self, key: Vec<KeyValue>, counts: &[u64]) -> Result<()> {
         if key.len() != self.columns.len()
-            || !self.columns.iter().zip(&key).all(|(c, v)| c.kind.accepts(v))
+            || !self
+                .columns
+                .iter()
+                .zip(&key)
+                .all(|(c, v)| c.kind.accepts(v))
         {
             return Err(CxError::option(
                 "key",
@@ -183,18 +187,12 @@ impl KeyedCounts {
     /// key columns or width differ); [`CxError::InvalidValue`] on count overflow. On
     /// error `self` may hold part of `other`: discard it.
     pub fn merge(&mut self, other: &KeyedCounts) -> Result<()> {
-        if self.label != other.label || self.columns != other.columns || self.width != other.width
-        {
+        if self.label != other.label || self.columns != other.columns || self.width != other.width {
             return Err(CxError::Format {
                 what: WHAT.into(),
                 reason: format!(
                     "cannot merge states of different computations: {:?} {:?} ×{} vs {:?} {:?} ×{}",
-                    self.label,
-                    self.columns,
-                    self.width,
-                    other.label,
-                    other.columns,
-                    other.width
+                    self.label, self.columns, self.width, other.label, other.columns, other.width
                 ),
             });
         }
@@ -232,7 +230,10 @@ impl KeyedCounts {
     /// [`CxError::InvalidOption`] when the width is not 16.
     pub fn score_tally(&self) -> Result<GroupedScoreTally> {
         if self.width != 16 {
-            return Err(CxError::option("metric", "not a score-histogram state (width 16)"));
+            return Err(CxError::option(
+                "metric",
+                "not a score-histogram state (width 16)",
+            ));
         }
         let hist = self
             .cells
@@ -468,8 +469,11 @@ mod tests {
             ),
         ];
         let mut s = KeyedCounts::new("summary:nps", cols, 4).unwrap();
-        s.add(vec![KeyValue::Str("a".into()), KeyValue::Int(5)], &[1, 2, 3, 0])
-            .unwrap();
+        s.add(
+            vec![KeyValue::Str("a".into()), KeyValue::Int(5)],
+            &[1, 2, 3, 0],
+        )
+        .unwrap();
         s.add(vec![KeyValue::Null, KeyValue::Int(-5)], &[0, 0, 1, 4])
             .unwrap();
         s

@@ -221,6 +221,88 @@ pub fn score_counts_from_counts(
     Ok(())
 }
 
+/// Fold one batch into a counts state of width `1 + sums.len()`: per group code the
+/// number of rows, then the sum of each column of `sums` (non-negative integers, e.g. a
+/// 0/1 defective flag or a defect count per unit). This is the phase-I statistic of the
+/// attribute control charts (p, np, c, u: defectives or defects and units per subgroup)
+/// and a generic "counts by key" (Pareto categories: rows per key).
+///
+/// # Errors
+/// [`CxError::InvalidValue`] naming the column, row and value for a value that is not a
+/// non-negative integer below 2⁵³ (NaN included), or a code not below `keys.len()`
+/// (field `group`); [`CxError::LengthMismatch`]; [`CxError::InvalidOption`] for a state
+/// of another width.
+/// # Examples
+/// ```
+/// use cx_core::scale::{counts_by_key, KeyColumn, KeyKind, KeyValue, KeyedCounts};
+/// let keys = vec![vec![KeyValue::Int(1)], vec![KeyValue::Int(2)]];
+/// let mut s = KeyedCounts::new("defects", vec![KeyColumn::new("day", KeyKind::Int64)], 2)?;
+/// counts_by_key(&mut s, &[0, 0, 1], &[("bad", &[1.0, 0.0, 1.0])], &keys)?;
+/// let cells: Vec<_> = s.cells().map(|(_, c)| c.to_vec()).collect();
+/// assert_eq!(cells, vec![vec![2, 1], vec![1, 1]]);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn counts_by_key(
+    state: &mut KeyedCounts,
+    codes: &[u32],
+    sums: &[(&str, &[f64])],
+    keys: &[Vec<KeyValue>],
+) -> Result<()> {
+    let width = 1 + sums.len();
+    if state.width() != width {
+        return Err(CxError::option(
+            "sums",
+            format!(
+                "the state holds {} counts per key, got {width}",
+                state.width()
+            ),
+        ));
+    }
+    for (name, v) in sums {
+        if v.len() != codes.len() {
+            return Err(CxError::LengthMismatch {
+                what: (*name).into(),
+                expected: codes.len(),
+                got: v.len(),
+            });
+        }
+    }
+    let mut cells = vec![0u64; keys.len() * width];
+    for (row, &c) in codes.iter().enumerate() {
+        let base = (c as usize) * width;
+        if c as usize >= keys.len() {
+            return Err(CxError::invalid(
+                "group",
+                Some(row),
+                c,
+                "group code not below the number of groups",
+            ));
+        }
+        cells[base] += 1;
+        for (j, (name, v)) in sums.iter().enumerate() {
+            let x = v[row];
+            if !(x >= 0.0 && x.fract() == 0.0 && x < 9_007_199_254_740_992.0) {
+                return Err(CxError::invalid(
+                    *name,
+                    Some(row),
+                    x,
+                    "must be a non-negative integer count",
+                ));
+            }
+            let cell = &mut cells[base + 1 + j];
+            *cell = cell
+                .checked_add(x as u64)
+                .ok_or_else(|| CxError::invalid(*name, Some(row), x, "sum overflows 64 bits"))?;
+        }
+    }
+    for (key, cell) in keys.iter().zip(cells.chunks_exact(width)) {
+        if cell[0] > 0 {
+            state.add(key.clone(), cell)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
