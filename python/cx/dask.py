@@ -59,23 +59,22 @@ def tree_reduce(
     Returns one `dask.delayed` object (compute it); works for any mergeable cx state whose
     `merge` accepts a list, so new tallies plug in with their own `merge`.
 
-    >>> import dask
-    >>> leaves = [dask.delayed(i) for i in range(10)]
+    >>> from dask.delayed import delayed
+    >>> leaves = [delayed(i) for i in range(10)]
     >>> tree_reduce(leaves, sum, split_every=3).compute()
     45
     """
-    import dask
+    from dask.delayed import delayed
 
     if split_every < 2:
         msg = f"split_every must be at least 2, got {split_every}"
         raise ValueError(msg)
     level = list(leaves)
     if not level:
-        return dask.delayed(merge)([])
+        return delayed(merge)([])
     while len(level) > 1:
         level = [
-            dask.delayed(merge)(level[i : i + split_every])
-            for i in range(0, len(level), split_every)
+            delayed(merge)(level[i : i + split_every]) for i in range(0, len(level), split_every)
         ]
     return level[0]
 
@@ -124,12 +123,12 @@ def summarize(
         "tz": tz,
         "scale": scale,
     }
-    import dask
+    from dask.delayed import delayed
 
     if any(c not in ddf.columns for c in columns):
         # The single-machine path on the (empty) metadata raises the typed MissingFieldError.
         return _single(ddf._meta, opts, ci, level, min_n)
-    leaves = [dask.delayed(_partition_state)(p, columns, opts) for p in ddf.to_delayed()]
+    leaves = [delayed(_partition_state)(p, columns, opts) for p in ddf.to_delayed()]
     state = tree_reduce(leaves, _merge, split_every=split_every).compute()
     if state is None:
         return _single(ddf._meta[columns], opts, ci, level, min_n)
@@ -186,23 +185,23 @@ def counts(
     >>> pdf = pd.DataFrame({"cause": ["late", "rude", "late", None], "reopened": [1, 0, 1, 0]})
     >>> out = counts(dd.from_pandas(pdf, npartitions=2), by="cause", sums="reopened")
     >>> out.values.tolist()
-    [['late', 2, 2], ['rude', 1, 0], [None, 1, 0]]
+    [['late', 2, 2], ['rude', 1, 0], [nan, 1, 0]]
     """
-    import dask
+    from dask.delayed import delayed
 
     by = [by] if isinstance(by, str) else list(by)
     sums = [sums] if isinstance(sums, str) else list(sums)
     columns = list(dict.fromkeys([*by, *sums, *([time] if time else [])]))
     opts: dict[str, Any] = {"by": by, "sums": sums, "time": time, "freq": freq, "tz": tz}
-    parts = ddf.to_delayed()
-    if any(c not in ddf.columns for c in columns):
-        parts = [ddf._meta]  # raises the typed MissingFieldError below
-    leaves = [dask.delayed(_partition_counts)(p, columns, opts) for p in parts]
+    import pyarrow as pa
+
+    present = [c for c in columns if c in ddf.columns]
+    empty = pa.Table.from_pandas(ddf._meta[present], preserve_index=False)
+    if len(present) < len(columns):
+        _cx._counts_state(empty, **opts)  # raises the typed MissingFieldError
+    leaves = [delayed(_partition_counts)(p, columns, opts) for p in ddf.to_delayed()]
     state = tree_reduce(leaves, _merge, split_every=split_every).compute()
     if state is None:
-        import pyarrow as pa
-
-        empty = pa.Table.from_pandas(ddf._meta[columns], preserve_index=False)
         state = _cx._counts_state(empty, **opts)
     return _cx._counts_table(state, sums=sums, freq=freq).to_pandas()
 
@@ -237,7 +236,9 @@ def control_chart(
 
     >>> import dask.dataframe as dd, pandas as pd
     >>> pdf = pd.DataFrame({"day": [1, 1, 2, 2, 3, 3, 3], "bad": [0, 1, 0, 0, 1, 1, 0]})
-    >>> chart = control_chart(dd.from_pandas(pdf, npartitions=2), kind="p", value="bad", subgroup="day")
+    >>> import cx.dask
+    >>> ddf = dd.from_pandas(pdf, npartitions=2)
+    >>> chart = cx.dask.control_chart(ddf, kind="p", value="bad", subgroup="day")
     >>> round(float(chart.center[0]), 4), chart.statistics.round(3).tolist()
     (0.4286, [0.5, 0.0, 0.667])
     """
@@ -247,9 +248,7 @@ def control_chart(
     if kind not in ATTRIBUTE_CHARTS:
         msg = f"kind: must be one of {set(ATTRIBUTE_CHARTS)}, got {kind!r}"
         raise InvalidOptionError(msg, "invalid_option", "kind")
-    per = counts(
-        ddf, by=subgroup, sums=value, time=time, freq=freq, tz=tz, split_every=split_every
-    )
+    per = counts(ddf, by=subgroup, sums=value, time=time, freq=freq, tz=tz, split_every=split_every)
     data = per[value].to_numpy(dtype=float)
     sizes = None if kind == "c" else per["n"].to_numpy(dtype=float)
-    return chart(data, kind=kind, sizes=sizes, **options)
+    return chart(data, kind=kind, sizes=sizes, **options)  # type: ignore[arg-type]

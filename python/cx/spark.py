@@ -2,12 +2,11 @@
 
 Two ways in, one result (the table `cx.metrics.summarize` gives on the collected data):
 
-- `method="counts"` (the default without `time`): Spark SQL counts rows per
-  (keys, score) with its own `groupBy`; `mapInArrow` turns each partition of those counts
-  (a few rows per group, not per response) into a cx state; the driver merges the states
-  and finishes. Spark never converts the responses themselves to Arrow, which is most of
-  the cost of `mapInArrow` on raw rows, so this runs at the speed of Spark's own
-  aggregation.
+- `method="counts"` (the default without `time`): Spark SQL aggregates per group with
+  conditional counts (one per NPS class, or per score value for CSAT/CES, plus missing and
+  off-scale), as fast as Spark's own NPS query; the driver receives one row per group,
+  folds it into a cx state and finishes it. Spark never converts the responses themselves
+  to Arrow, which is most of the cost of `mapInArrow` on raw rows.
 - `method="arrow"` (the default with `time`): `mapInArrow` hands each partition's rows to
   cx's Rust kernel (time buckets are computed by cx, in `tz`, exactly as on one machine)
   and returns one state per partition.
@@ -35,14 +34,13 @@ _STATE_SCHEMA = "state binary, error binary"
 _COUNT = "__cx_count"
 
 
-def _arrow_states(opts: dict[str, Any], from_counts: bool | None) -> Any:
+def _arrow_states(opts: dict[str, Any], counts: bool) -> Any:
     """The function `mapInArrow` runs on each partition: batches in, one state row out."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa  # type: ignore[import-untyped]
 
         from cx import _cx as core
-
         from cx.exceptions import CxError
 
         table = pa.Table.from_batches(list(batches))
@@ -50,10 +48,8 @@ def _arrow_states(opts: dict[str, Any], from_counts: bool | None) -> Any:
             return
         state, error = None, None
         try:
-            if from_counts is None:
+            if counts:
                 state = core._counts_state(table, **opts)
-            elif from_counts:
-                state = core._summary_state_from_counts(table, count=_COUNT, **opts)
             else:
                 state = core._summary_state(table, **opts)
         except CxError as e:
@@ -66,6 +62,54 @@ def _arrow_states(opts: dict[str, Any], from_counts: bool | None) -> Any:
 
 def _schema(pa: Any) -> Any:
     return pa.schema([pa.field("state", pa.binary()), pa.field("error", pa.binary())])
+
+
+def _sql_counts_state(
+    sdf: Any, by: list[str], score: str, metric: str, freq: str, scale: str | None
+) -> bytes:
+    """Spark SQL counts per group (one conditional count per score class or value), folded
+    into a cx state on the driver: one row per group reaches the driver, never the rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyspark.sql import functions as F
+
+    from cx.exceptions import InvalidValueError
+
+    s = F.col(score).cast("double")
+    missing = s.isNull() | F.isnan(s)
+    integral = (~missing) & (s == F.floor(s))
+    # NPS keeps class counts (a representative score per class gives the same state);
+    # CSAT/CES keep the histogram of 0–14, which cx checks against the scale.
+    if metric == "nps":
+        valid = integral & (s >= 0) & (s <= 10)
+        classes = [(0, (s <= 6)), (7, (s >= 7) & (s <= 8)), (9, (s >= 9))]
+    else:
+        valid = integral & (s >= 0) & (s <= 14)
+        classes = [(v, s == v) for v in range(15)]
+    aggs = [F.count(F.when(valid & cond, 1)).alias(f"__cx_{v}") for v, cond in classes]
+    aggs += [
+        F.count(F.when(missing, 1)).alias("__cx_missing"),
+        F.min(F.when(~missing & ~valid, s)).alias("__cx_bad"),
+    ]
+    wide = sdf.groupBy(*by).agg(*aggs).toArrow()
+    bad = pc.min(wide.column("__cx_bad")).as_py() if wide.num_rows else None
+    if bad is not None:
+        value = str(int(bad)) if float(bad).is_integer() else str(bad)
+        msg = f"score: invalid value {value!r}: scores must be integers on the scale"
+        raise InvalidValueError(msg, "invalid_value", "score", None, value)
+    keys = wide.select(by)
+    parts = []
+    for v, name in [*((v, f"__cx_{v}") for v, _ in classes), (None, "__cx_missing")]:
+        n = len(keys)
+        part = keys.append_column("__cx_score", pa.array([v] * n, pa.uint8()))
+        parts.append(part.append_column(_COUNT, wide.column(name)))
+    long = pa.concat_tables(parts)
+    # Classes no response fell in carry no information (and no score to check).
+    long = long.filter(pc.greater(long.column(_COUNT), 0))
+    state: bytes = _cx._summary_state_from_counts(
+        long, score="__cx_score", count=_COUNT, metric=metric, by=by, freq=freq, scale=scale
+    )
+    return state
 
 
 def _collect(states_df: Any) -> list[bytes]:
@@ -81,8 +125,7 @@ def _merge_all(states: Sequence[bytes], split_every: int) -> bytes:
     level = list(states)
     while len(level) > 1:
         level = [
-            _cx._merge_states(level[i : i + split_every])
-            for i in range(0, len(level), split_every)
+            _cx._merge_states(level[i : i + split_every]) for i in range(0, len(level), split_every)
         ]
     return level[0]
 
@@ -108,7 +151,7 @@ def summarize(
 
     Same options and same result as `cx.metrics.summarize` on the collected frame
     (`sdf.toArrow()`), without `weights`. `method` is `"counts"` (Spark SQL counts per
-    key and score, cx merges the counts; not with `time`) or `"arrow"` (`mapInArrow` runs
+    group, cx folds the counts into its state; not with `time`) or `"arrow"` (`mapInArrow` runs
     cx on the rows); by default `"counts"` without `time`, `"arrow"` with it.
 
     Raises:
@@ -137,13 +180,13 @@ def summarize(
     opts: dict[str, Any] = {"score": score, "metric": metric, "by": by, "freq": freq}
     opts["scale"] = scale
     if method == "counts":
-        from pyspark.sql import functions as F  # type: ignore[import-untyped]
-
-        counts = sdf.groupBy(*by, score).agg(F.count(F.lit(1)).alias(_COUNT))
-        states_df = counts.mapInArrow(_arrow_states(opts, True), _STATE_SCHEMA)
-    else:
-        opts.update(time=time, tz=tz)
-        states_df = sdf.select(*columns).mapInArrow(_arrow_states(opts, False), _STATE_SCHEMA)
+        state = _sql_counts_state(sdf, by, score, metric, freq, scale)
+        table = _cx._finish_summary(
+            state, metric=metric, freq=freq, ci=ci, level=level, scale=scale, min_n=min_n
+        )
+        return table.to_pyarrow()
+    opts.update(time=time, tz=tz)
+    states_df = sdf.select(*columns).mapInArrow(_arrow_states(opts, False), _STATE_SCHEMA)
     states = _collect(states_df)
     if not states:
         from cx.metrics import summarize as single
@@ -190,7 +233,7 @@ def counts(
         if c not in sdf.columns:
             raise MissingFieldError(f"{c}: missing field", "missing_field", c, None)
     opts: dict[str, Any] = {"by": by, "sums": sums, "time": time, "freq": freq, "tz": tz}
-    states = _collect(sdf.select(*columns).mapInArrow(_arrow_states(opts, None), _STATE_SCHEMA))
+    states = _collect(sdf.select(*columns).mapInArrow(_arrow_states(opts, True), _STATE_SCHEMA))
     if not states:
         states = [_cx._counts_state(sdf.select(*columns).limit(0).toArrow(), **opts)]
     state = _merge_all(states, split_every)
@@ -233,4 +276,4 @@ def control_chart(
     per = counts(sdf, by=subgroup, sums=value, time=time, freq=freq, tz=tz, split_every=split_every)
     data = per.column(value).to_numpy().astype(float)
     sizes = None if kind == "c" else per.column("n").to_numpy().astype(float)
-    return chart(data, kind=kind, sizes=sizes, **options)
+    return chart(data, kind=kind, sizes=sizes, **options)  # type: ignore[arg-type]

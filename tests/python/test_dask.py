@@ -90,7 +90,7 @@ def test_random_partitionings_equal_single_machine(client: Client, seed: int) ->
     k = int(rng.integers(2, 12))
     cuts = sorted({0, len(pdf), *rng.integers(1, len(pdf), k).tolist()})
     pdf.index = pd.RangeIndex(len(pdf))
-    ddf = dd.from_pandas(pdf, npartitions=1).repartition(divisions=cuts[:-1] + [cuts[-1] - 1])
+    ddf = dd.from_pandas(pdf, npartitions=1).repartition(divisions=[*cuts[:-1], cuts[-1] - 1])
     assert ddf.npartitions == len(cuts) - 1
     split_every = int(rng.integers(2, 6))
     for kw in ({"by": ["store", "team"]}, {"by": "store", "time": "at", "freq": "quarter"}):
@@ -105,7 +105,11 @@ def test_worker_errors_arrive_typed(client: Client) -> None:
         cx.metrics.summarize(pdf, by="g")
     with pytest.raises(InvalidValueError) as e:
         cx.dask.summarize(dd.from_pandas(pdf, npartitions=2), by="g")
-    assert (e.value.field, e.value.value) == (single.value.field, single.value.value) == ("score", "11")
+    assert (
+        (e.value.field, e.value.value)
+        == (single.value.field, single.value.value)
+        == ("score", "11")
+    )
     with pytest.raises(MissingFieldError):
         cx.dask.summarize(dd.from_pandas(pdf, npartitions=2), by="nope")
 
@@ -139,9 +143,7 @@ def test_corrupted_truncated_or_other_version_states_raise_format_error() -> Non
     # A state of another computation never merges or finishes as this one.
     import pyarrow as pa
 
-    csat = _cx._summary_state(
-        pa.table({"g": ["a"], "x": [5]}), score="x", metric="csat", by=["g"]
-    )
+    csat = _cx._summary_state(pa.table({"g": ["a"], "x": [5]}), score="x", metric="csat", by=["g"])
     with pytest.raises(FormatError):
         _cx._merge_states([s, csat])
     with pytest.raises(FormatError):
@@ -208,3 +210,9 @@ def test_attribute_chart_equals_the_single_machine_chart(client: Client, kind: s
         np.testing.assert_allclose(chart.ucl, ucl, rtol=1e-12)
     with pytest.raises(cx.exceptions.InvalidOptionError):
         cx.dask.control_chart(dd.from_pandas(pdf, npartitions=2), kind="xmr", value="bad")
+
+
+def test_counts_missing_column_is_typed(client: Client) -> None:
+    pdf = pd.DataFrame({"g": [1, 2], "x": [0, 1]})
+    with pytest.raises(MissingFieldError):
+        cx.dask.counts(dd.from_pandas(pdf, npartitions=1), by="g", sums="nope")

@@ -26,7 +26,7 @@ from cx.exceptions import InvalidOptionError, InvalidValueError, MissingFieldErr
 os.environ["PYSPARK_PYTHON"] = sys.executable
 os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
-from pyspark.sql import DataFrame, SparkSession  # noqa: E402
+from pyspark.sql import DataFrame, SparkSession
 
 # pyspark 4.3 warns that pandas 3 is not fully supported on its pandas paths; cx.spark
 # itself uses Arrow only (the tests build their inputs through pandas).
