@@ -23,7 +23,7 @@ from typing import Any
 
 from cx import _cx
 
-__all__ = ["control_chart", "counts", "summarize", "tree_reduce"]
+__all__ = ["attribute_chart", "counts", "summarize", "tree_reduce"]
 
 #: Control charts whose phase-I statistics are per-subgroup counts (mergeable exactly).
 ATTRIBUTE_CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u")
@@ -206,7 +206,7 @@ def counts(
     return _cx._counts_table(state, sums=sums, freq=freq).to_pandas()
 
 
-def control_chart(
+def attribute_chart(
     ddf: Any,
     /,
     *,
@@ -238,7 +238,7 @@ def control_chart(
     >>> pdf = pd.DataFrame({"day": [1, 1, 2, 2, 3, 3, 3], "bad": [0, 1, 0, 0, 1, 1, 0]})
     >>> import cx.dask
     >>> ddf = dd.from_pandas(pdf, npartitions=2)
-    >>> chart = cx.dask.control_chart(ddf, kind="p", value="bad", subgroup="day")
+    >>> chart = cx.dask.attribute_chart(ddf, kind="p", value="bad", subgroup="day")
     >>> round(float(chart.center[0]), 4), chart.statistics.round(3).tolist()
     (0.4286, [0.5, 0.0, 0.667])
     """

@@ -28,7 +28,7 @@ from typing import Any
 
 from cx import _cx
 
-__all__ = ["control_chart", "counts", "summarize"]
+__all__ = ["attribute_chart", "counts", "summarize"]
 
 _STATE_SCHEMA = "state binary, error binary"
 _COUNT = "__cx_count"
@@ -70,7 +70,7 @@ def _sql_counts_state(
     """Spark SQL counts per group (one conditional count per score class or value), folded
     into a cx state on the driver: one row per group reaches the driver, never the rows."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
     from pyspark.sql import functions as F
 
     from cx.exceptions import InvalidValueError
@@ -240,7 +240,7 @@ def counts(
     return _cx._counts_table(state, sums=sums, freq=freq).to_pyarrow()
 
 
-def control_chart(
+def attribute_chart(
     sdf: Any,
     /,
     *,
@@ -255,7 +255,7 @@ def control_chart(
 ) -> Any:
     """Phase-I attribute control chart (p, np, c, u, Laney p′/u′) of a PySpark DataFrame.
 
-    As `cx.dask.control_chart`: per subgroup (keys `subgroup` and/or the time bucket) the
+    As `cx.dask.attribute_chart`: per subgroup (keys `subgroup` and/or the time bucket) the
     units and the sum of `value` merge exactly; the chart is
     `cx.spc.control_chart(sums, kind=kind, sizes=units, **options)`.
 
@@ -264,7 +264,7 @@ def control_chart(
 
     Example (not run here: it needs a Spark session):
 
-        chart = cx.spark.control_chart(sdf, kind="p", value="reopened", time="closed_at", tz="UTC")
+        chart = cx.spark.attribute_chart(sdf, kind="p", value="reopened", time="closed_at", tz="UTC")
     """
     from cx.dask import ATTRIBUTE_CHARTS
     from cx.exceptions import InvalidOptionError

@@ -194,7 +194,7 @@ def test_attribute_chart_equals_the_single_machine_chart(client: Client, kind: s
     if kind in ("c", "u"):
         pdf["bad"] = rng.poisson(0.8, days.size)
     pdf = pdf.sample(frac=1.0, random_state=3)  # subgroups spread over partitions
-    chart = cx.dask.control_chart(
+    chart = cx.dask.attribute_chart(
         dd.from_pandas(pdf, npartitions=5), kind=kind, value="bad", subgroup="day"
     )
     per = pdf.groupby("day")["bad"].agg(["sum", "size"])
@@ -209,7 +209,7 @@ def test_attribute_chart_equals_the_single_machine_chart(client: Client, kind: s
         np.testing.assert_allclose(chart.center, pbar, rtol=1e-12)
         np.testing.assert_allclose(chart.ucl, ucl, rtol=1e-12)
     with pytest.raises(cx.exceptions.InvalidOptionError):
-        cx.dask.control_chart(dd.from_pandas(pdf, npartitions=2), kind="xmr", value="bad")
+        cx.dask.attribute_chart(dd.from_pandas(pdf, npartitions=2), kind="xmr", value="bad")
 
 
 def test_counts_missing_column_is_typed(client: Client) -> None:

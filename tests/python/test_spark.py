@@ -137,7 +137,7 @@ def test_counts_and_attribute_chart(spark: SparkSession) -> None:
     out = cx.spark.counts(sdf, by="cause", sums="bad").to_pandas()
     ref = t.to_pandas().groupby("cause").agg(n=("bad", "size"), bad=("bad", "sum")).reset_index()
     assert out.values.tolist() == ref.values.tolist()
-    chart = cx.spark.control_chart(sdf, kind="p", value="bad", subgroup="day")
+    chart = cx.spark.attribute_chart(sdf, kind="p", value="bad", subgroup="day")
     per = t.to_pandas().groupby("day")["bad"].agg(["sum", "size"])
     single = cx.spc.control_chart(
         per["sum"].to_numpy(float), kind="p", sizes=per["size"].to_numpy(float)
