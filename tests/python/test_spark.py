@@ -144,3 +144,20 @@ def test_counts_and_attribute_chart(spark: SparkSession) -> None:
     )
     np.testing.assert_array_equal(chart.ucl, single.ucl)
     np.testing.assert_array_equal(chart.statistics, single.statistics)
+
+
+@pytest.mark.parametrize("metric", ["nps", "csat"])
+def test_integer_scores_with_nulls(spark: SparkSession, metric: str) -> None:
+    rng = np.random.default_rng(3)
+    hi = 10 if metric == "nps" else 5
+    rows = [
+        (
+            str(rng.choice(["a", "b", "c"])),
+            None if rng.random() < 0.1 else int(rng.integers(1, hi + 1)),
+        )
+        for _ in range(600)
+    ]
+    sdf = spark.createDataFrame(rows, "g string, s int").repartition(3)
+    kw: dict[str, Any] = {"score": "s", "metric": metric, "by": "g"}
+    for method in ("counts", "arrow"):
+        _equal(cx.spark.summarize(sdf, method=method, **kw), sdf, kw)
