@@ -19,6 +19,7 @@ mod metrics;
 mod metrics_group;
 mod ops;
 mod privacy;
+mod scale;
 mod segments;
 mod spc;
 mod stats;
@@ -53,5 +54,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     kano::register(m)?;
     segments::register(m)?;
     drivers::register(m)?;
+    scale::register(m)?;
     Ok(())
 }

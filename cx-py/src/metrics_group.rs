@@ -21,11 +21,13 @@ use arrow_schema::{DataType, Field, Schema, TimeUnit as ArrowUnit};
 use cx_core::CxError;
 use cx_core::metrics::compare::{compare_mean_tallies, compare_nps_counts, compare_proportions};
 use cx_core::metrics::group::{self, Freq, GroupedNpsTally, TimeUnit};
-use cx_core::metrics::grouped;
+use cx_core::metrics::grouped::{self, GroupedScoreTally};
 use cx_core::metrics::tally::MeanTally;
+use cx_core::metrics::tally::NpsTally;
 use cx_core::metrics::{
     CesOptions, CesScale, CsatOptions, CsatScale, NpsCounts, NpsOptions, ProportionInterval,
 };
+use cx_core::metrics::{CesSummary, CsatSummary};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyList, PyString, PyTuple};
@@ -48,7 +50,7 @@ use tally::{PyMeanSummary, PyMeanTally, PyNpsTally, PyProportionSummary, PyPropo
 // ---------------------------------------------------------------- grouped results
 
 /// One output row per present group.
-struct GroupRow {
+pub(crate) struct GroupRow {
     n: u64,
     n_missing: u64,
     score: Option<f64>,
@@ -76,7 +78,7 @@ impl GroupRow {
 }
 
 #[derive(Clone, Copy)]
-enum Metric {
+pub(crate) enum Metric {
     Nps(NpsOptions),
     Csat(CsatOptions),
     Ces(CesOptions),
@@ -116,90 +118,121 @@ fn grouped_rows(
             };
             let n_groups = t.n_groups();
             for (g, tally) in t.groups().iter().enumerate() {
-                let c = tally.counts();
-                if c.n() == 0 && tally.n_missing() == 0 {
-                    continue;
+                if let Some(row) = nps_row(tally, weights.is_some(), opts)? {
+                    out.push((g as u32, row));
                 }
-                let mut row = GroupRow {
-                    n: c.n(),
-                    n_missing: tally.n_missing(),
-                    score: None,
-                    ci_low: None,
-                    ci_high: None,
-                    se: None,
-                    method: if weights.is_some() {
-                        "linearization"
-                    } else {
-                        opts.interval.name()
-                    },
-                    counts: vec![c.promoters, c.passives, c.detractors],
-                };
-                if c.n() > 0 {
-                    let s = if weights.is_some() {
-                        tally.finish_weighted(opts)?
-                    } else {
-                        tally.finish(opts)?
-                    };
-                    row.method = s.method.name();
-                    (row.score, row.ci_low, row.ci_high, row.se) = (
-                        Some(s.score),
-                        Some(s.ci_low),
-                        Some(s.ci_high),
-                        Some(s.standard_error),
-                    );
-                }
-                out.push((g as u32, row));
             }
             return Ok((n_groups, out));
         }
         Metric::Csat(opts) => {
             let (t, sums) = grouped::csat_by_group(scores, codes, n_groups, opts)?;
-            for (g, s) in sums.into_iter().enumerate() {
-                let Some(h) = t.counts(g as u32) else {
-                    continue;
-                };
-                if h.iter().sum::<u64>() == 0 {
-                    continue;
-                }
-                let mut row = GroupRow::empty(h[15], opts.interval.name(), 1);
-                if let Some(s) = s {
-                    let p = s.n_top_box as f64 / s.n as f64;
-                    row.n = s.n;
-                    row.counts = vec![s.n_top_box];
-                    (row.score, row.ci_low, row.ci_high) =
-                        (Some(s.score), Some(s.ci_low), Some(s.ci_high));
-                    // Wald standard error √(p̂(1 − p̂)/n) of the share, in percent
-                    // (Agresti & Coull 1998, eq. 1); the interval itself is `opts.interval`.
-                    row.se = Some(100.0 * (p * (1.0 - p) / s.n as f64).sqrt());
-                }
-                out.push((g as u32, row));
-            }
+            out = csat_rows(&t, sums, opts);
         }
         Metric::Ces(opts) => {
             let (t, sums) = grouped::ces_by_group(scores, codes, n_groups, opts)?;
-            for (g, s) in sums.into_iter().enumerate() {
-                let Some(h) = t.counts(g as u32) else {
-                    continue;
-                };
-                if h.iter().sum::<u64>() == 0 {
-                    continue;
-                }
-                let mut row = GroupRow::empty(h[15], "t", 1);
-                if let Some(s) = s {
-                    row.n = s.n;
-                    row.counts = vec![s.n_favorable];
-                    (row.score, row.ci_low, row.ci_high, row.se) = (
-                        Some(s.mean),
-                        Some(s.ci_low),
-                        Some(s.ci_high),
-                        Some(s.standard_error),
-                    );
-                }
-                out.push((g as u32, row));
-            }
+            out = ces_rows(&t, sums);
         }
     }
     Ok((n_groups, out))
+}
+
+/// The row of one NPS group (`None` for a group without any response).
+pub(crate) fn nps_row(
+    tally: &NpsTally,
+    weighted: bool,
+    opts: NpsOptions,
+) -> cx_core::Result<Option<GroupRow>> {
+    let c = tally.counts();
+    if c.n() == 0 && tally.n_missing() == 0 {
+        return Ok(None);
+    }
+    let mut row = GroupRow {
+        n: c.n(),
+        n_missing: tally.n_missing(),
+        score: None,
+        ci_low: None,
+        ci_high: None,
+        se: None,
+        method: if weighted {
+            "linearization"
+        } else {
+            opts.interval.name()
+        },
+        counts: vec![c.promoters, c.passives, c.detractors],
+    };
+    if c.n() > 0 {
+        let s = if weighted {
+            tally.finish_weighted(opts)?
+        } else {
+            tally.finish(opts)?
+        };
+        row.method = s.method.name();
+        (row.score, row.ci_low, row.ci_high, row.se) = (
+            Some(s.score),
+            Some(s.ci_low),
+            Some(s.ci_high),
+            Some(s.standard_error),
+        );
+    }
+    Ok(Some(row))
+}
+
+/// The rows of the present CSAT groups of a histogram tally and its summaries.
+pub(crate) fn csat_rows(
+    t: &GroupedScoreTally,
+    sums: Vec<Option<CsatSummary>>,
+    opts: CsatOptions,
+) -> Vec<(u32, GroupRow)> {
+    let mut out = Vec::new();
+    for (g, s) in sums.into_iter().enumerate() {
+        let Some(h) = t.counts(g as u32) else {
+            continue;
+        };
+        if h.iter().sum::<u64>() == 0 {
+            continue;
+        }
+        let mut row = GroupRow::empty(h[15], opts.interval.name(), 1);
+        if let Some(s) = s {
+            let p = s.n_top_box as f64 / s.n as f64;
+            row.n = s.n;
+            row.counts = vec![s.n_top_box];
+            (row.score, row.ci_low, row.ci_high) = (Some(s.score), Some(s.ci_low), Some(s.ci_high));
+            // Wald standard error √(p̂(1 − p̂)/n) of the share, in percent
+            // (Agresti & Coull 1998, eq. 1); the interval itself is `opts.interval`.
+            row.se = Some(100.0 * (p * (1.0 - p) / s.n as f64).sqrt());
+        }
+        out.push((g as u32, row));
+    }
+    out
+}
+
+/// The rows of the present CES groups of a histogram tally and its summaries.
+pub(crate) fn ces_rows(
+    t: &GroupedScoreTally,
+    sums: Vec<Option<CesSummary>>,
+) -> Vec<(u32, GroupRow)> {
+    let mut out = Vec::new();
+    for (g, s) in sums.into_iter().enumerate() {
+        let Some(h) = t.counts(g as u32) else {
+            continue;
+        };
+        if h.iter().sum::<u64>() == 0 {
+            continue;
+        }
+        let mut row = GroupRow::empty(h[15], "t", 1);
+        if let Some(s) = s {
+            row.n = s.n;
+            row.counts = vec![s.n_favorable];
+            (row.score, row.ci_low, row.ci_high, row.se) = (
+                Some(s.mean),
+                Some(s.ci_low),
+                Some(s.ci_high),
+                Some(s.standard_error),
+            );
+        }
+        out.push((g as u32, row));
+    }
+    out
 }
 
 /// Build the output table: key columns, then the result columns.
@@ -263,7 +296,7 @@ fn period_changes(
     out
 }
 
-fn build_table(
+pub(crate) fn build_table(
     key_names: &[String],
     key_values: &[ArrayRef],
     rows: &[(u32, GroupRow)],
@@ -487,7 +520,7 @@ fn arrow_time_unit(u: &ArrowUnit) -> TimeUnit {
 }
 
 /// Time buckets of a timestamp (or date) column as a key.
-fn time_keys<'py>(
+pub(crate) fn time_keys<'py>(
     py: Python<'py>,
     col: &[ArrayRef],
     name: &str,
@@ -593,7 +626,7 @@ fn time_keys<'py>(
     })
 }
 
-fn table_column(
+pub(crate) fn table_column(
     batches: &[RecordBatch],
     schema: &Schema,
     name: &str,
@@ -606,6 +639,31 @@ fn table_column(
     })?;
     let chunks = batches.iter().map(|b| b.column(i).clone()).collect();
     Ok((chunks, schema.field(i).data_type().clone()))
+}
+
+/// The metric and its options from the `summarize` keywords.
+pub(crate) fn parse_metric(
+    metric: &str,
+    ci: Option<&str>,
+    level: f64,
+    scale: Option<&str>,
+) -> PyResult<Metric> {
+    Ok(match metric {
+        "nps" => Metric::Nps(nps_options(ci.unwrap_or("adjusted-wald"), level, 2000, 0)?),
+        "csat" => Metric::Csat(
+            CsatOptions::new()
+                .scale(parse::<CsatScale>(scale.unwrap_or("1-5"))?)
+                .interval(parse::<ProportionInterval>(ci.unwrap_or("wilson"))?)
+                .level(level),
+        ),
+        "ces" => Metric::Ces(
+            CesOptions::new()
+                .scale(parse::<CesScale>(scale.unwrap_or("1-7"))?)
+                .interval(parse::<ProportionInterval>(ci.unwrap_or("wilson"))?)
+                .level(level),
+        ),
+        other => return Err(bad_literal("metric", &["nps", "csat", "ces"], other)),
+    })
 }
 
 /// Grouped NPS, CSAT or CES of an Arrow table (the work behind `cx.summarize`).
@@ -627,22 +685,7 @@ fn _summarize_arrow<'py>(
     scale: Option<&str>,
     min_n: u64,
 ) -> PyResult<PyGroupedTable> {
-    let metric = match metric {
-        "nps" => Metric::Nps(nps_options(ci.unwrap_or("adjusted-wald"), level, 2000, 0)?),
-        "csat" => Metric::Csat(
-            CsatOptions::new()
-                .scale(parse::<CsatScale>(scale.unwrap_or("1-5"))?)
-                .interval(parse::<ProportionInterval>(ci.unwrap_or("wilson"))?)
-                .level(level),
-        ),
-        "ces" => Metric::Ces(
-            CesOptions::new()
-                .scale(parse::<CesScale>(scale.unwrap_or("1-7"))?)
-                .interval(parse::<ProportionInterval>(ci.unwrap_or("wilson"))?)
-                .level(level),
-        ),
-        other => return Err(bad_literal("metric", &["nps", "csat", "ces"], other)),
-    };
+    let metric = parse_metric(metric, ci, level, scale)?;
     if weights.is_some() && !matches!(metric, Metric::Nps(_)) {
         return Err(to_py(CxError::option(
             "weights",

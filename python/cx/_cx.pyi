@@ -2315,3 +2315,63 @@ def _drivers_arrow(
     kind: str = "pyarrow",
 ) -> KeyDrivers:
     """The work behind `cx.drivers.analyze` on an Arrow table (private)."""
+
+# --- scale ---
+
+def _summary_state(
+    table: object,
+    /,
+    *,
+    score: str,
+    metric: str = "nps",
+    by: list[str] = ...,
+    time: str | None = None,
+    freq: str = "month",
+    tz: str | None = None,
+    scale: str | None = None,
+) -> bytes:
+    """The serialized summary state of one partition (private; see `cx.dask`, `cx.spark`)."""
+
+def _summary_state_from_counts(
+    table: object,
+    /,
+    *,
+    score: str,
+    count: str,
+    metric: str = "nps",
+    by: list[str] = ...,
+    freq: str = "month",
+    scale: str | None = None,
+) -> bytes:
+    """The serialized summary state of (keys, score, count) rows (private)."""
+
+def _merge_states(states: list[bytes], /) -> bytes:
+    """Merge serialized summary states (private); `FormatError` for bad bytes."""
+
+def _finish_summary(
+    state: bytes,
+    /,
+    *,
+    metric: str = "nps",
+    freq: str = "month",
+    ci: str | None = None,
+    level: float = 0.95,
+    scale: str | None = None,
+    min_n: int = 30,
+) -> GroupedTable:
+    """The `cx.summarize` table of a merged summary state (private)."""
+
+def _counts_state(
+    table: object,
+    /,
+    *,
+    by: list[str] = ...,
+    sums: list[str] = ...,
+    time: str | None = None,
+    freq: str = "month",
+    tz: str | None = None,
+) -> bytes:
+    """The serialized counts-by-key state of one partition (private)."""
+
+def _counts_table(state: bytes, /, *, sums: list[str] = ..., freq: str = "month") -> GroupedTable:
+    """The table of a merged counts-by-key state (private)."""

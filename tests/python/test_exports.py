@@ -30,6 +30,8 @@ MODULES = [
             "journey",
             "segments",
             "drivers",
+            "dask",
+            "spark",
         ]
     ),
 ]

@@ -310,6 +310,12 @@ impl GroupedScoreTally {
         Ok(Self { hist })
     }
 
+    /// A tally from per-group histograms (index = score 0–14, 15 = missing), for
+    /// example merged from partitions by [`crate::scale::KeyedCounts`].
+    pub fn from_counts(hist: Vec<[u64; 16]>) -> Self {
+        Self { hist }
+    }
+
     /// Number of groups.
     pub fn n_groups(&self) -> usize {
         self.hist.len()

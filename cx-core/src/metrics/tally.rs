@@ -23,7 +23,7 @@ const MAGIC: &[u8; 4] = b"CXTL";
 pub const FORMAT_VERSION: u16 = 1;
 
 /// CRC-32 (IEEE) of `data`, bitwise.
-fn crc32(data: &[u8]) -> u32 {
+pub(crate) fn crc32(data: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for &b in data {
         crc ^= u32::from(b);

@@ -1,0 +1,254 @@
+"""cx on Dask: `cx.metrics.summarize` over a dask DataFrame, as a tree reduction of states.
+
+Each partition runs cx's Rust kernel on its Arrow batch and returns a small serialized
+state (bytes: picklable, versioned, checksummed); states merge pairwise in a tree
+(`split_every` at a time) on the workers; the last state is finished into the same
+table `cx.metrics.summarize` gives on the whole data (counts exactly; the floats are
+computed from the same counts by the same code, so they are identical). Nothing but
+states reaches the client, so its memory does not grow with the number of rows.
+
+Dask is imported when a function is called, not when `cx` or `cx.dask` is imported.
+
+>>> import dask.dataframe as dd, pandas as pd
+>>> pdf = pd.DataFrame({"store": ["a", "a", "b", "b"], "nps": [10, 3, 9, 9]})
+>>> out = summarize(dd.from_pandas(pdf, npartitions=2), by="store")
+>>> out["score"].tolist()
+[0.0, 100.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from cx import _cx
+
+__all__ = ["attribute_chart", "counts", "summarize", "tree_reduce"]
+
+#: Control charts whose phase-I statistics are per-subgroup counts (mergeable exactly).
+ATTRIBUTE_CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u")
+
+
+def _partition_state(pdf: Any, columns: list[str], opts: dict[str, Any]) -> bytes | None:
+    """One partition (a pandas DataFrame) to its serialized state (`None` when empty)."""
+    if len(pdf) == 0:
+        return None
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    table = pa.Table.from_pandas(pdf[columns], preserve_index=False)
+    state: bytes = _cx._summary_state(table, **opts)
+    return state
+
+
+def _merge(states: Sequence[bytes | None]) -> bytes | None:
+    present = [s for s in states if s is not None]
+    if not present:
+        return None
+    merged: bytes = _cx._merge_states(present)
+    return merged
+
+
+def tree_reduce(
+    leaves: Sequence[Any],
+    merge: Callable[[Sequence[Any]], Any] = _merge,
+    *,
+    split_every: int = 8,
+) -> Any:
+    """Combine delayed `leaves` in a tree: `merge` takes up to `split_every` values at a time.
+
+    Returns one `dask.delayed` object (compute it); works for any mergeable cx state whose
+    `merge` accepts a list, so new tallies plug in with their own `merge`.
+
+    >>> from dask.delayed import delayed
+    >>> leaves = [delayed(i) for i in range(10)]
+    >>> tree_reduce(leaves, sum, split_every=3).compute()
+    45
+    """
+    from dask.delayed import delayed
+
+    if split_every < 2:
+        msg = f"split_every must be at least 2, got {split_every}"
+        raise ValueError(msg)
+    level = list(leaves)
+    if not level:
+        return delayed(merge)([])
+    while len(level) > 1:
+        level = [
+            delayed(merge)(level[i : i + split_every]) for i in range(0, len(level), split_every)
+        ]
+    return level[0]
+
+
+def summarize(
+    ddf: Any,
+    /,
+    *,
+    score: str = "nps",
+    metric: str = "nps",
+    by: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "month",
+    tz: str | None = None,
+    ci: str | None = None,
+    level: float = 0.95,
+    scale: str | None = None,
+    min_n: int = 30,
+    split_every: int = 8,
+) -> Any:
+    """NPS, CSAT or CES per group (and time bucket) of a dask DataFrame, as a pandas DataFrame.
+
+    Same options and same result as `cx.metrics.summarize` on the computed frame (without
+    `weights`: weighted NPS is not offered here). Each partition becomes a state on its
+    worker; states merge `split_every` at a time; the client finishes the last one.
+
+    Raises:
+        MissingFieldError: a named column is not in the frame.
+        InvalidValueError: a score off the scale (the row is counted within its partition).
+        MissingTimeZoneError: naive timestamps and no `tz`.
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"g": [1, 1, 2, 2, 2], "csat": [5, 4, 1, 5, None]})
+    >>> out = summarize(dd.from_pandas(pdf, npartitions=3), score="csat", metric="csat", by="g")
+    >>> out["n"].tolist(), out["n_missing"].tolist(), out["n_top_box"].tolist()
+    ([2, 2], [0, 1], [2, 1])
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    columns = list(dict.fromkeys([*by, score, *([time] if time else [])]))
+    opts: dict[str, Any] = {
+        "score": score,
+        "metric": metric,
+        "by": by,
+        "time": time,
+        "freq": freq,
+        "tz": tz,
+        "scale": scale,
+    }
+    from dask.delayed import delayed
+
+    if any(c not in ddf.columns for c in columns):
+        # The single-machine path on the (empty) metadata raises the typed MissingFieldError.
+        return _single(ddf._meta, opts, ci, level, min_n)
+    leaves = [delayed(_partition_state)(p, columns, opts) for p in ddf.to_delayed()]
+    state = tree_reduce(leaves, _merge, split_every=split_every).compute()
+    if state is None:
+        return _single(ddf._meta[columns], opts, ci, level, min_n)
+    table = _cx._finish_summary(
+        state,
+        metric=metric,
+        freq=freq,
+        ci=ci,
+        level=level,
+        scale=scale,
+        min_n=min_n,
+    )
+    return table.to_pandas()
+
+
+def _single(pdf: Any, opts: dict[str, Any], ci: str | None, level: float, min_n: int) -> Any:
+    from cx.metrics import summarize as single
+
+    return single(pdf, ci=ci, level=level, min_n=min_n, **opts)
+
+
+def _partition_counts(pdf: Any, columns: list[str], opts: dict[str, Any]) -> bytes | None:
+    if len(pdf) == 0:
+        return None
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(pdf[columns], preserve_index=False)
+    state: bytes = _cx._counts_state(table, **opts)
+    return state
+
+
+def counts(
+    ddf: Any,
+    /,
+    *,
+    by: str | Sequence[str] = (),
+    sums: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "month",
+    tz: str | None = None,
+    split_every: int = 8,
+) -> Any:
+    """Rows per key (and time bucket) and the sums of count columns, as a pandas DataFrame.
+
+    The generic mergeable "counts by key": one row per key present, sorted by key (nulls
+    last), columns `by…`, `bucket` (with `time`), `n` (rows), then one column per name in
+    `sums` (non-negative integers: a 0/1 flag, a defect count). Exact for any partitioning.
+
+    Raises:
+        InvalidValueError: a `sums` value that is not a non-negative integer.
+        MissingFieldError: a named column is not in the frame.
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"cause": ["late", "rude", "late", None], "reopened": [1, 0, 1, 0]})
+    >>> out = counts(dd.from_pandas(pdf, npartitions=2), by="cause", sums="reopened")
+    >>> out.values.tolist()
+    [['late', 2, 2], ['rude', 1, 0], [nan, 1, 0]]
+    """
+    from dask.delayed import delayed
+
+    by = [by] if isinstance(by, str) else list(by)
+    sums = [sums] if isinstance(sums, str) else list(sums)
+    columns = list(dict.fromkeys([*by, *sums, *([time] if time else [])]))
+    opts: dict[str, Any] = {"by": by, "sums": sums, "time": time, "freq": freq, "tz": tz}
+    import pyarrow as pa
+
+    present = [c for c in columns if c in ddf.columns]
+    empty = pa.Table.from_pandas(ddf._meta[present], preserve_index=False)
+    if len(present) < len(columns):
+        _cx._counts_state(empty, **opts)  # raises the typed MissingFieldError
+    leaves = [delayed(_partition_counts)(p, columns, opts) for p in ddf.to_delayed()]
+    state = tree_reduce(leaves, _merge, split_every=split_every).compute()
+    if state is None:
+        state = _cx._counts_state(empty, **opts)
+    return _cx._counts_table(state, sums=sums, freq=freq).to_pandas()
+
+
+def attribute_chart(
+    ddf: Any,
+    /,
+    *,
+    kind: str,
+    value: str,
+    subgroup: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "day",
+    tz: str | None = None,
+    split_every: int = 8,
+    **options: Any,
+) -> Any:
+    """Phase-I attribute control chart (p, np, c, u, Laney p′/u′) of a dask DataFrame.
+
+    Each row is one unit; `value` is its defective flag (0/1: p, np, Laney p′) or its
+    number of defects (c, u, Laney u′). Subgroups are the keys `subgroup` and/or the time
+    bucket of `time` (`freq`, `tz`), in key order. Per subgroup the units and the sum of
+    `value` merge exactly across partitions; the chart is then
+    `cx.spc.control_chart(sums, kind=kind, sizes=units, **options)` (`sizes` omitted for
+    `c`), the same chart as on one machine from the same per-subgroup counts.
+
+    Individuals (I-MR) and x̄/R, x̄/S charts are not offered: their phase-I statistics need
+    the values in order (moving ranges) or within-subgroup ranges of raw values.
+
+    Raises:
+        InvalidOptionError: a `kind` that is not an attribute chart.
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"day": [1, 1, 2, 2, 3, 3, 3], "bad": [0, 1, 0, 0, 1, 1, 0]})
+    >>> import cx.dask
+    >>> ddf = dd.from_pandas(pdf, npartitions=2)
+    >>> chart = cx.dask.attribute_chart(ddf, kind="p", value="bad", subgroup="day")
+    >>> round(float(chart.center[0]), 4), chart.statistics.round(3).tolist()
+    (0.4286, [0.5, 0.0, 0.667])
+    """
+    from cx.exceptions import InvalidOptionError
+    from cx.spc import control_chart as chart
+
+    if kind not in ATTRIBUTE_CHARTS:
+        msg = f"kind: must be one of {set(ATTRIBUTE_CHARTS)}, got {kind!r}"
+        raise InvalidOptionError(msg, "invalid_option", "kind")
+    per = counts(ddf, by=subgroup, sums=value, time=time, freq=freq, tz=tz, split_every=split_every)
+    data = per[value].to_numpy(dtype=float)
+    sizes = None if kind == "c" else per["n"].to_numpy(dtype=float)
+    return chart(data, kind=kind, sizes=sizes, **options)  # type: ignore[arg-type]
