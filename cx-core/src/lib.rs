@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod model;
 pub mod ops;
 pub mod privacy;
+pub mod report;
 pub mod spc;
 pub mod stats;
 pub mod summary;
