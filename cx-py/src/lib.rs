@@ -15,6 +15,7 @@ mod metrics;
 mod metrics_group;
 mod ops;
 mod privacy;
+mod report;
 mod spc;
 mod stats;
 
@@ -43,5 +44,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dmaic::register(m)?;
     spc::register(m)?;
     ops::register(m)?;
+    report::register(m)?;
     Ok(())
 }

@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
+from cx import reporting
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -26,6 +27,7 @@ from cx.exceptions import (
     TooFewObservationsError,
 )
 from cx.io import read_feedback, summarize_feedback
+from cx.reporting import report
 from cx.metrics import (
     ces,
     compare_means,
@@ -67,6 +69,8 @@ __all__ = [
     "ops",
     "privacy",
     "read_feedback",
+    "report",
+    "reporting",
     "sample_size",
     "spc",
     "stats",

@@ -24,6 +24,7 @@ MODULES = [
             "dmaic",
             "spc",
             "ops",
+            "reporting",
         ]
     ),
 ]

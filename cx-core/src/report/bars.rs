@@ -97,14 +97,14 @@ pub struct IntervalBars {
     pub title: String,
     /// Bar labels.
     pub labels: Vec<String>,
-    /// Values.
-    pub values: Vec<f64>,
+    /// Values (`None`: no bar).
+    pub values: Vec<Option<f64>>,
     /// Lower interval edges (empty: none).
     #[serde(default)]
-    pub low: Vec<f64>,
+    pub low: Vec<Option<f64>>,
     /// Upper interval edges.
     #[serde(default)]
-    pub high: Vec<f64>,
+    pub high: Vec<Option<f64>>,
     /// Show values as percentages of 1.
     #[serde(default)]
     pub percent: bool,
@@ -465,6 +465,7 @@ impl IntervalBars {
             self.values
                 .iter()
                 .chain(&self.high)
+                .flatten()
                 .copied()
                 .chain(self.target),
         )
@@ -500,7 +501,7 @@ impl IntervalBars {
         let band = (h - f.top - f.bottom) / n.max(1) as f64;
         for i in 0..n {
             let y = f.top + band * i as f64;
-            let v = self.values[i];
+            let v = self.values[i].unwrap_or(f64::NAN);
             let label = tr(lang, &self.labels[i]);
             svg.text(
                 "cx-bar-label",
@@ -531,13 +532,13 @@ impl IntervalBars {
                     &fmt(v),
                 );
             }
-            if has_ci && self.low[i].is_finite() && self.high[i].is_finite() {
+            if let (true, Some(lo), Some(up)) = (has_ci, self.low[i], self.high[i]) {
                 let yy = y + band / 2.0;
                 svg.line(
                     "cx-whisker",
-                    xs.at(self.low[i]),
+                    xs.at(lo),
                     yy,
-                    xs.at(self.high[i]),
+                    xs.at(up),
                     yy,
                     &format!(r#"stroke="{}" stroke-width="2""#, palette::INK),
                 );

@@ -97,6 +97,24 @@ fn kpi_html(out: &mut String, k: &Kpi, lang: Lang) {
     }
     if let Some(c) = k.change.filter(|c| c.is_finite()) {
         let sig = k.change_p.is_some_and(|p| p < SIGNIFICANCE);
+        if k.change_p.is_none() {
+            let _ = write!(
+                out,
+                r#"<div class="cx-kpi-change cx-ns" data-significant="false">{}{} · {}</div>"#,
+                if c > 0.0 { "+" } else { "" },
+                num(c, d),
+                esc(tr(lang, "change"))
+            );
+            if !k.note.is_empty() {
+                let _ = write!(
+                    out,
+                    r#"<div class="cx-kpi-note">{}</div>"#,
+                    esc(tr(lang, &k.note))
+                );
+            }
+            out.push_str("</div>");
+            return;
+        }
         let p = k
             .change_p
             .map(|p| {

@@ -248,9 +248,9 @@ fn interval_bars_with_target() -> Result<()> {
     let c = IntervalBars {
         title: "sla_by_priority".into(),
         labels: vec!["urgent".into(), "normal".into()],
-        values: vec![0.8, 0.95],
-        low: vec![0.7, 0.9],
-        high: vec![0.88, 0.98],
+        values: vec![Some(0.8), Some(0.95)],
+        low: vec![Some(0.7), Some(0.9)],
+        high: vec![Some(0.88), Some(0.98)],
         percent: true,
         target: Some(0.9),
     };
