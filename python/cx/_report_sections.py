@@ -12,7 +12,7 @@ from cx._report_data import ReportData
 
 _SIG = 0.05
 _REALTIME = ("phone", "live_chat")
-_METRICS = (("nps", "nps", 1), ("csat", "csat", 1), ("ces", "ces", 2))
+_METRICS = (("nps", "nps", 1, ""), ("csat", "csat", 1, "%"), ("ces", "ces", 2, ""))
 
 
 def _monthly(d: ReportData, metric: str) -> list[dict[str, Any]] | None:
@@ -135,7 +135,7 @@ def _months_change(tf: dict[str, Any]) -> tuple[str, str] | None:
 
 def kpis(d: ReportData) -> dict[str, Any] | None:
     cards: list[dict[str, Any]] = []
-    for label, metric, digits in _METRICS:
+    for label, metric, digits, unit in _METRICS:
         rows = _monthly(d, metric)
         if not rows:
             continue
@@ -148,6 +148,7 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
                 "high": reporting._num(last["ci_high"]),
                 "n": int(last["n"]),
                 "digits": digits,
+                "unit": unit,
                 "change": reporting._num(last.get("change")),
                 "change_p": reporting._num(last.get("change_p_value")),
                 "note": _label(last["bucket"]),
@@ -203,7 +204,7 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
 
 def trends(d: ReportData) -> dict[str, Any] | None:
     charts = []
-    for label, metric, _ in _METRICS:
+    for label, metric, _, _ in _METRICS:
         rows = _monthly(d, metric)
         if not rows or len(rows) < 2:
             continue
@@ -264,7 +265,7 @@ def control(d: ReportData) -> dict[str, Any] | None:
         if len(vals) >= 8:
             base = int(d.config.get("control_baseline", len(vals) // 2))
             ch = control_chart(vals, kind="xmr", rules="nelson", phase1=max(base, 4))
-            view = reporting.control_chart_view(ch, x=weeks, title="frt_median")
+            view = reporting.control_chart_view(ch, x=weeks, title="frt_weekly")
             view.spec["y_label"] = "minutes"
             charts.append(view.to_dict())
             notes.append(ch.summary)
@@ -357,7 +358,7 @@ def quality(d: ReportData) -> dict[str, Any] | None:
         kinds = Counter(i["kind"] for i in issues)
         tables.append({"title": "log_issues", "columns": ["issue", "count"], "rows": [[k, str(n)] for k, n in kinds.most_common()] or [["—", "0"]]})
     if d.files:
-        tables.append({"title": "sources", "columns": ["file", "segment"], "rows": [[os.path.basename(p), k] for k, p in d.files.items()]})
+        tables.append({"title": "sources", "columns": ["file", "input"], "rows": [[os.path.basename(p), k] for k, p in d.files.items()]})
     if not tables and not kpis:
         return None
     return {"id": "quality", "kpis": kpis, "tables": tables}

@@ -153,6 +153,8 @@ def test_control_chart_finds_the_planted_shift(sample_report: reporting.Report) 
     truth = json.loads((DATA / "truth.json").read_text(encoding="utf-8"))["process_shift"]
     frt = sample_report.section("control")["charts"][0]  # type: ignore[index]
     assert frt["kind"] == "control" and frt["signals"]
+    assert frt["phase1"] == len(frt["x"]) // 2
+    assert 'class="cx-phase"' in reporting.Chart(frt).svg()
     weeks = frt["x"]
     shift = truth["at"][:10]
     after = [s for s in frt["signals"] if weeks[s["index"]] >= shift]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -88,6 +89,7 @@ def test_report_renders_without_console_errors(pages: dict[str, Path], lang: str
     console = [ln for ln in out.stderr.splitlines() if "CONSOLE" in ln or "Refused to" in ln]
     assert console == [], console
     shutil.copy(png, pages[lang].with_suffix(".png"))
+    shutil.copy(png, Path(tempfile.gettempdir()) / f"cx-report-{lang}.png")  # to look at
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -113,8 +115,9 @@ def test_every_section_and_chart_is_present(pages: dict[str, Path], lang: str, t
 def test_cjk_font_is_installed() -> None:
     fc = shutil.which("fc-match")
     assert fc, "fontconfig is missing"
-    name = subprocess.run([fc, ":lang=zh"], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"CJK|Source Han|WenQuanYi|Droid Sans Fallback", name), name
+    for pattern in ("sans-serif:lang=zh-cn", "Noto Sans CJK SC"):
+        name = subprocess.run([fc, pattern], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"CJK|Source Han|WenQuanYi|Droid Sans Fallback", name), (pattern, name)
 
 
 def test_chinese_is_not_tofu(tmp_path: Path) -> None:

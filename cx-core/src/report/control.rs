@@ -44,6 +44,10 @@ pub struct ControlView {
     /// Value axis label.
     #[serde(default)]
     pub y_label: String,
+    /// Number of phase I points (limits computed on them); later points are judged
+    /// against frozen limits. `None`: all points are phase I.
+    #[serde(default)]
+    pub phase1: Option<usize>,
 }
 
 fn opt(v: f64) -> Option<f64> {
@@ -80,6 +84,7 @@ impl ControlView {
             ucl: (0..n).map(|i| opt(chart.ucl.get(i))).collect(),
             signals,
             y_label: String::new(),
+            phase1: (chart.phase1 < n).then_some(chart.phase1),
         }
     }
 
@@ -132,7 +137,7 @@ impl ControlView {
         let f = Frame {
             left: 56.0,
             top: 36.0,
-            right: 48.0,
+            right: 84.0,
             bottom: 44.0,
         };
         let ys = Scale::new(t0, t1, HEIGHT - f.bottom, f.top);
@@ -174,6 +179,26 @@ impl ControlView {
             }
             out
         };
+        if let Some(p) = self.phase1.filter(|p| *p > 0 && *p < n) {
+            let x = xat(p) - step / 2.0;
+            svg.line(
+                "cx-phase",
+                x,
+                f.top,
+                x,
+                HEIGHT - f.bottom,
+                r##"stroke="#9aa5b1" stroke-dasharray="2 3""##,
+            );
+            svg.text(
+                "cx-phase-label",
+                x + 4.0,
+                f.top + 10.0,
+                "start",
+                palette::MUTED,
+                10,
+                tr(lang, "phase2"),
+            );
+        }
         let limit = format!(
             r#"stroke="{}" stroke-dasharray="5 3" stroke-width="1.5""#,
             palette::BAD
