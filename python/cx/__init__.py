@@ -10,8 +10,7 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, spc, stats
-from cx import reporting
+from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, reporting, spc, stats
 from cx.exceptions import (
     CxError,
     CxIOError,
@@ -27,7 +26,6 @@ from cx.exceptions import (
     TooFewObservationsError,
 )
 from cx.io import read_feedback, summarize_feedback
-from cx.reporting import report
 from cx.metrics import (
     ces,
     compare_means,
@@ -38,6 +36,7 @@ from cx.metrics import (
     sample_size,
     summarize,
 )
+from cx.reporting import report
 
 __version__: str = _cx.__version__
 

@@ -1605,3 +1605,14 @@ def _summarize(
     alpha: float = 0.01,
     exact: bool = False,
 ) -> _Any: ...
+
+# --- report ---
+
+def _chart_svg(spec: str, /, *, lang: str = "en") -> str:
+    """Render one chart given as JSON (``{"kind": "line" | "pareto" | ...}``) to SVG."""
+
+def _render_report(spec: str, /) -> str:
+    """Render a whole report given as JSON to one self-contained HTML page."""
+
+def _control_view(chart: ControlChart, /, *, title: str = "", x: list[str] | None = None) -> str:
+    """The drawable view of a control chart as a JSON chart spec (``kind = "control"``)."""

@@ -109,13 +109,17 @@ def _read_csv(path: str) -> Any:
     # every column as text; the cx readers validate and convert
     with open(path, encoding="utf-8-sig", newline="") as f:
         names = next(csv.reader(f), [])
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
-    opts = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=True)
+    opts = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=True
+    )
     return pacsv.read_csv(path, convert_options=opts)
 
 
-def read_inputs(paths: list[str], config: dict[str, Any], step: Callable[[str], None]) -> ReportData:
+def read_inputs(
+    paths: list[str], config: dict[str, Any], step: Callable[[str], None]
+) -> ReportData:
     from cx.io import read_feedback
 
     d = ReportData(config=config)
@@ -137,9 +141,13 @@ def read_inputs(paths: list[str], config: dict[str, Any], step: Callable[[str], 
         import pyarrow.compute as pc  # type: ignore[import-untyped]
 
         ev = _read_csv(d.files["events"])
-        ev = ev.set_column(ev.schema.get_field_index("public"), "public", pc.equal(ev["public"], "true"))
+        ev = ev.set_column(
+            ev.schema.get_field_index("public"), "public", pc.equal(ev["public"], "true")
+        )
         if d.tickets is not None:
-            attrs = d.tickets.select([c for c in ("ticket_id", "channel", "priority") if c in d.tickets.column_names])
+            attrs = d.tickets.select(
+                [c for c in ("ticket_id", "channel", "priority") if c in d.tickets.column_names]
+            )
             order = pa.array(range(ev.num_rows))
             ev = ev.append_column("_order", order).join(attrs, "ticket_id", join_type="left outer")
             ev = ev.sort_by("_order").drop_columns(["_order"])

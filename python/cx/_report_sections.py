@@ -41,8 +41,8 @@ def _local_days(col: Any, tz: str) -> Any:
     """Days since 1970-01-01 in local time `tz` of a timestamp column (or RFC 3339 strings),
     as int64 with -1 for nulls."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         col = pc.strptime(pc.utf8_slice_codeunits(col, 0, 19), format="%Y-%m-%dT%H:%M:%S", unit="s")
@@ -101,7 +101,12 @@ def _policies(d: ReportData) -> list[Any]:
     conf = d.config.get("sla_policies")
     if conf:
         return [
-            SlaPolicy(p["name"], targets=p["targets"], priorities=p.get("priorities"), channels=p.get("channels"))
+            SlaPolicy(
+                p["name"],
+                targets=p["targets"],
+                priorities=p.get("priorities"),
+                channels=p.get("channels"),
+            )
             for p in conf
         ]
 
@@ -109,8 +114,12 @@ def _policies(d: ReportData) -> list[Any]:
         return {"target_secs": int(h * 3600), "hours": "calendar"}
 
     return [
-        SlaPolicy("urgent", targets={"first_reply": cal(1), "resolution": cal(24)}, priorities=["urgent"]),
-        SlaPolicy("high", targets={"first_reply": cal(4), "resolution": cal(48)}, priorities=["high"]),
+        SlaPolicy(
+            "urgent", targets={"first_reply": cal(1), "resolution": cal(24)}, priorities=["urgent"]
+        ),
+        SlaPolicy(
+            "high", targets={"first_reply": cal(4), "resolution": cal(48)}, priorities=["high"]
+        ),
         SlaPolicy("default", targets={"first_reply": cal(8), "resolution": cal(72)}),
     ]
 
@@ -123,7 +132,9 @@ def _sla(d: ReportData, by: str) -> list[dict[str, Any]] | None:
             from cx import ops
 
             as_of = max(d.events.column("at").to_pylist())
-            rows = ops.sla_compliance(d.events, policies=_policies(d), as_of=as_of, by=by).to_pylist()
+            rows = ops.sla_compliance(
+                d.events, policies=_policies(d), as_of=as_of, by=by
+            ).to_pylist()
         d.cache[key] = rows
     return d.cache[key]  # type: ignore[no-any-return]
 
@@ -165,12 +176,22 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
         month = np.array(tf["month"])
         cur = month == pair[1] if pair else np.ones(len(month), bool)
         prev = month == pair[0] if pair else np.zeros(len(month), bool)
-        for label, arr, scale, unit in (("frt_median", tf["frt"], 60.0, " min"), ("resolution_median", tf["res"], 3600.0, " h")):
+        for label, arr, scale, unit in (
+            ("frt_median", tf["frt"], 60.0, " min"),
+            ("resolution_median", tf["res"], 3600.0, " h"),
+        ):
             a, b = arr[cur], arr[prev]
             a, b = a[np.isfinite(a)] / scale, b[np.isfinite(b)] / scale
             if a.size == 0:
                 continue
-            card: dict[str, Any] = {"label": label, "value": float(np.median(a)), "n": int(a.size), "unit": unit, "higher_is_better": False, "note": str(pair[1]) if pair else ""}
+            card: dict[str, Any] = {
+                "label": label,
+                "value": float(np.median(a)),
+                "n": int(a.size),
+                "unit": unit,
+                "higher_is_better": False,
+                "note": str(pair[1]) if pair else "",
+            }
             if b.size:
                 card["change"] = float(np.median(a) - np.median(b))
                 card["change_p"] = float(mann_whitney_u(a, b).p_value)
@@ -179,7 +200,13 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
         x1, n1 = int(np.nansum(fcr[cur])), int(np.isfinite(fcr[cur]).sum())
         x0, n0 = int(np.nansum(fcr[prev])), int(np.isfinite(fcr[prev]).sum())
         if n1:
-            card = {"label": "fcr", "value": 100.0 * x1 / n1, "n": n1, "unit": "%", "note": str(pair[1]) if pair else ""}
+            card = {
+                "label": "fcr",
+                "value": 100.0 * x1 / n1,
+                "n": n1,
+                "unit": "%",
+                "note": str(pair[1]) if pair else "",
+            }
             if n0:
                 c = compare_proportions(x1, n1, x0, n0)
                 card.update(change=100.0 * c.difference, change_p=c.p_value)
@@ -212,11 +239,24 @@ def trends(d: ReportData) -> dict[str, Any] | None:
         for i, r in enumerate(rows):
             p, c = r.get("change_p_value"), r.get("change")
             if p is not None and c is not None and p < _SIG:
-                markers.append({"index": i, "label": f"{'+' if c > 0 else ''}{c:.1f}", "tone": "good" if c > 0 else "bad"})
+                markers.append(
+                    {
+                        "index": i,
+                        "label": f"{'+' if c > 0 else ''}{c:.1f}",
+                        "tone": "good" if c > 0 else "bad",
+                    }
+                )
         charts.append(
             reporting.line_chart(
                 [_label(r["bucket"]) for r in rows],
-                [{"name": label, "values": [r["score"] for r in rows], "low": [r["ci_low"] for r in rows], "high": [r["ci_high"] for r in rows]}],
+                [
+                    {
+                        "name": label,
+                        "values": [r["score"] for r in rows],
+                        "low": [r["ci_low"] for r in rows],
+                        "high": [r["ci_high"] for r in rows],
+                    }
+                ],
                 title=label,
                 markers=markers,
                 x_label="month",
@@ -226,7 +266,9 @@ def trends(d: ReportData) -> dict[str, Any] | None:
     return {"id": "trends", "charts": charts} if charts else None
 
 
-def _weekly(days: Any, values: Any, stat: str = "median") -> tuple[list[str], list[float], list[int]]:
+def _weekly(
+    days: Any, values: Any, stat: str = "median"
+) -> tuple[list[str], list[float], list[int]]:
     """ISO weeks (Monday, as YYYY-MM-DD), the statistic of `values` per week and the counts."""
     import numpy as np
 
@@ -311,9 +353,28 @@ def sla(d: ReportData) -> dict[str, Any] | None:
         frt = tf["frt"][np.isfinite(tf["frt"])] / 60.0
         res = tf["res"][np.isfinite(tf["res"])] / 3600.0
         if frt.size:
-            charts.append(reporting.distribution_chart(frt, title="frt_dist", x_label="minutes", lines=[("median", float(np.median(frt))), ("p90", float(np.quantile(frt, 0.9)))]).to_dict())
+            charts.append(
+                reporting.distribution_chart(
+                    frt,
+                    title="frt_dist",
+                    x_label="minutes",
+                    log=True,
+                    lines=[
+                        ("median", float(np.median(frt))),
+                        ("p90", float(np.quantile(frt, 0.9))),
+                    ],
+                ).to_dict()
+            )
         if res.size:
-            charts.append(reporting.distribution_chart(res, title="resolution_dist", x_label="hours", lines=[("median", float(np.median(res)))]).to_dict())
+            charts.append(
+                reporting.distribution_chart(
+                    res,
+                    title="resolution_dist",
+                    x_label="hours",
+                    log=True,
+                    lines=[("median", float(np.median(res)))],
+                ).to_dict()
+            )
     tables = []
     rows = _sla(d, "metric")
     if rows:
@@ -322,7 +383,13 @@ def sla(d: ReportData) -> dict[str, Any] | None:
                 "title": "sla_compliance",
                 "columns": ["segment", "achieved", "breached", "rate", "interval"],
                 "rows": [
-                    [str(r["segment"]), str(r["achieved"]), str(r["breached"]), f"{100 * r['achievement_rate']:.1f}%", f"[{100 * r['ci_low']:.1f}%, {100 * r['ci_high']:.1f}%]"]
+                    [
+                        str(r["segment"]),
+                        str(r["achieved"]),
+                        str(r["breached"]),
+                        f"{100 * r['achievement_rate']:.1f}%",
+                        f"[{100 * r['ci_low']:.1f}%, {100 * r['ci_high']:.1f}%]",
+                    ]
                     for r in rows
                 ],
             }
@@ -338,7 +405,14 @@ def quality(d: ReportData) -> dict[str, Any] | None:
     fb = d.feedback
     if fb is not None:
         kpis.append({"label": "rows_read", "value": fb.rows_read, "digits": 0})
-        kpis.append({"label": "rows_rejected", "value": len(fb.rejected), "digits": 0, "higher_is_better": False})
+        kpis.append(
+            {
+                "label": "rows_rejected",
+                "value": len(fb.rejected),
+                "digits": 0,
+                "higher_is_better": False,
+            }
+        )
         by: Counter[tuple[str, str]] = Counter()
         example: dict[tuple[str, str], str] = {}
         for r in fb.rejected:
@@ -346,19 +420,51 @@ def quality(d: ReportData) -> dict[str, Any] | None:
             by[k] += 1
             example.setdefault(k, f"row {r.line}: {r.value!r} — {r.reason}")
         if by:
-            tables.append({"title": "rows_rejected", "columns": ["reason", "column", "count", "example"], "rows": [[c, f, str(n), example[(c, f)]] for (c, f), n in by.most_common()]})
+            tables.append(
+                {
+                    "title": "rows_rejected",
+                    "columns": ["reason", "column", "count", "example"],
+                    "rows": [[c, f, str(n), example[(c, f)]] for (c, f), n in by.most_common()],
+                }
+            )
         t = fb.table
-        miss = [[c, str(t.column(c).null_count), f"{100 * t.column(c).null_count / max(t.num_rows, 1):.1f}%"] for c in t.column_names if t.column(c).null_count]
+        miss = [
+            [
+                c,
+                str(t.column(c).null_count),
+                f"{100 * t.column(c).null_count / max(t.num_rows, 1):.1f}%",
+            ]
+            for c in t.column_names
+            if t.column(c).null_count
+        ]
         if miss:
-            tables.append({"title": "missing", "columns": ["column", "missing", "missing_share"], "rows": miss})
+            tables.append(
+                {
+                    "title": "missing",
+                    "columns": ["column", "missing", "missing_share"],
+                    "rows": miss,
+                }
+            )
     if d.events is not None:
         from cx import ops
 
         issues = ops.log_issues(d.events)
         kinds = Counter(i["kind"] for i in issues)
-        tables.append({"title": "log_issues", "columns": ["issue", "count"], "rows": [[k, str(n)] for k, n in kinds.most_common()] or [["—", "0"]]})
+        tables.append(
+            {
+                "title": "log_issues",
+                "columns": ["issue", "count"],
+                "rows": [[k, str(n)] for k, n in kinds.most_common()] or [["—", "0"]],
+            }
+        )
     if d.files:
-        tables.append({"title": "sources", "columns": ["file", "input"], "rows": [[os.path.basename(p), k] for k, p in d.files.items()]})
+        tables.append(
+            {
+                "title": "sources",
+                "columns": ["file", "input"],
+                "rows": [[os.path.basename(p), k] for k, p in d.files.items()],
+            }
+        )
     if not tables and not kpis:
         return None
     return {"id": "quality", "kpis": kpis, "tables": tables}

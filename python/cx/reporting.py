@@ -26,8 +26,8 @@ from typing import Any
 from cx import _cx
 
 __all__ = [
-    "SECTION_IDS",
     "SECTION_HOOKS",
+    "SECTION_IDS",
     "Chart",
     "Report",
     "bar_chart",
@@ -154,7 +154,7 @@ def pareto_chart(
     """Pareto chart: bars sorted by count and the cumulative share; bars before
     `threshold` of the total (the "vital few") are highlighted.
 
-    >>> pareto_chart(["a", "b"], [1, 3]).svg().count('cx-vital')
+    >>> pareto_chart(["a", "b"], [1, 9]).svg().count('cx-vital')
     1
     """
     return Chart(
@@ -268,7 +268,7 @@ def control_chart_view(chart: Any, *, x: Sequence[str] | None = None, title: str
     point annotated with its rule code (`N2`…).
 
     >>> import cx
-    >>> ch = cx.spc.control_chart([5, 6, 5, 6, 5, 6, 5, 6, 30.0], kind="xmr")
+    >>> ch = cx.spc.control_chart([5, 6, 5, 6, 5, 6, 5, 6, 30.0], kind="xmr", rules="nelson")
     >>> v = control_chart_view(ch, title="demo")
     >>> v.svg().count('cx-signal')
     1
@@ -285,9 +285,12 @@ def distribution_chart(
     x_label: str = "",
     clip_quantile: float = 0.99,
     lines: Sequence[tuple[str, float]] = (),
+    log: bool = False,
 ) -> Chart:
     """Histogram with a box summary (quartiles, whiskers at the 5th and 95th percentiles);
     values above the `clip_quantile` are left out of the bins (long tails of durations).
+    With `log=True` the bins are equal on a log10 axis (durations spanning minutes to
+    days); values ≤ 0 are then left out.
 
     >>> c = distribution_chart([1, 2, 2, 3, 3, 3, 4, 10], bins=4)
     >>> c.svg().count('class="cx-bar"')
@@ -296,14 +299,18 @@ def distribution_chart(
     import numpy as np
 
     v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
+    v = v[np.isfinite(v) & ((v > 0) if log else True)]
     if v.size == 0:
         raise ValueError("distribution_chart: no finite values")
     hi = float(np.quantile(v, clip_quantile))
     lo = float(v.min())
     if hi <= lo:
-        hi = lo + 1.0
-    counts, edges = np.histogram(v[v <= hi], bins=bins, range=(lo, hi))
+        hi = lo * 10 if log else lo + 1.0
+    if log:
+        edges = np.geomspace(lo, hi, bins + 1)
+        counts, _ = np.histogram(v[v <= hi], bins=edges)
+    else:
+        counts, edges = np.histogram(v[v <= hi], bins=bins, range=(lo, hi))
     q = np.quantile(v, [0.05, 0.25, 0.5, 0.75, 0.95])
     return Chart(
         {
@@ -314,6 +321,7 @@ def distribution_chart(
             "x_label": x_label,
             "summary": dict(zip(["low", "q1", "median", "q3", "high"], map(float, q), strict=True)),
             "lines": [{"label": lab, "value": float(val)} for lab, val in lines],
+            "log_x": log,
         }
     )
 

@@ -35,52 +35,81 @@ def test_journey_curve_marks_pain_and_delight() -> None:
     x = ["ad", "app_browse", "checkout", "logistics", "returns"]
     c = reporting.line_chart(
         x,
-        [{"name": "emotion", "values": [0.1, 0.6, 0.0, -0.5, -0.4], "low": [0, 0.5, -0.1, -0.6, -0.5], "high": [0.2, 0.7, 0.1, -0.4, -0.3]}],
+        [
+            {
+                "name": "emotion",
+                "values": [0.1, 0.6, 0.0, -0.5, -0.4],
+                "low": [0, 0.5, -0.1, -0.6, -0.5],
+                "high": [0.2, 0.7, 0.1, -0.4, -0.3],
+            }
+        ],
         title="journey",
-        markers=[{"index": 1, "label": "delight", "tone": "good"}, {"index": 3, "label": "pain", "tone": "bad"}],
+        markers=[
+            {"index": 1, "label": "delight", "tone": "good"},
+            {"index": 3, "label": "pain", "tone": "bad"},
+        ],
         reference=0.0,
     )
     svg = c.svg(lang="zh")
-    assert svg.count('data-chart="line"') == 1 and "旅程情绪曲线" in svg
+    assert svg.count('data-chart="line"') == 1
+    assert "旅程情绪曲线" in svg
     assert count(svg, "cx-point") == 5
-    assert count(svg, "cx-marker cx-bad") == 1 and count(svg, "cx-marker cx-good") == 1
-    assert ">痛点</text>" in svg and ">惊喜点</text>" in svg
-    assert count(svg, "cx-reference") == 1 and count(svg, "cx-band") == 1
+    assert count(svg, "cx-marker cx-bad") == 1
+    assert count(svg, "cx-marker cx-good") == 1
+    assert ">痛点</text>" in svg
+    assert ">惊喜点</text>" in svg
+    assert count(svg, "cx-reference") == 1
+    assert count(svg, "cx-band") == 1
 
 
 def test_pareto_sorts_counts_and_highlights_vital_few() -> None:
     svg = reporting.pareto_chart(["退款慢", "物流延迟", "态度", "其他"], [30, 55, 10, 5]).svg()
     titles = re.findall(r'<rect class="cx-bar[^"]*"[^>]*><title>([^<]*)</title>', svg)
     assert titles == ["物流延迟: 55 (55%)", "退款慢: 30 (85%)", "态度: 10 (95%)", "其他: 5 (100%)"]
-    assert count(svg, "cx-bar cx-vital") == 2 and count(svg, "cx-cumulative") == 1
+    assert count(svg, "cx-bar cx-vital") == 2
+    assert count(svg, "cx-cumulative") == 1
 
 
 def test_kano_quadrants_follow_berger() -> None:
-    svg = reporting.kano_chart(["tracking", "same_day"], better=[0.3, 0.8], worse=[-0.85, -0.2]).svg()
-    assert count(svg, "cx-quadrant") == 4 and count(svg, "cx-point") == 2
+    svg = reporting.kano_chart(
+        ["tracking", "same_day"], better=[0.3, 0.8], worse=[-0.85, -0.2]
+    ).svg()
+    assert count(svg, "cx-quadrant") == 4
+    assert count(svg, "cx-point") == 2
     # |Worse| = 0.85 is right of the split at 0.5 (x = 56 + 0.85 * 640 = 600)
     assert 'cx="600.0"' in svg
 
 
 def test_importance_performance_defaults_to_mean_splits() -> None:
-    c = reporting.importance_performance_chart(["price", "delivery", "app"], [0.5, 0.3, 0.1], [6.0, 5.0, 8.0])
+    c = reporting.importance_performance_chart(
+        ["price", "delivery", "app"], [0.5, 0.3, 0.1], [6.0, 5.0, 8.0]
+    )
     assert c.spec["x_split"] is None
     svg = c.svg()
-    assert ">Concentrate here</text>" in svg and count(svg, "cx-point-label") == 3
+    assert ">Concentrate here</text>" in svg
+    assert count(svg, "cx-point-label") == 3
 
 
 def test_funnel_and_bars() -> None:
-    svg = reporting.funnel_chart(["created", "contacted", "resolved", "followed_up"], [100, 80, 60, 30]).svg()
-    assert count(svg, "cx-bar") == 4 and ">30 (30%) · 50% ↓</text>" in svg
-    svg = reporting.bar_chart(["a", "b"], [0.5, None], low=[0.4, None], high=[0.6, None], percent=True).svg()
-    assert count(svg, "cx-bar") == 1 and count(svg, "cx-whisker") == 1
+    svg = reporting.funnel_chart(
+        ["created", "contacted", "resolved", "followed_up"], [100, 80, 60, 30]
+    ).svg()
+    assert count(svg, "cx-bar") == 4
+    assert ">30 (30%) · 50% ↓</text>" in svg
+    svg = reporting.bar_chart(
+        ["a", "b"], [0.5, None], low=[0.4, None], high=[0.6, None], percent=True
+    ).svg()
+    assert count(svg, "cx-bar") == 1
+    assert count(svg, "cx-whisker") == 1
 
 
 def test_distribution_bins_match_numpy() -> None:
     rng = np.random.default_rng(3)
     v = rng.lognormal(3, 1, 2000)
     c = reporting.distribution_chart(v, bins=20, lines=[("target", 30.0)])
-    counts, edges = np.histogram(v[v <= np.quantile(v, 0.99)], bins=20, range=(v.min(), np.quantile(v, 0.99)))
+    counts, _edges = np.histogram(
+        v[v <= np.quantile(v, 0.99)], bins=20, range=(v.min(), np.quantile(v, 0.99))
+    )
     assert c.spec["counts"] == counts.tolist()
     assert c.spec["summary"]["median"] == pytest.approx(np.median(v))
     assert count(c.svg(), "cx-bar") == 20
@@ -89,7 +118,8 @@ def test_distribution_bins_match_numpy() -> None:
 def test_control_chart_repr_svg_and_view() -> None:
     ch = cx.spc.control_chart([5.0, 6, 5, 6, 5, 6, 5, 6, 30], kind="xmr", rules="nelson")
     svg = ch._repr_svg_()
-    assert svg.startswith("<svg") and count(svg, "cx-point cx-signal") == 1
+    assert svg.startswith("<svg")
+    assert count(svg, "cx-point cx-signal") == 1
     view = reporting.control_chart_view(ch, x=[f"w{i}" for i in range(9)], title="frt")
     assert view.spec["signals"] == [{"index": 8, "label": "N1"}]
     assert view._repr_svg_() == view.svg()
@@ -106,7 +136,10 @@ def test_bad_chart_data_raise_typed_errors() -> None:
 
 def test_hook_sections_render_when_given() -> None:
     sections = [
-        {"id": "funnel", "charts": [reporting.funnel_chart(["created", "resolved"], [4, 3]).to_dict()]},
+        {
+            "id": "funnel",
+            "charts": [reporting.funnel_chart(["created", "resolved"], [4, 3]).to_dict()],
+        },
         {"id": "pareto", "charts": [reporting.pareto_chart(["a", "b"], [2, 1]).to_dict()]},
         {"id": "kano", "charts": [reporting.kano_chart(["x"], [0.5], [0.5]).to_dict()]},
     ]
@@ -130,10 +163,20 @@ def test_section_hook_is_wired_into_report(monkeypatch: pytest.MonkeyPatch) -> N
 def test_sample_report_sections(sample_report: reporting.Report) -> None:
     assert sample_report.section_ids == ["kpis", "trends", "control", "sla", "quality"]
     html = sample_report.html
-    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
-    assert "default-src 'none'" in html and "@media print" in html
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script" not in html
+    assert "default-src 'none'" in html
+    assert "@media print" in html
     labels = [k["label"] for k in sample_report.section("kpis")["kpis"]]  # type: ignore[index]
-    assert labels == ["nps", "csat", "ces", "frt_median", "resolution_median", "fcr", "sla_compliance"]
+    assert labels == [
+        "nps",
+        "csat",
+        "ces",
+        "frt_median",
+        "resolution_median",
+        "fcr",
+        "sla_compliance",
+    ]
 
 
 def test_kpi_nps_matches_a_direct_count(sample_report: reporting.Report) -> None:
@@ -144,7 +187,8 @@ def test_kpi_nps_matches_a_direct_count(sample_report: reporting.Report) -> None
     expected = 100 * (np.mean(scores >= 9) - np.mean(scores <= 6))
     card = sample_report.section("kpis")["kpis"][0]  # type: ignore[index]
     # the reader may reject a few bad rows of the sample; allow their effect on n
-    assert card["n"] <= scores.size and card["n"] >= scores.size - 5
+    assert card["n"] <= scores.size
+    assert card["n"] >= scores.size - 5
     assert card["value"] == pytest.approx(expected, abs=1.0)
     assert card["low"] < card["value"] < card["high"]
 
@@ -152,7 +196,8 @@ def test_kpi_nps_matches_a_direct_count(sample_report: reporting.Report) -> None
 def test_control_chart_finds_the_planted_shift(sample_report: reporting.Report) -> None:
     truth = json.loads((DATA / "truth.json").read_text(encoding="utf-8"))["process_shift"]
     frt = sample_report.section("control")["charts"][0]  # type: ignore[index]
-    assert frt["kind"] == "control" and frt["signals"]
+    assert frt["kind"] == "control"
+    assert frt["signals"]
     assert frt["phase1"] == len(frt["x"]) // 2
     assert 'class="cx-phase"' in reporting.Chart(frt).svg()
     weeks = frt["x"]
@@ -164,7 +209,8 @@ def test_control_chart_finds_the_planted_shift(sample_report: reporting.Report) 
 def test_report_zh_and_progress(tmp_path: Path) -> None:
     calls: list[tuple[str, int, int]] = []
     r = cx.report(path=tmp_path / "r.html", lang="zh", progress=lambda *a: calls.append(a))
-    assert "客户体验健康报告" in r.html and 'lang="zh-CN"' in r.html
+    assert "客户体验健康报告" in r.html
+    assert 'lang="zh-CN"' in r.html
     assert calls[-1] == ("render", calls[-1][2], calls[-1][2])
     assert [c[1] for c in calls] == sorted(c[1] for c in calls)
     assert set(r.timings) == {"read", "compute", "render"}
@@ -174,7 +220,8 @@ def test_config_yaml_and_json(tmp_path: Path) -> None:
     y = tmp_path / "cx.yaml"
     y.write_text("lang: zh\ntitle: 周报\nsections: [kpis, quality]\n", encoding="utf-8")
     r = cx.report(config=y)
-    assert r.section_ids == ["kpis", "quality"] and "<h1>周报</h1>" in r.html
+    assert r.section_ids == ["kpis", "quality"]
+    assert "<h1>周报</h1>" in r.html
     j = tmp_path / "cx.json"
     j.write_text(json.dumps({"sections": ["trends"]}), encoding="utf-8")
     assert cx.report(config=j).section_ids == ["trends"]

@@ -23,7 +23,9 @@ EXPECTED = ["kpis", "trends", "control", "sla", "quality"]
 
 def _chromium() -> str:
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert exe, "chromium is not installed: run `make browser` (apt-get install chromium fonts-noto-cjk)"
+    assert exe, (
+        "chromium is not installed: run `make browser` (apt-get install chromium fonts-noto-cjk)"
+    )
     return exe
 
 
@@ -78,14 +80,20 @@ class _Dom(HTMLParser):
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("report")
-    return {lang: Path(cx.report(path=tmp / f"report-{lang}.html", lang=lang).path or "") for lang in ("en", "zh")}
+    return {
+        lang: Path(cx.report(path=tmp / f"report-{lang}.html", lang=lang).path or "")
+        for lang in ("en", "zh")
+    }
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_report_renders_without_console_errors(pages: dict[str, Path], lang: str, tmp_path: Path) -> None:
+def test_report_renders_without_console_errors(
+    pages: dict[str, Path], lang: str, tmp_path: Path
+) -> None:
     png = tmp_path / "report.png"
     out = _run([f"--screenshot={png}", "--window-size=1280,6000", pages[lang].as_uri()], tmp_path)
-    assert png.exists() and png.stat().st_size > 50_000, out.stderr[-2000:]
+    assert png.exists(), out.stderr[-2000:]
+    assert png.stat().st_size > 50_000, out.stderr[-2000:]
     console = [ln for ln in out.stderr.splitlines() if "CONSOLE" in ln or "Refused to" in ln]
     assert console == [], console
     shutil.copy(png, pages[lang].with_suffix(".png"))
@@ -93,7 +101,9 @@ def test_report_renders_without_console_errors(pages: dict[str, Path], lang: str
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_section_and_chart_is_present(pages: dict[str, Path], lang: str, tmp_path: Path) -> None:
+def test_every_section_and_chart_is_present(
+    pages: dict[str, Path], lang: str, tmp_path: Path
+) -> None:
     out = _run(["--dump-dom", pages[lang].as_uri()], tmp_path)
     dom = _Dom()
     dom.feed(out.stdout)
@@ -107,7 +117,8 @@ def test_every_section_and_chart_is_present(pages: dict[str, Path], lang: str, t
             assert int(c["marks"]) > 0, f"empty {c['kind']} chart in {s}"
     text = "".join(dom.text)
     if lang == "zh":
-        assert "客户体验健康报告" in text and "核心指标" in text
+        assert "客户体验健康报告" in text
+        assert "核心指标" in text
     else:
         assert "Customer experience health report" in text
 
@@ -128,7 +139,7 @@ def test_chinese_is_not_tofu(tmp_path: Path) -> None:
         page = tmp_path / f"zh{i}.html"
         page.write_text(
             '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><body style="margin:0;'
-            f'font:48px \'Noto Sans CJK SC\',sans-serif">{s}</body></html>',
+            f"font:48px 'Noto Sans CJK SC',sans-serif\">{s}</body></html>",
             encoding="utf-8",
         )
         png = tmp_path / f"zh{i}.png"

@@ -75,6 +75,32 @@ pub struct DistributionChart {
     /// Reference lines.
     #[serde(default)]
     pub lines: Vec<RefLine>,
+    /// Logarithmic value axis (edges, summary and lines stay in natural units, > 0).
+    #[serde(default)]
+    pub log_x: bool,
+}
+
+/// Tick values of a log10 axis over `[lo, hi]` (log10 units): 1·10^k, plus 2 and 5
+/// multiples when the range spans fewer than three decades.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mults: &[f64] = if hi - lo < 3.0 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0]
+    };
+    let mut e = lo.floor();
+    while e <= hi.ceil() && out.len() < 60 {
+        for m in mults {
+            let v = m * 10f64.powf(e);
+            let l = v.log10();
+            if l >= lo - 1e-9 && l <= hi + 1e-9 {
+                out.push(v);
+            }
+        }
+        e += 1.0;
+    }
+    out
 }
 
 /// Stages of a funnel with their counts (closed loop: created → contacted → resolved → followed up).
@@ -278,7 +304,15 @@ impl DistributionChart {
             right: 16.0,
             bottom: 44.0,
         };
-        let (x0, x1) = (self.edges[0], self.edges[k]);
+        if self.log_x && self.edges[0] <= 0.0 {
+            return Err(CxError::option(
+                "edges",
+                "a logarithmic axis needs edges > 0",
+            ));
+        }
+        let log = self.log_x;
+        let lx = |v: f64| if log { v.log10() } else { v };
+        let (x0, x1) = (lx(self.edges[0]), lx(self.edges[k]));
         let xs = Scale::new(x0, x1, f.left, WIDTH - f.right);
         let max = self.counts.iter().copied().fold(0.0, f64::max).max(1.0);
         let ticks = nice_ticks(0.0, max, 5);
@@ -289,14 +323,21 @@ impl DistributionChart {
             f.top,
         );
         svg.y_axis(&f, &ys, &ticks, tr(lang, "count"), false, &fmt_num);
-        let xt: Vec<_> = nice_ticks(x0, x1, 8)
-            .into_iter()
-            .filter(|v| *v >= x0 && *v <= x1)
-            .map(|v| (xs.at(v), fmt_num(v)))
-            .collect();
+        let xt: Vec<_> = if log {
+            log_ticks(x0, x1)
+                .into_iter()
+                .map(|v| (xs.at(v.log10()), fmt_num(v)))
+                .collect()
+        } else {
+            nice_ticks(x0, x1, 8)
+                .into_iter()
+                .filter(|v| *v >= x0 && *v <= x1)
+                .map(|v| (xs.at(v), fmt_num(v)))
+                .collect()
+        };
         svg.x_axis(&f, &xt, tr(lang, &self.x_label));
         for (i, c) in self.counts.iter().enumerate() {
-            let (a, b) = (xs.at(self.edges[i]), xs.at(self.edges[i + 1]));
+            let (a, b) = (xs.at(lx(self.edges[i])), xs.at(lx(self.edges[i + 1])));
             svg.rect(
                 "cx-bar",
                 a + 0.5,
@@ -314,7 +355,7 @@ impl DistributionChart {
         }
         if let Some(b) = self.summary {
             let y = 40.0 + box_h / 2.0;
-            let cl = |v: f64| xs.at(v.clamp(x0, x1));
+            let cl = |v: f64| xs.at(lx(v.max(1e-300)).clamp(x0, x1));
             svg.raw(r#"<g class="cx-box">"#);
             let st = stroke(palette::INK);
             svg.line("cx-whisker", cl(b.low), y, cl(b.q1), y, &st);
@@ -345,8 +386,13 @@ impl DistributionChart {
             svg.raw("</g>");
         }
         for l in &self.lines {
-            if l.value.is_finite() && l.value >= x0 && l.value <= x1 {
-                let x = xs.at(l.value);
+            let v = if log && l.value <= 0.0 {
+                f64::NAN
+            } else {
+                lx(l.value)
+            };
+            if v.is_finite() && v >= x0 && v <= x1 {
+                let x = xs.at(v);
                 svg.line(
                     "cx-refline",
                     x,

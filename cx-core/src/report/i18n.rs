@@ -104,6 +104,7 @@ const TABLE: &[(&str, &str, &str)] = &[
         "首次响应周中位数（实时渠道）",
     ),
     ("input", "Input", "输入类型"),
+    ("first_reply", "First reply", "首次响应"),
     ("signal", "Signal", "信号"),
     ("signals", "signals", "个信号"),
     ("pain", "Pain point", "痛点"),

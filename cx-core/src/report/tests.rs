@@ -187,6 +187,7 @@ fn distribution_has_bins_box_and_target() -> Result<()> {
         edges: vec![0.0, 10.0, 20.0, 30.0],
         counts: vec![5.0, 3.0, 1.0],
         x_label: "minutes".into(),
+        log_x: false,
         summary: Some(BoxSummary {
             low: 0.5,
             q1: 4.0,
@@ -217,6 +218,36 @@ fn distribution_has_bins_box_and_target() -> Result<()> {
     assert!(svg.contains(">Target 15</text>"));
     let bad = DistributionChart {
         edges: vec![0.0, 1.0],
+        ..c
+    };
+    assert!(bad.to_svg(Lang::En).is_err());
+    Ok(())
+}
+
+#[test]
+fn log_axis_places_decades_evenly() -> Result<()> {
+    let c = DistributionChart {
+        title: "frt_dist".into(),
+        edges: vec![1.0, 10.0, 100.0, 1000.0],
+        counts: vec![1.0, 2.0, 1.0],
+        log_x: true,
+        lines: vec![RefLine {
+            value: 100.0,
+            label: "target".into(),
+        }],
+        ..DistributionChart::default()
+    };
+    let svg = c.to_svg(Lang::En)?;
+    // three decades over 720 − 56 − 16 = 648 px: one bar per 216 px
+    assert!(
+        svg.contains(r#"class="cx-bar" x="56.5""#) && svg.contains(r#"class="cx-bar" x="272.5""#)
+    );
+    assert!(svg.contains(r#"class="cx-refline" x1="488.0""#));
+    for t in [">1<", ">10<", ">100<", ">1000<"] {
+        assert!(svg.contains(t), "tick {t}");
+    }
+    let bad = DistributionChart {
+        edges: vec![0.0, 1.0, 2.0, 3.0],
         ..c
     };
     assert!(bad.to_svg(Lang::En).is_err());
