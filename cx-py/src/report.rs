@@ -1,5 +1,7 @@
 //! Bindings of `cx_core::report`: charts and the HTML page from JSON specs.
 
+pub(crate) mod table_html;
+
 use pyo3::prelude::*;
 
 use cx_core::report::{Chart, ControlView, Lang, Report};

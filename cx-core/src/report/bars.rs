@@ -284,7 +284,11 @@ impl DistributionChart {
                 ),
             ));
         }
-        if self.edges.windows(2).any(|w| !(w[1] > w[0])) {
+        if self
+            .edges
+            .windows(2)
+            .any(|w| w[1].partial_cmp(&w[0]) != Some(std::cmp::Ordering::Greater))
+        {
             return Err(CxError::option("edges", "must increase strictly"));
         }
         check_counts("counts", &self.counts)?;

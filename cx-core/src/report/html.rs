@@ -291,9 +291,9 @@ pub fn render_html(report: &Report) -> Result<String> {
         }
         out.push_str("</section>");
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "</main><footer>cx {}</footer></body></html>\n",
+        "</main><footer>cx {}</footer></body></html>",
         crate::VERSION
     );
     Ok(out)
