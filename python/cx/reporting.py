@@ -448,8 +448,25 @@ def _cx_invalid_lang(lang: str) -> Exception:
 
 
 #: Builders of the sections that depend on analyses not on main yet. Each takes the
-#: `ReportData` of `cx._report_data` and returns a section dict or None (absent).
-#: Wire one by assigning it, e.g. ``SECTION_HOOKS["pareto"] = my_builder``.
+#: `ReportData` of `cx._report_data` (``.feedback`` Ingested, ``.events``/``.tickets``/
+#: ``.survey``/``.customers``/``.transactions`` pyarrow tables, ``.journey`` dict,
+#: ``.config``, ``.tz``, ``.cache``) and returns a section dict or None (absent):
+#:
+#: * ``journey``: ``{"id": "journey", "charts": [line_chart(touchpoints, [{"name": "emotion",
+#:   "values", "low", "high"}], title="journey", markers=[{"index", "label": "pain"|"delight",
+#:   "tone": "bad"|"good"}], reference=0.0).to_dict()]}``
+#: * ``pareto``: ``{"id": "pareto", "charts": [pareto_chart(causes, counts).to_dict()],
+#:   "tables": [...]}``
+#: * ``kano``: ``{"id": "kano", "charts": [kano_chart(features, better, worse).to_dict()]}``
+#: * ``drivers``: ``{"id": "drivers", "charts": [importance_performance_chart(drivers,
+#:   importance, performance).to_dict()]}``
+#: * ``funnel``: ``{"id": "funnel", "charts": [funnel_chart(["created", "contacted",
+#:   "resolved", "followed_up"], counts).to_dict()]}``
+#:
+#: Any section may also carry ``"kpis"`` (dicts as in the KPI section: ``label``, ``value``,
+#: ``low``, ``high``, ``n``, ``unit``, ``digits``, ``change``, ``change_p``,
+#: ``higher_is_better``, ``note``), ``"tables"`` (``title``, ``columns``, ``rows`` of
+#: strings) and ``"notes"``. Wire one by assigning it: ``SECTION_HOOKS["pareto"] = builder``.
 SECTION_HOOKS: dict[str, Callable[[Any], dict[str, Any] | None] | None] = {
     "journey": None,
     "pareto": None,

@@ -242,3 +242,17 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     assert main(["report", str(bad), "-o", str(out)]) == 1
     assert "cannot tell which input" in capsys.readouterr().err
+
+
+def test_results_show_in_jupyter() -> None:
+    import pyarrow as pa
+
+    r = cx.read_feedback(DATA / "sample_feedback.csv", errors="collect")
+    html = r._repr_html_()
+    assert html.startswith("<table><caption>Ingested: 4000 rows read")
+    assert html.count("<tr>") == 11  # header + 10 rows
+    g = cx.metrics.summarize(r, by="channel")
+    assert "<th>score</th>" in g._repr_html_()
+    t = cx.stats.welch_t([1.0, 2, 3, 4], [2.0, 3, 4, 5, 9])
+    assert "<th>p-value</th>" in t._repr_html_()
+    assert pa.table(g).num_rows == len(g)
