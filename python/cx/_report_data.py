@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,14 +56,36 @@ class ReportData:
     def tz(self) -> str:
         return str(self.config.get("tz", "Asia/Shanghai"))
 
+    def cached(self, key: str, fn: Callable[[], Any]) -> Any:
+        """`fn()` computed once under `key` (waiting for it if `prefetch` started it)."""
+        if key not in self.cache:
+            self.cache[key] = fn()
+        v = self.cache[key]
+        if isinstance(v, Future):
+            v = self.cache[key] = v.result()
+        return v
+
+    def prefetch(self, jobs: Mapping[str, Callable[[], Any]]) -> None:
+        """Start `jobs` on threads: the cx kernels release the GIL, so the event-log
+        passes (ticket metrics, SLA status, log checks) run on all cores."""
+        if not jobs:
+            return
+        with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+            for key, fn in jobs.items():
+                if key not in self.cache:
+                    self.cache[key] = pool.submit(fn)
+            # leaving the block waits; results are collected lazily by `cached`
+
     def ticket_metrics(self) -> Any:
         """Per-ticket metrics (pyarrow), computed once."""
-        if "ticket_metrics" not in self.cache:
-            from cx import ops
+        from cx import ops
 
-            defs = ops.MetricDefinitions(validation="collect")
-            self.cache["ticket_metrics"] = ops.ticket_metrics(self.events, definitions=defs)
-        return self.cache["ticket_metrics"]
+        return self.cached(
+            "ticket_metrics",
+            lambda: ops.ticket_metrics(
+                self.events, definitions=ops.MetricDefinitions(validation="collect")
+            ),
+        )
 
 
 def classify(path: str) -> str:
@@ -103,18 +126,26 @@ def load_config(config: str | os.PathLike[str] | Mapping[str, Any] | None) -> di
     return data
 
 
-def _read_csv(path: str) -> Any:
+def _read_csv(path: str, timestamps: tuple[str, ...] = ()) -> Any:
+    """Every column as text (the cx readers validate and convert), except `timestamps`,
+    parsed by Arrow as RFC 3339 instants (offsets kept as the instant); if one does not
+    parse, all stay text and cx parses them, with its row-level errors."""
+    import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
-    # every column as text; the cx readers validate and convert
     with open(path, encoding="utf-8-sig", newline="") as f:
         names = next(csv.reader(f), [])
-    import pyarrow as pa
-
-    opts = pacsv.ConvertOptions(
-        column_types={n: pa.string() for n in names}, strings_can_be_null=True
-    )
-    return pacsv.read_csv(path, convert_options=opts)
+    types = {n: pa.string() for n in names}
+    for n in timestamps:
+        if n in types:
+            types[n] = pa.timestamp("ms", tz="UTC")
+    try:
+        opts = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True)
+        return pacsv.read_csv(path, convert_options=opts)
+    except pa.ArrowInvalid:
+        if not timestamps:
+            raise
+        return _read_csv(path)
 
 
 def read_inputs(
@@ -131,26 +162,33 @@ def read_inputs(
     else:
         for p in paths:
             d.files[classify(os.fspath(p))] = os.fspath(p)
-    if "feedback" in d.files:
-        d.feedback = read_feedback(d.files["feedback"], errors="collect", tz=d.tz)
-        step("read feedback")
+    pool = ThreadPoolExecutor(max_workers=1)
+    fb = None
+    if "feedback" in d.files:  # on its own thread, while Arrow reads the other files
+        fb = pool.submit(read_feedback, d.files["feedback"], errors="collect", tz=d.tz)
     if "tickets" in d.files:
         d.tickets = _read_csv(d.files["tickets"])
     if "events" in d.files:
         import pyarrow as pa
         import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-        ev = _read_csv(d.files["events"])
-        ev = ev.set_column(
-            ev.schema.get_field_index("public"), "public", pc.equal(ev["public"], "true")
-        )
-        if d.tickets is not None:
-            attrs = d.tickets.select(
-                [c for c in ("ticket_id", "channel", "priority") if c in d.tickets.column_names]
+        ev = _read_csv(d.files["events"], timestamps=("at",))
+        if "public" in ev.column_names:
+            ev = ev.set_column(
+                ev.schema.get_field_index("public"), "public", pc.equal(ev["public"], "true")
             )
+        if d.tickets is not None:
+            # ticket attributes on the `created` event only: the ops log builder is several
+            # times slower when every event repeats them
+            keep = [c for c in ("channel", "priority") if c in d.tickets.column_names]
+            attrs = d.tickets.select(["ticket_id", *keep])
             order = pa.array(range(ev.num_rows))
             ev = ev.append_column("_order", order).join(attrs, "ticket_id", join_type="left outer")
             ev = ev.sort_by("_order").drop_columns(["_order"])
+            created = pc.equal(ev["type"], "created")
+            for c in keep:
+                i = ev.schema.get_field_index(c)
+                ev = ev.set_column(i, c, pc.if_else(created, ev[c], pa.scalar(None, pa.string())))
         d.events = ev
         step("read tickets")
     if "survey" in d.files:
@@ -162,6 +200,10 @@ def read_inputs(
     if "journey" in d.files:
         with open(d.files["journey"], encoding="utf-8") as f:
             d.journey = json.load(f)
+    if fb is not None:
+        d.feedback = fb.result()
+        step("read feedback")
+    pool.shutdown()
     return d
 
 
@@ -207,6 +249,7 @@ def build(
     done = 2
     timings["read"] = time.perf_counter() - t0
     t1 = time.perf_counter()
+    data.prefetch(sec.prefetch_jobs(data))
     sections = []
     for name, fn in builders:
         s = fn(data) if fn is not None else None

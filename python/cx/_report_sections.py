@@ -124,19 +124,83 @@ def _policies(d: ReportData) -> list[Any]:
     ]
 
 
-def _sla(d: ReportData, by: str) -> list[dict[str, Any]] | None:
-    key = f"sla_{by}"
-    if key not in d.cache:
-        rows = None
-        if d.events is not None and d.events.num_rows:
-            from cx import ops
+def _wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson (1927) score interval of k/n ("Probable inference, the law of succession,
+    and statistical inference", JASA 22: 209–212); statsmodels' `method="wilson"`."""
+    import math
 
-            as_of = max(d.events.column("at").to_pylist())
-            rows = ops.sla_compliance(
-                d.events, policies=_policies(d), as_of=as_of, by=by
-            ).to_pylist()
-        d.cache[key] = rows
-    return d.cache[key]  # type: ignore[no-any-return]
+    p = k / n
+    den = 1 + z * z / n
+    mid = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return mid - half, mid + half
+
+
+def _sla_status(d: ReportData) -> dict[str, list[Any]] | None:
+    if d.events is None or not d.events.num_rows:
+        return None
+    import pyarrow.compute as pc
+
+    from cx import ops
+
+    last = pc.max(d.events.column("at")).as_py()
+    as_of = last.isoformat() if hasattr(last, "isoformat") else str(last)
+    st = ops.sla_status(d.events, policies=_policies(d), as_of=as_of)
+    return {c: st.column(c).to_pylist() for c in ("metric", "state", "priority", "channel")}
+
+
+def _log_issues(d: ReportData) -> list[dict[str, Any]]:
+    from cx import ops
+
+    return ops.log_issues(d.events)
+
+
+def prefetch_jobs(d: ReportData) -> dict[str, Any]:
+    """The independent event-log passes, to start together (`ReportData.prefetch`)."""
+    if d.events is None or not d.events.num_rows:
+        return {}
+    from cx import ops
+
+    return {
+        "ticket_metrics": lambda: ops.ticket_metrics(
+            d.events, definitions=ops.MetricDefinitions(validation="collect")
+        ),
+        "sla_status": lambda: _sla_status(d),
+        "log_issues": lambda: _log_issues(d),
+    }
+
+
+def _sla(d: ReportData, by: str) -> list[dict[str, Any]] | None:
+    """SLA achievement by `all`, `priority`, `channel` or `metric`: achieved / (achieved +
+    breached) with a Wilson interval, from one `cx.ops.sla_status` call (cached)."""
+    st = d.cached("sla_status", lambda: _sla_status(d))
+    if st is None:
+        return None
+    keys = ["all"] * len(st["state"]) if by == "all" else st[by]
+    tally: dict[str, list[int]] = {}
+    for k, state in zip(keys, st["state"], strict=True):
+        t = tally.setdefault(str(k) if k is not None else "—", [0, 0])
+        if state == "achieved":
+            t[0] += 1
+        elif state == "breached":
+            t[1] += 1
+    out = []
+    for k in sorted(tally):
+        a, b = tally[k]
+        if a + b == 0:
+            continue
+        lo, hi = _wilson(a, a + b)
+        out.append(
+            {
+                "segment": k,
+                "achieved": a,
+                "breached": b,
+                "achievement_rate": a / (a + b),
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
+    return out
 
 
 def _months_change(tf: dict[str, Any]) -> tuple[str, str] | None:
@@ -446,9 +510,7 @@ def quality(d: ReportData) -> dict[str, Any] | None:
                 }
             )
     if d.events is not None:
-        from cx import ops
-
-        issues = ops.log_issues(d.events)
+        issues = d.cached("log_issues", lambda: _log_issues(d))
         kinds = Counter(i["kind"] for i in issues)
         tables.append(
             {

@@ -250,9 +250,33 @@ def test_results_show_in_jupyter() -> None:
     r = cx.read_feedback(DATA / "sample_feedback.csv", errors="collect")
     html = r._repr_html_()
     assert html.startswith("<table><caption>Ingested: 4000 rows read")
-    assert html.count("<tr>") == 11  # header + 10 rows
+    assert html.count("<tr>") == 12  # header, 10 rows, "… more rows"
     g = cx.metrics.summarize(r, by="channel")
     assert "<th>score</th>" in g._repr_html_()
     t = cx.stats.welch_t([1.0, 2, 3, 4], [2.0, 3, 4, 5, 9])
     assert "<th>p-value</th>" in t._repr_html_()
     assert pa.table(g).num_rows == len(g)
+
+
+def test_sla_rates_match_statsmodels_and_ops() -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    from cx import _report_data, _report_sections
+
+    assert _report_sections._wilson(45, 50) == pytest.approx(
+        proportion_confint(45, 50, alpha=0.05, method="wilson"), abs=1e-12
+    )
+    d = _report_data.read_inputs([], {}, lambda s: None)
+    mine = {r["segment"]: r for r in _report_sections._sla(d, "priority") or []}
+    as_of = d.events.column("at").to_pylist()[-1]
+    ops = cx.ops.sla_compliance(
+        d.events,
+        policies=_report_sections._policies(d),
+        as_of=max(d.events.column("at").to_pylist()),
+        by="priority",
+    ).to_pylist()
+    assert as_of is not None
+    for r in ops:
+        m = mine[r["segment"]]
+        assert (m["achieved"], m["breached"]) == (r["achieved"], r["breached"])
+        assert m["ci_low"] == pytest.approx(r["ci_low"], abs=1e-12)
