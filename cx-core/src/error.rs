@@ -108,6 +108,38 @@ pub enum CxError {
         /// One human-readable line per unmet criterion.
         unmet: Vec<String>,
     },
+    /// A case cannot take this transition from its current state.
+    #[error("case {case}: illegal transition {transition:?} from state {state:?}")]
+    IllegalTransition {
+        /// The case id.
+        case: String,
+        /// The case's current state (snake_case).
+        state: String,
+        /// The transition asked for (snake_case).
+        transition: String,
+    },
+    /// A write was based on a stale version of a record (optimistic concurrency).
+    #[error("case {case}: version conflict, expected version {expected}, found {found}")]
+    Conflict {
+        /// The case id.
+        case: String,
+        /// The version the writer read.
+        expected: u64,
+        /// The version now stored.
+        found: u64,
+    },
+    /// A principal is not allowed to do this (the denial is audited).
+    #[error("access denied: {principal} may not {action} case {case}: {reason}")]
+    AccessDenied {
+        /// Who asked.
+        principal: String,
+        /// What was asked (read, create, transition, ...).
+        action: String,
+        /// The case id (empty when none).
+        case: String,
+        /// Why it was refused.
+        reason: String,
+    },
     /// An I/O failure while reading or writing.
     #[error("I/O error on {path}: {message}")]
     Io {
@@ -147,6 +179,9 @@ impl CxError {
             CxError::Format { .. } => "format",
             CxError::Io { .. } => "io",
             CxError::TollgateNotMet { .. } => "tollgate_not_met",
+            CxError::IllegalTransition { .. } => "illegal_transition",
+            CxError::Conflict { .. } => "conflict",
+            CxError::AccessDenied { .. } => "access_denied",
         }
     }
 
@@ -164,6 +199,9 @@ impl CxError {
             | CxError::Format { what, .. } => Some(what),
             CxError::Io { path, .. } => Some(path),
             CxError::TollgateNotMet { phase, .. } => Some(phase),
+            CxError::IllegalTransition { case, .. }
+            | CxError::Conflict { case, .. }
+            | CxError::AccessDenied { case, .. } => Some(case),
         }
     }
 
@@ -184,6 +222,7 @@ impl CxError {
             CxError::InvalidValue { value, .. } | CxError::MissingTimeZone { value, .. } => {
                 Some(value)
             }
+            CxError::IllegalTransition { transition, .. } => Some(transition),
             _ => None,
         }
     }

@@ -18,13 +18,17 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cases;
 pub mod datasets;
 pub mod dmaic;
 pub mod error;
 pub mod ingest;
+pub mod journey;
+pub mod kano;
 pub mod metrics;
 pub mod model;
 pub mod ops;
+pub mod pareto;
 pub mod privacy;
 pub mod report;
 pub mod spc;

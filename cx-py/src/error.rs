@@ -16,6 +16,9 @@ mod exc {
     pyo3::import_exception!(cx.exceptions, FormatError);
     pyo3::import_exception!(cx.exceptions, CxIOError);
     pyo3::import_exception!(cx.exceptions, TollgateNotMetError);
+    pyo3::import_exception!(cx.exceptions, IllegalTransitionError);
+    pyo3::import_exception!(cx.exceptions, ConflictError);
+    pyo3::import_exception!(cx.exceptions, AccessDeniedError);
 }
 
 /// Newtype so that `?` turns a core error into the right Python exception (orphan rule).
@@ -51,6 +54,9 @@ impl From<PyCxError> for PyErr {
                 let (m, c, f, r, v) = args;
                 exc::TollgateNotMetError::new_err((m, c, f, r, v, unmet))
             }
+            CxError::IllegalTransition { .. } => exc::IllegalTransitionError::new_err(args),
+            CxError::Conflict { .. } => exc::ConflictError::new_err(args),
+            CxError::AccessDenied { .. } => exc::AccessDeniedError::new_err(args),
             _ => exc::CxError::new_err(args),
         }
     }

@@ -5,12 +5,15 @@
 
 use pyo3::prelude::*;
 
+mod cases;
 mod convert;
 mod datasets;
 mod dmaic;
 mod error;
 mod frame;
 mod io;
+mod journey;
+mod kano;
 mod metrics;
 mod metrics_group;
 mod ops;
@@ -44,6 +47,9 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dmaic::register(m)?;
     spc::register(m)?;
     ops::register(m)?;
+    cases::register(m)?;
+    journey::register(m)?;
+    kano::register(m)?;
     report::register(m)?;
     Ok(())
 }

@@ -314,7 +314,7 @@ fn log_issues<'py>(py: Python<'py>, events: &Bound<'py, PyAny>) -> PyResult<Boun
 
 /// An SLA policy (see `cx_core::ops::SlaPolicy`).
 #[pyclass(frozen, module = "cx._cx", name = "SlaPolicy")]
-pub(crate) struct PySlaPolicy(SlaPolicy);
+pub(crate) struct PySlaPolicy(pub(crate) SlaPolicy);
 
 #[pymethods]
 impl PySlaPolicy {

@@ -10,13 +10,34 @@ True
 
 from __future__ import annotations
 
-from cx import _cx, datasets, dmaic, exceptions, io, metrics, ops, privacy, reporting, spc, stats
+from cx import (
+    _cx,
+    cases,
+    causes,
+    datasets,
+    dmaic,
+    exceptions,
+    io,
+    journey,
+    kano,
+    metrics,
+    ops,
+    privacy,
+    reporting,
+    spc,
+    stats,
+)
+from cx.cases import CaseStore, Router
+from cx.causes import pareto
 from cx.exceptions import (
+    AccessDeniedError,
+    ConflictError,
     CxError,
     CxIOError,
     EmptyInputError,
     EncodingError,
     FormatError,
+    IllegalTransitionError,
     InvalidOptionError,
     InvalidValueError,
     LengthMismatchError,
@@ -41,19 +62,26 @@ from cx.reporting import report
 __version__: str = _cx.__version__
 
 __all__ = [
+    "AccessDeniedError",
+    "CaseStore",
+    "ConflictError",
     "CxError",
     "CxIOError",
     "EmptyInputError",
     "EncodingError",
     "FormatError",
+    "IllegalTransitionError",
     "InvalidOptionError",
     "InvalidValueError",
     "LengthMismatchError",
     "MissingFieldError",
     "MissingTimeZoneError",
+    "Router",
     "TollgateNotMetError",
     "TooFewObservationsError",
     "__version__",
+    "cases",
+    "causes",
     "ces",
     "compare_means",
     "compare_nps",
@@ -63,9 +91,12 @@ __all__ = [
     "dmaic",
     "exceptions",
     "io",
+    "journey",
+    "kano",
     "metrics",
     "nps",
     "ops",
+    "pareto",
     "privacy",
     "read_feedback",
     "report",

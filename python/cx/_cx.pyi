@@ -1606,6 +1606,488 @@ def _summarize(
     exact: bool = False,
 ) -> _Any: ...
 
+# --- cases ---
+
+@final
+class _Router:
+    """Compiled routing rules and taxonomy (wrapped by `cx.cases.Router`)."""
+
+    def __new__(cls, rules_json: str, topics_json: str, /) -> _Router: ...
+    def route_many(
+        self,
+        channel: list[str | None],
+        kind: list[str | None],
+        nps: list[int | None],
+        csat: list[int | None],
+        segment: list[str | None],
+        text: list[str | None],
+        /,
+    ) -> list[str]: ...
+
+@final
+class _CaseStore:
+    """The SQLite case store for one principal (wrapped by `cx.cases.CaseStore`)."""
+
+    def __new__(cls, path: str, principal_json: str, /) -> _CaseStore: ...
+    def schema_version(self) -> int: ...
+    def create_many(self, cases_json: str, /) -> int: ...
+    def get(self, id: str, /) -> str: ...
+    def change(self, id: str, version: int, change_json: str, at: str, /) -> str: ...
+    def list_cases(self, team: str | None, state: str | None, limit: int | None, /) -> str: ...
+    def audit(self, id: str, /) -> str: ...
+    def insert_events(
+        self, case_id: list[str], at: list[int], kind: list[str], actor: list[str], /
+    ) -> int: ...
+    def count_events(self, case_id: str | None, /) -> int: ...
+    def escalate_at_risk(
+        self,
+        policies: list[SlaPolicy],
+        calendar: BusinessCalendar | None,
+        as_of: str,
+        at_share: float,
+        /,
+    ) -> str: ...
+    def loop_metrics(self, as_of: str, contact_within_secs: int, level: float, /) -> str: ...
+
+# --- kano ---
+
+@final
+class KanoTally:
+    """Mergeable Kano state: category counts (A, O, M, I, R, Q) and missing pairs per attribute.
+
+    `update` classifies a batch of answer pairs in place; `merge` returns a NEW tally
+    (counts add per attribute name). The state round-trips through versioned bytes
+    (`to_bytes` / `from_bytes`, also used by pickle); bad bytes raise `FormatError`.
+
+    >>> a, b = KanoTally(), KanoTally()
+    >>> a.update("app", ["like", "must-be"], ["dislike", "dislike"])
+    >>> b.update("app", ["喜欢", None], ["无所谓", "dislike"])
+    >>> t = a.merge(b)
+    >>> t.finish().categories
+    [('app', 'must-be')]
+
+    """
+
+    def __init__(self) -> None: ...
+    def update(self, attribute: str, functional: object, dysfunctional: object, /) -> None:
+        """Classify answer pairs (text, codes 1-5 or None; lists or Arrow arrays) and add them."""
+    def add_counts(self, attribute: str, counts: dict[str, int], /, *, n_missing: int = 0) -> None:
+        """Add aggregated counts (e.g. from SQL): `{category: count}`, categories as letters
+        (`"A"`, `"O"`, `"M"`, `"I"`, `"R"`, `"Q"`) or names (`"must-be"`, ...)."""
+    def merge(self, other: KanoTally) -> KanoTally:
+        """A new tally holding both."""
+    @property
+    def attributes(self) -> list[str]:
+        """Attribute names in order of first appearance."""
+    def finish(
+        self,
+        *,
+        questionable_max_share: float = 0.05,
+        reverse_max_share: float = 0.10,
+        fong_z: float = 1.65,
+    ) -> KanoSummary:
+        """Per-attribute results (raises `EmptyInputError` for an empty tally)."""
+    def to_bytes(self) -> bytes:
+        """The versioned binary state."""
+    @classmethod
+    def from_bytes(cls, data: bytes) -> KanoTally:
+        """Read a state written by `to_bytes` (raises `FormatError` for bad bytes)."""
+    def __reduce__(self) -> tuple[object, tuple[bytes]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class KanoSummary:
+    """Per-attribute Kano results: counts, shares, category by mode, Better/Worse, Fong's test.
+
+    >>> t = KanoTally()
+    >>> t.update("app", ["like", "like", "neutral"], ["neutral", "dislike", "dislike"])
+    >>> s = t.finish()
+    >>> s.to_dict()["attributes"][0]["better"]
+    0.6666666666666666
+
+    """
+
+    @property
+    def attributes(self) -> list[str]:
+        """Attribute names, in order."""
+    @property
+    def categories(self) -> list[tuple[str, str | None]]:
+        """(attribute, category by mode); `None` for an attribute without answers."""
+    @property
+    def warnings(self) -> list[str]:
+        """Questionnaire-quality warnings (Q or R share above its threshold), as sentences."""
+    def table(self) -> GroupedTable:
+        """One row per attribute (see `cx.kano.KanoResult.table` for the columns)."""
+    def scatter(self) -> list[dict[str, Any]]:
+        """Better/Worse diagram data: `attribute`, `x` = |Worse|, `y` = Better (0-1),
+        `category` (mode) and `quadrant` (split at 0.5; a reading aid, not a test)."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python values."""
+    def _repr_html_(self) -> str: ...
+    def __len__(self) -> int: ...
+
+@final
+class ParetoTally:
+    """Mergeable Pareto state: count and summed weight per cause, in first-seen order.
+
+    `update` adds causes in place (one per value, or split into tags with `tags=True`);
+    `merge` returns a NEW tally (new causes appended in the other's order, so merging
+    partitions in row order keeps the whole's first-seen order). Versioned bytes as
+    `KanoTally`.
+
+    >>> a, b = ParetoTally(), ParetoTally()
+    >>> a.update(["late;refund", ""], tags=True)
+    >>> b.update(["late"])
+    >>> t = a.merge(b)
+    >>> t.causes, t.n_missing
+    ([('late', 2, 2.0), ('refund', 1, 1.0)], 1)
+
+    """
+
+    def __init__(self) -> None: ...
+    def update(
+        self,
+        values: object,
+        /,
+        *,
+        weights: object | None = None,
+        tags: bool = False,
+        separators: list[str] | None = None,
+    ) -> None:
+        """Add causes (null or blank = missing); `weights` finite and >= 0."""
+    def add(self, cause: str, count: int, /, *, weight: float | None = None) -> None:
+        """Add aggregated totals of one cause (`weight` defaults to `count`)."""
+    def merge(self, other: ParetoTally) -> ParetoTally:
+        """A new tally holding both."""
+    @property
+    def n_rows(self) -> int:
+        """Rows seen by `update`."""
+    @property
+    def n_missing(self) -> int:
+        """Rows without a cause."""
+    @property
+    def causes(self) -> list[tuple[str, int, float]]:
+        """(cause, count, weight) in order of first appearance."""
+    def finish(
+        self,
+        *,
+        cut: float = 0.8,
+        top: int | None = None,
+        min_share: float | None = None,
+        other: str = "Other",
+        ties: str = "first-seen",
+    ) -> ParetoSummary:
+        """The sorted table (see `cx.pareto` for the options)."""
+    def to_bytes(self) -> bytes:
+        """The versioned binary state."""
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ParetoTally:
+        """Read a state written by `to_bytes` (raises `FormatError` for bad bytes)."""
+    def __reduce__(self) -> tuple[object, tuple[bytes]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class ParetoSummary:
+    """The sorted Pareto table with cumulative shares and the vital few.
+
+    >>> t = ParetoTally()
+    >>> t.add("late", 6)
+    >>> t.add("refund", 3)
+    >>> t.add("rude", 1)
+    >>> s = t.finish(cut=0.8)
+    >>> s.vital_few, [r["cum_share"] for r in s.to_dict()["rows"]]
+    (['late', 'refund'], [0.6, 0.9, 1.0])
+
+    """
+
+    @property
+    def vital_few(self) -> list[str]:
+        """Causes of the vital few, in table order."""
+    @property
+    def causes(self) -> list[str]:
+        """Causes in table order ("Other" last when present)."""
+    @property
+    def total(self) -> float:
+        """Sum of values (mentions, or weights)."""
+    @property
+    def n_rows(self) -> int:
+        """Rows seen."""
+    @property
+    def n_missing(self) -> int:
+        """Rows without a cause."""
+    @property
+    def weighted(self) -> bool:
+        """Whether values are weights."""
+    @property
+    def cut(self) -> float:
+        """The cut used."""
+    def table(self) -> GroupedTable:
+        """The table: `cause`, `count`, `weight`, `share`, `cum_share`, `vital`,
+        `is_other`, `n_causes`."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python values."""
+    def _repr_html_(self) -> str: ...
+    def __len__(self) -> int: ...
+
+def _kano_classify_arrow(
+    table: _Any,
+    pairs: list[tuple[str, str, str]],
+    /,
+    *,
+    respondents: bool = False,
+    questionable_max_share: float = 0.05,
+    reverse_max_share: float = 0.10,
+    fong_z: float = 1.65,
+) -> tuple[KanoSummary, GroupedTable | None]: ...
+def _pareto_arrow(
+    table: _Any,
+    column: str,
+    /,
+    *,
+    tags: bool = False,
+    separators: list[str] | None = None,
+    weights: str | None = None,
+    cut: float = 0.8,
+    top: int | None = None,
+    min_share: float | None = None,
+    other: str = "Other",
+    ties: str = "first-seen",
+) -> ParetoSummary: ...
+
+# --- journey ---
+
+@final
+class Journey:
+    """A customer journey: ordered stages, each with actions, thoughts and touchpoints.
+
+    Each touchpoint has an `id` (unique in the journey), a `name`, a `channel`
+    (`in_app`, `phone`, ... or a Chinese name such as 电话), an optional `owner_team` and
+    an optional `expected_emotion` on −1 … +1. Build one with `from_json`, `from_yaml`
+    (needs PyYAML), `from_dict` or `load`; duplicate stage or touchpoint ids raise
+    `InvalidValueError` naming the id.
+
+    >>> j = Journey.from_dict({"name": "j", "stages": [{"id": "buy", "name": "购买",
+    ...     "touchpoints": [{"id": "pay", "name": "支付", "channel": "in_app"}]}]})
+    >>> j
+    Journey("j", stages=1, touchpoints=1)
+
+    """
+
+    @staticmethod
+    def from_json(text: str) -> Journey:
+        """Parse and validate a journey from JSON text."""
+    @staticmethod
+    def from_dict(data: Any) -> Journey:
+        """A journey from a JSON-like dict (as `to_dict` returns)."""
+    @staticmethod
+    def from_yaml(text: str) -> Journey:
+        """Parse a journey from YAML text (needs PyYAML: `pip install pyyaml`).
+
+        >>> j = Journey.from_yaml('''
+        ... name: j
+        ... stages:
+        ...   - id: buy
+        ...     name: 购买
+        ...     touchpoints: [{id: pay, name: 支付, channel: in_app, expected_emotion: 0.5}]
+        ... ''')
+        >>> pay = j.touchpoints[0]
+        >>> pay.get("expected_emotion")
+        0.5
+
+        """
+    @staticmethod
+    def load(path: str | os.PathLike[str]) -> Journey:
+        """Read a journey file: YAML for `.yaml`/`.yml`, JSON otherwise."""
+    def to_dict(self) -> dict[str, Any]:
+        """The journey as a JSON-like dict (round-trips through `from_dict`)."""
+    def to_json(self) -> str:
+        """The journey as pretty-printed JSON."""
+    @property
+    def name(self) -> str:
+        """Name of the journey."""
+    @property
+    def stages(self) -> list[dict[str, Any]]:
+        """The stages in order, as dicts (`id`, `name`, `actions`, `thoughts`, `touchpoints`)."""
+    @property
+    def touchpoints(self) -> list[dict[str, Any]]:
+        """Every touchpoint in stage order, as a dict with its `stage_id`."""
+    def __len__(self) -> int:
+        """Number of stages."""
+    def _repr_html_(self) -> str:
+        """The stages and touchpoints as an HTML table."""
+
+@final
+class JourneyAnalysis:
+    """Result of `cx.journey.analyze`.
+
+    Tables come as frames of the kind passed in (pandas, polars, pyarrow; a `GroupedTable`
+    for other Arrow objects). Findings are lists of dicts with `touchpoint_id`, `stage_id`,
+    `kind`, `n`, `score`, `gap`, `p_value`, `q_value` (Benjamini–Hochberg), `impact` and
+    `reason`.
+    """
+
+    @property
+    def touchpoints(self) -> Any:
+        """One row per touchpoint in journey order: `touchpoint_id`, `name`, `stage_id`,
+        `channel`, `owner_team`, `expected_emotion`, `n` (scored responses), `score`, `gap`
+        (touchpoint minus the rest of the journey) with `gap_ci_low`/`gap_ci_high`,
+        `statistic` (Welch t), `df`, `p_value`, `q_value`, `finding`, `low_n`, then `volume`
+        (rows), `nps`/`csat`/`ces` with intervals and counts, `n_complaints`,
+        `complaint_share` (0–1) with its Wilson interval."""
+    @property
+    def stages(self) -> Any:
+        """One row per stage in journey order: `stage_id`, `name`, `n`, `score` with the
+        metric's own interval (`ci_low`, `ci_high`), then the metric columns as for
+        touchpoints."""
+    @property
+    def emotion_curve(self) -> Any:
+        """The emotion curve: per stage in order `step`, `stage_id`, `name`, `n`, `score`,
+        `ci_low`, `ci_high`, `emotion` (the score on −1 … +1) with `emotion_ci_low` /
+        `emotion_ci_high`, `expected_emotion` (mean of the stage's touchpoints) and
+        `emotion_gap` = emotion − expected."""
+    @property
+    def pain_points(self) -> list[dict[str, Any]]:
+        """Touchpoints significantly below the rest (BH `q ≤ fdr`), most costly first."""
+    @property
+    def delight_points(self) -> list[dict[str, Any]]:
+        """Touchpoints significantly above the rest, largest impact first."""
+    @property
+    def opportunities(self) -> list[dict[str, Any]]:
+        """High-volume touchpoints with a middling score, largest potential first."""
+    @property
+    def score(self) -> str:
+        """The analysed metric: `"nps"`, `"csat"` or `"ces"`."""
+    @property
+    def journey_score(self) -> float | None:
+        """The score over all matched, scored responses."""
+    @property
+    def n(self) -> int:
+        """Matched, scored responses."""
+    @property
+    def fdr(self) -> float:
+        """The false discovery rate used."""
+    @property
+    def unmatched(self) -> dict[str | None, int]:
+        """Rows left out with `unknown="count"`: touchpoint value (None = missing) → rows."""
+    @property
+    def n_unmatched(self) -> int:
+        """Number of rows left out as unmatched."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python: options, tables as lists of row dicts, findings."""
+    def _repr_html_(self) -> str:
+        """The touchpoints with score, gap, q and finding as an HTML table."""
+
+@final
+class JourneyPaths:
+    """Result of `cx.journey.paths`; tables come as frames of the kind passed in."""
+
+    @property
+    def transitions(self) -> Any:
+        """`from`, `to`, `count`: consecutive events of one customer, most frequent first."""
+    @property
+    def top_paths(self) -> Any:
+        """`path` (nodes joined by " → "), `length`, `count`, `share` of customers."""
+    @property
+    def drop_off(self) -> Any | None:
+        """Per stage (needs a journey): `stage_id`, `name`, `visited`, `reached`, `dropped`,
+        `drop_off_rate`; None without a journey."""
+    @property
+    def n_events(self) -> int:
+        """Events used."""
+    @property
+    def n_customers(self) -> int:
+        """Customers with at least one event used."""
+    @property
+    def n_unmatched(self) -> int:
+        """Events left out with `unknown="count"`."""
+    @property
+    def n_distinct_paths(self) -> int:
+        """Number of distinct whole paths."""
+    def sankey(self) -> dict[str, list[dict[str, Any]]]:
+        """Sankey data: `nodes` (`id`, `label`, `step`, `count`) and `links` (`source`,
+        `target` as indices into `nodes`, `value`), ready for plotly's `go.Sankey`."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python."""
+    def _repr_html_(self) -> str:
+        """The top paths as an HTML table."""
+
+def benjamini_hochberg(p_values: Any, /) -> list[float]:
+    """Benjamini–Hochberg adjusted p-values, in input order.
+
+    `q₍ᵢ₎ = min_{k ≥ i} min(1, m·p₍ₖ₎/k)` over the ascending p-values (Benjamini & Hochberg
+    1995); rejecting `q ≤ α` controls the false discovery rate at `α`. The same as
+    statsmodels `multipletests(p, method="fdr_bh")[1]` and R `p.adjust(p, "BH")`.
+    A value outside 0–1 or NaN raises `InvalidValueError` naming its position.
+
+    >>> q = [round(q, 4) for q in benjamini_hochberg([0.01, 0.04, 0.03, 0.2])]
+    >>> q
+    [0.04, 0.0533, 0.0533, 0.2]
+
+    """
+
+def moments_of_truth(
+    touchpoints: Sequence[str], importance: Sequence[float], /, *, cumulative_share: float = 0.8
+) -> list[dict[str, Any]]:
+    """Rank touchpoints by a driver-analysis importance: the moments of truth.
+
+    Sorted by importance (ties in input order), keeping the smallest set whose cumulative
+    share of the total (negative importances count as 0) reaches `cumulative_share` (1.0
+    keeps all). Each entry has `touchpoint_id`, `importance`, `share` and `rank`.
+
+    >>> top = moments_of_truth(["app", "call", "pay"], [0.1, 0.6, 0.3], cumulative_share=0.8)
+    >>> [m["touchpoint_id"] for m in top]
+    ['call', 'pay']
+
+    """
+
+def _journey_analyze(
+    journey: Journey,
+    table: Any,
+    /,
+    *,
+    frame_kind: str,
+    touchpoint: str,
+    score: str,
+    nps: str,
+    csat: str,
+    ces: str,
+    kind: str | None,
+    complaint: list[str],
+    fdr: float,
+    level: float,
+    unknown: str,
+    min_n: int,
+    opportunity_volume: float,
+) -> JourneyAnalysis: ...
+def _journey_paths(
+    table: Any,
+    /,
+    *,
+    frame_kind: str,
+    customer: str,
+    time: str,
+    touchpoint: str,
+    journey: Journey | None = None,
+    top: int = 10,
+    max_steps: int = 5,
+    unknown: str = "error",
+    level: str = "touchpoint",
+    tz: str | None = None,
+) -> JourneyPaths: ...
+def _journey_experience(
+    journey: Journey,
+    table: Any,
+    /,
+    *,
+    frame_kind: str,
+    customer: str,
+    touchpoint: str,
+    score: str,
+    unknown: str,
+    outcomes: Any = None,
+    outcome: str = "nps",
+) -> Any: ...
+
 # --- report ---
 
 def _chart_svg(spec: str, /, *, lang: str = "en") -> str:

@@ -23,11 +23,14 @@ Each exception carries structured fields, mirroring the Rust ``CxError``:
 from __future__ import annotations
 
 __all__ = [
+    "AccessDeniedError",
+    "ConflictError",
     "CxError",
     "CxIOError",
     "EmptyInputError",
     "EncodingError",
     "FormatError",
+    "IllegalTransitionError",
     "InvalidOptionError",
     "InvalidValueError",
     "LengthMismatchError",
@@ -146,3 +149,24 @@ class TollgateNotMetError(CxError, ValueError):
             type(self),
             (self.message, self.code, self.field, self.row, self.value, self.unmet),
         )
+
+
+class IllegalTransitionError(CxError, ValueError):
+    """A case cannot take this transition from its current state.
+
+    ``field`` is the case id and ``value`` the transition asked for; the message names the state.
+    """
+
+
+class ConflictError(CxError, ValueError):
+    """A write was based on a stale version of a case (optimistic concurrency); re-read and retry.
+
+    ``field`` is the case id.
+    """
+
+
+class AccessDeniedError(CxError, PermissionError):
+    """The principal may not read or change this case; the denial is recorded in the audit trail.
+
+    ``field`` is the case id (empty when none).
+    """

@@ -24,6 +24,10 @@ MODULES = [
             "dmaic",
             "spc",
             "ops",
+            "cases",
+            "kano",
+            "causes",
+            "journey",
             "reporting",
         ]
     ),

@@ -131,6 +131,18 @@ impl Reader<'_> {
     }
 }
 
+impl<'a> Reader<'a> {
+    /// The next `n` raw bytes (for the strings of keyed tallies such as Pareto causes).
+    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8]> {
+        if self.buf.len() < n {
+            return Err(format_err(&self.what, "truncated payload"));
+        }
+        let (head, rest) = self.buf.split_at(n);
+        self.buf = rest;
+        Ok(head)
+    }
+}
+
 /// Mergeable NPS state: class counts, missing count and per-class Σw, Σw².
 ///
 /// Unweighted updates count each response with weight 1, so [`NpsTally::finish_weighted`]

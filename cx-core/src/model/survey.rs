@@ -67,7 +67,9 @@ impl std::str::FromStr for CsatScale {
 /// An answer option of a Kano question (Berger et al. 1993).
 ///
 /// Parses English and the Chinese labels: 喜欢 (like), 理所当然 (must-be),
-/// 无所谓 (neutral), 能忍受 (live with), 不喜欢 (dislike).
+/// 无所谓 (neutral), 能忍受 (live with), 不喜欢 (dislike); English also as the full
+/// answer phrases ("I like it", "I expect it", "I am neutral", "I can live with it",
+/// "I dislike it"), and the codes 1–5 in that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -88,15 +90,18 @@ impl std::str::FromStr for KanoAnswer {
     type Err = CxError;
     fn from_str(s: &str) -> Result<Self> {
         Ok(match normalize_label(s).as_str() {
-            "like" | "1" | "喜欢" | "很喜欢" => KanoAnswer::Like,
-            "mustbe" | "expect" | "expected" | "2" | "理所当然" | "应该的" | "必须的" => {
-                KanoAnswer::MustBe
+            "like" | "ilikeit" | "ilikeitthatway" | "1" | "喜欢" | "很喜欢" => {
+                KanoAnswer::Like
             }
-            "neutral" | "3" | "无所谓" | "中立" => KanoAnswer::Neutral,
-            "livewith" | "tolerate" | "4" | "能忍受" | "可以忍受" | "勉强接受" => {
-                KanoAnswer::LiveWith
+            "mustbe" | "expect" | "expected" | "iexpectit" | "itmustbethatway" | "2"
+            | "理所当然" | "应该的" | "必须的" => KanoAnswer::MustBe,
+            "neutral" | "iamneutral" | "i'mneutral" | "idontcare" | "idon'tcare" | "3"
+            | "无所谓" | "中立" => KanoAnswer::Neutral,
+            "livewith" | "icanlivewithit" | "tolerate" | "icantolerateit" | "4" | "能忍受"
+            | "可以忍受" | "勉强接受" => KanoAnswer::LiveWith,
+            "dislike" | "idislikeit" | "idislikeitthatway" | "5" | "不喜欢" | "很不喜欢" => {
+                KanoAnswer::Dislike
             }
-            "dislike" | "5" | "不喜欢" | "很不喜欢" => KanoAnswer::Dislike,
             _ => {
                 return Err(CxError::invalid(
                     "kano_answer",
@@ -321,6 +326,10 @@ mod tests {
             ("不喜欢", KanoAnswer::Dislike),
             ("must-be", KanoAnswer::MustBe),
             ("Live with", KanoAnswer::LiveWith),
+            ("I expect it", KanoAnswer::MustBe),
+            ("I can live with it", KanoAnswer::LiveWith),
+            ("I'm neutral", KanoAnswer::Neutral),
+            ("I dislike it", KanoAnswer::Dislike),
         ];
         for (s, k) in want {
             assert_eq!(s.parse::<KanoAnswer>().ok(), Some(k), "{s}");
