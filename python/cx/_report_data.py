@@ -215,8 +215,10 @@ def build(
     config: Any = None,
     progress: reporting.Progress | None = None,
 ) -> reporting.Report:
+    from cx import _report_hooks
     from cx import _report_sections as sec
 
+    _report_hooks.install()
     cfg = load_config(config)
     lang = lang or str(cfg.get("lang", "en"))
     builders: list[tuple[str, Callable[[ReportData], dict[str, Any] | None] | None]] = [

@@ -467,6 +467,8 @@ def _cx_invalid_lang(lang: str) -> Exception:
 #: ``low``, ``high``, ``n``, ``unit``, ``digits``, ``change``, ``change_p``,
 #: ``higher_is_better``, ``note``), ``"tables"`` (``title``, ``columns``, ``rows`` of
 #: strings) and ``"notes"``. Wire one by assigning it: ``SECTION_HOOKS["pareto"] = builder``.
+#: ``pareto`` is wired by `cx.report` itself (`cx._report_hooks`, complaint tags through
+#: `cx.pareto`) unless already set.
 SECTION_HOOKS: dict[str, Callable[[Any], dict[str, Any] | None] | None] = {
     "journey": None,
     "pareto": None,
@@ -497,7 +499,7 @@ def report(
     >>> out = os.path.join(tempfile.mkdtemp(), "report.html")
     >>> r = cx.report(path=out)
     >>> r.section_ids[:3], os.path.exists(out)
-    (['kpis', 'trends', 'control'], True)
+    (['kpis', 'trends', 'pareto'], True)
     """
     from cx import _report_data
 

@@ -161,7 +161,7 @@ def test_section_hook_is_wired_into_report(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_sample_report_sections(sample_report: reporting.Report) -> None:
-    assert sample_report.section_ids == ["kpis", "trends", "control", "sla", "quality"]
+    assert sample_report.section_ids == ["kpis", "trends", "pareto", "control", "sla", "quality"]
     html = sample_report.html
     assert html.startswith("<!DOCTYPE html>")
     assert "<script" not in html
@@ -229,7 +229,7 @@ def test_config_yaml_and_json(tmp_path: Path) -> None:
 
 def test_feedback_only_leaves_ticket_sections_out() -> None:
     r = cx.report(DATA / "sample_feedback.csv")
-    assert r.section_ids == ["kpis", "trends", "control", "quality"]
+    assert r.section_ids == ["kpis", "trends", "pareto", "control", "quality"]
     assert [k["label"] for k in r.section("kpis")["kpis"]] == ["nps", "csat", "ces"]  # type: ignore[index]
 
 
@@ -280,3 +280,17 @@ def test_sla_rates_match_statsmodels_and_ops() -> None:
         m = mine[r["segment"]]
         assert (m["achieved"], m["breached"]) == (r["achieved"], r["breached"])
         assert m["ci_low"] == pytest.approx(r["ci_low"], abs=1e-12)
+
+
+def test_pareto_section_counts_complaint_tags(sample_report: reporting.Report) -> None:
+    with open(DATA / "sample_feedback.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    counts: dict[str, int] = {}
+    for r in rows:
+        if r["kind"] == "complaint":
+            for t in {t.strip() for t in re.split("[,;|，；]", r["tags"]) if t.strip()}:
+                counts[t] = counts.get(t, 0) + 1
+    chart = sample_report.section("pareto")["charts"][0]  # type: ignore[index]
+    got = dict(zip(chart["categories"], chart["counts"], strict=True))
+    assert got == {k: float(v) for k, v in counts.items()}
+    assert chart["categories"][0] == max(counts, key=counts.__getitem__)

@@ -18,7 +18,7 @@ import pytest
 
 import cx
 
-EXPECTED = ["kpis", "trends", "control", "sla", "quality"]
+EXPECTED = ["kpis", "trends", "pareto", "control", "sla", "quality"]
 
 
 def _chromium() -> str:
@@ -110,6 +110,7 @@ def test_every_section_and_chart_is_present(
     assert list(dom.sections) == EXPECTED
     kinds = {s: [c["kind"] for c in charts] for s, charts in dom.sections.items()}
     assert kinds["trends"] == ["line", "line", "line"]
+    assert kinds["pareto"] == ["pareto"]
     assert kinds["control"] == ["control", "control"]
     assert kinds["sla"] == ["bars", "bars", "distribution", "distribution"]
     for s, charts in dom.sections.items():
