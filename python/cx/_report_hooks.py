@@ -49,7 +49,52 @@ def pareto(d: ReportData) -> dict[str, Any] | None:
     return {"id": "pareto", "charts": [chart.to_dict()], "tables": [table]}
 
 
+_CATEGORY = {
+    "must-be": "must_be",
+    "one-dimensional": "one_dimensional",
+    "attractive": "attractive",
+    "indifferent": "indifferent",
+}
+
+
+def kano(d: ReportData) -> dict[str, Any] | None:
+    """Kano Better/Worse scatter of the survey's `kano_<attribute>_functional` /
+    `_dysfunctional` pairs (`cx.kano.classify`), with each attribute's category."""
+    if d.survey is None:
+        return None
+    from cx.exceptions import CxError
+    from cx.kano import classify, discover_pairs
+
+    try:
+        if not discover_pairs(d.survey.column_names):
+            return None
+    except CxError:  # a functional column without its partner: no usable Kano data
+        return None
+    k = classify(d.survey)
+    pts = k.scatter()
+    if not pts:
+        return None
+    chart = reporting.kano_chart(
+        [p["attribute"] for p in pts], [p["y"] for p in pts], [p["x"] for p in pts]
+    )
+    table = {
+        "title": "kano",
+        "columns": ["field", "better", "worse", "segment"],
+        "rows": [
+            [
+                p["attribute"],
+                f"{p['y']:.2f}",
+                f"{-p['x']:.2f}",
+                _CATEGORY.get(p["category"], str(p["category"])),
+            ]
+            for p in pts
+        ],
+    }
+    return {"id": "kano", "charts": [chart.to_dict()], "tables": [table], "notes": k.warnings}
+
+
 def install() -> None:
     """Wire the builders above into `cx.reporting.SECTION_HOOKS` (where still unset)."""
-    if reporting.SECTION_HOOKS.get("pareto") is None:
-        reporting.SECTION_HOOKS["pareto"] = pareto
+    for name, fn in (("pareto", pareto), ("kano", kano)):
+        if reporting.SECTION_HOOKS.get(name) is None:
+            reporting.SECTION_HOOKS[name] = fn

@@ -467,8 +467,8 @@ def _cx_invalid_lang(lang: str) -> Exception:
 #: ``low``, ``high``, ``n``, ``unit``, ``digits``, ``change``, ``change_p``,
 #: ``higher_is_better``, ``note``), ``"tables"`` (``title``, ``columns``, ``rows`` of
 #: strings) and ``"notes"``. Wire one by assigning it: ``SECTION_HOOKS["pareto"] = builder``.
-#: ``pareto`` is wired by `cx.report` itself (`cx._report_hooks`, complaint tags through
-#: `cx.pareto`) unless already set.
+#: ``pareto`` and ``kano`` are wired by `cx.report` itself (`cx._report_hooks`: complaint
+#: tags through `cx.pareto`; survey pairs through `cx.kano.classify`) unless already set.
 SECTION_HOOKS: dict[str, Callable[[Any], dict[str, Any] | None] | None] = {
     "journey": None,
     "pareto": None,

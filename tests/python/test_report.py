@@ -161,7 +161,15 @@ def test_section_hook_is_wired_into_report(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_sample_report_sections(sample_report: reporting.Report) -> None:
-    assert sample_report.section_ids == ["kpis", "trends", "pareto", "control", "sla", "quality"]
+    assert sample_report.section_ids == [
+        "kpis",
+        "trends",
+        "pareto",
+        "control",
+        "sla",
+        "kano",
+        "quality",
+    ]
     html = sample_report.html
     assert html.startswith("<!DOCTYPE html>")
     assert "<script" not in html
@@ -294,3 +302,15 @@ def test_pareto_section_counts_complaint_tags(sample_report: reporting.Report) -
     got = dict(zip(chart["categories"], chart["counts"], strict=True))
     assert got == {k: float(v) for k, v in counts.items()}
     assert chart["categories"][0] == max(counts, key=counts.__getitem__)
+
+
+def test_kano_section_follows_the_planted_categories(sample_report: reporting.Report) -> None:
+    truth = json.loads((DATA / "truth.json").read_text(encoding="utf-8"))
+    section = sample_report.section("kano")
+    assert section is not None
+    chart = section["charts"][0]
+    assert chart["kind"] == "quadrant"
+    assert len(chart["points"]) == 6
+    planted = {k["feature"]: k["category"].replace("-", "_") for k in truth["kano"]}
+    got = {row[0]: row[3] for row in section["tables"][0]["rows"]}
+    assert got == planted

@@ -18,7 +18,7 @@ import pytest
 
 import cx
 
-EXPECTED = ["kpis", "trends", "pareto", "control", "sla", "quality"]
+EXPECTED = ["kpis", "trends", "pareto", "control", "sla", "kano", "quality"]
 
 
 def _chromium() -> str:
