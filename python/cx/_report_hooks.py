@@ -93,8 +93,66 @@ def kano(d: ReportData) -> dict[str, Any] | None:
     return {"id": "kano", "charts": [chart.to_dict()], "tables": [table], "notes": k.warnings}
 
 
+def journey(d: ReportData) -> dict[str, Any] | None:
+    """Journey emotion curve (`cx.journey.analyze`): stage emotion (−1…+1) with its interval
+    next to the expected emotion, and NPS per touchpoint with pain and delight points."""
+    if d.journey is None or d.feedback is None or not len(d.feedback):
+        return None
+    if "touchpoint_id" not in d.feedback.column_names:
+        return None
+    from cx.journey import Journey, analyze
+
+    a = analyze(Journey.from_dict(d.journey), d.feedback.table, unknown="count")
+    curve = a.emotion_curve.to_pylist()
+    tps = [t for t in a.touchpoints.to_pylist() if t["n"]]
+    if not curve or not tps:
+        return None
+    stage = reporting.line_chart(
+        [c["name"] for c in curve],
+        [
+            {
+                "name": "emotion",
+                "values": [c["emotion"] for c in curve],
+                "low": [c["emotion_ci_low"] for c in curve],
+                "high": [c["emotion_ci_high"] for c in curve],
+            },
+            {"name": "expected_emotion", "values": [c["expected_emotion"] for c in curve]},
+        ],
+        title="journey",
+        y_label="emotion",
+        reference=0.0,
+    )
+    index = {t["touchpoint_id"]: i for i, t in enumerate(tps)}
+    markers = [
+        {"index": index[p["touchpoint_id"]], "label": tone_label, "tone": tone}
+        for points, tone_label, tone in (
+            (a.pain_points, "pain", "bad"),
+            (a.delight_points, "delight", "good"),
+        )
+        for p in points
+        if p["touchpoint_id"] in index
+    ]
+    touch = reporting.line_chart(
+        [t["name"] for t in tps],
+        [
+            {
+                "name": "nps",
+                "values": [t["score"] for t in tps],
+                "low": [t["nps_ci_low"] for t in tps],
+                "high": [t["nps_ci_high"] for t in tps],
+            }
+        ],
+        title="journey_touchpoints",
+        markers=markers,
+        y_label="score",
+        reference=a.journey_score,
+    )
+    notes = [p["reason"] for p in [*a.pain_points, *a.delight_points]]
+    return {"id": "journey", "charts": [stage.to_dict(), touch.to_dict()], "notes": notes}
+
+
 def install() -> None:
     """Wire the builders above into `cx.reporting.SECTION_HOOKS` (where still unset)."""
-    for name, fn in (("pareto", pareto), ("kano", kano)):
+    for name, fn in (("journey", journey), ("pareto", pareto), ("kano", kano)):
         if reporting.SECTION_HOOKS.get(name) is None:
             reporting.SECTION_HOOKS[name] = fn

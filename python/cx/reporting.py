@@ -467,8 +467,9 @@ def _cx_invalid_lang(lang: str) -> Exception:
 #: ``low``, ``high``, ``n``, ``unit``, ``digits``, ``change``, ``change_p``,
 #: ``higher_is_better``, ``note``), ``"tables"`` (``title``, ``columns``, ``rows`` of
 #: strings) and ``"notes"``. Wire one by assigning it: ``SECTION_HOOKS["pareto"] = builder``.
-#: ``pareto`` and ``kano`` are wired by `cx.report` itself (`cx._report_hooks`: complaint
-#: tags through `cx.pareto`; survey pairs through `cx.kano.classify`) unless already set.
+#: ``journey``, ``pareto`` and ``kano`` are wired by `cx.report` itself (`cx._report_hooks`:
+#: `cx.journey.analyze`; complaint tags through `cx.pareto`; survey pairs through
+#: `cx.kano.classify`) unless already set.
 SECTION_HOOKS: dict[str, Callable[[Any], dict[str, Any] | None] | None] = {
     "journey": None,
     "pareto": None,
@@ -499,7 +500,7 @@ def report(
     >>> out = os.path.join(tempfile.mkdtemp(), "report.html")
     >>> r = cx.report(path=out)
     >>> r.section_ids[:3], os.path.exists(out)
-    (['kpis', 'trends', 'pareto'], True)
+    (['kpis', 'trends', 'journey'], True)
     """
     from cx import _report_data
 

@@ -164,6 +164,7 @@ def test_sample_report_sections(sample_report: reporting.Report) -> None:
     assert sample_report.section_ids == [
         "kpis",
         "trends",
+        "journey",
         "pareto",
         "control",
         "sla",
@@ -237,7 +238,7 @@ def test_config_yaml_and_json(tmp_path: Path) -> None:
 
 def test_feedback_only_leaves_ticket_sections_out() -> None:
     r = cx.report(DATA / "sample_feedback.csv")
-    assert r.section_ids == ["kpis", "trends", "pareto", "control", "quality"]
+    assert r.section_ids == ["kpis", "trends", "pareto", "control", "quality"]  # no journey file
     assert [k["label"] for k in r.section("kpis")["kpis"]] == ["nps", "csat", "ces"]  # type: ignore[index]
 
 
@@ -314,3 +315,21 @@ def test_kano_section_follows_the_planted_categories(sample_report: reporting.Re
     planted = {k["feature"]: k["category"].replace("-", "_") for k in truth["kano"]}
     got = {row[0]: row[3] for row in section["tables"][0]["rows"]}
     assert got == planted
+
+
+def test_journey_section_marks_the_planted_pain_and_delight(
+    sample_report: reporting.Report,
+) -> None:
+    truth = json.loads((DATA / "truth.json").read_text(encoding="utf-8"))
+    journey = json.loads((DATA / "journey.json").read_text(encoding="utf-8"))
+    names = {t["id"]: t["name"] for st in journey["stages"] for t in st["touchpoints"]}
+    section = sample_report.section("journey")
+    assert section is not None
+    stage, touch = section["charts"]
+    assert stage["reference"] == 0.0
+    assert [s["name"] for s in stage["series"]] == ["emotion", "expected_emotion"]
+    marked = {(touch["x"][m["index"]], m["label"]) for m in touch["markers"]}
+    assert {n for n, lab in marked if lab == "pain"} == {names[t] for t in truth["pain_points"]}
+    assert {n for n, lab in marked if lab == "delight"} == {
+        names[t] for t in truth["delight_touchpoints"]
+    }

@@ -105,6 +105,13 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("input", "Input", "输入类型"),
     ("first_reply", "First reply", "首次响应"),
+    ("emotion", "Emotion (−1…+1)", "情绪（−1…+1）"),
+    ("expected_emotion", "Expected emotion", "预期情绪"),
+    (
+        "journey_touchpoints",
+        "NPS by touchpoint (pain and delight points)",
+        "各触点 NPS（痛点与惊喜点）",
+    ),
     ("signal", "Signal", "信号"),
     ("signals", "signals", "个信号"),
     ("pain", "Pain point", "痛点"),
