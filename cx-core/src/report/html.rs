@@ -33,7 +33,7 @@ section.cx-section h2{margin:0 0 12px;font-size:19px}
 .cx-kpi-change{font-size:13px}
 .cx-kpi-change.cx-good{color:var(--good);font-weight:600}.cx-kpi-change.cx-bad{color:var(--bad);font-weight:600}
 .cx-kpi-change.cx-ns{color:var(--muted)}
-.cx-figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:12px}
+.cx-figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:12px}
 figure.cx-figure{margin:0}
 figure.cx-figure svg{width:100%;height:auto;display:block}
 table.cx-table{border-collapse:collapse;margin:12px 0;font-size:13px}
