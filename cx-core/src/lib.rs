@@ -21,6 +21,7 @@
 pub mod cases;
 pub mod datasets;
 pub mod dmaic;
+pub mod drivers;
 pub mod error;
 pub mod ingest;
 pub mod journey;
@@ -31,6 +32,7 @@ pub mod ops;
 pub mod pareto;
 pub mod privacy;
 pub mod report;
+pub mod segments;
 pub mod spc;
 pub mod stats;
 pub mod summary;

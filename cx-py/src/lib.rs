@@ -9,6 +9,7 @@ mod cases;
 mod convert;
 mod datasets;
 mod dmaic;
+mod drivers;
 mod error;
 mod frame;
 mod io;
@@ -19,6 +20,7 @@ mod metrics_group;
 mod ops;
 mod privacy;
 mod report;
+mod segments;
 mod spc;
 mod stats;
 
@@ -50,6 +52,8 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cases::register(m)?;
     journey::register(m)?;
     kano::register(m)?;
+    segments::register(m)?;
+    drivers::register(m)?;
     report::register(m)?;
     Ok(())
 }

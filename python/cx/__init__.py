@@ -16,6 +16,7 @@ from cx import (
     causes,
     datasets,
     dmaic,
+    drivers,
     exceptions,
     io,
     journey,
@@ -24,6 +25,7 @@ from cx import (
     ops,
     privacy,
     reporting,
+    segments,
     spc,
     stats,
 )
@@ -58,6 +60,7 @@ from cx.metrics import (
     summarize,
 )
 from cx.reporting import report
+from cx.segments import retention, rfm
 
 __version__: str = _cx.__version__
 
@@ -89,6 +92,7 @@ __all__ = [
     "csat",
     "datasets",
     "dmaic",
+    "drivers",
     "exceptions",
     "io",
     "journey",
@@ -101,7 +105,10 @@ __all__ = [
     "read_feedback",
     "report",
     "reporting",
+    "retention",
+    "rfm",
     "sample_size",
+    "segments",
     "spc",
     "stats",
     "summarize",

@@ -2088,6 +2088,234 @@ def _journey_experience(
     outcome: str = "nps",
 ) -> Any: ...
 
+# --- segments ---
+
+@final
+class RfmResult:
+    """RFM scores and segments of transactions, from `cx.rfm`.
+
+    >>> import pyarrow as pa
+    >>> t = pa.table({"customer_id": [1, 2], "date": ["2024-01-01", "2024-01-09"], "amount": [5.0, 9.0]})
+    >>> r = cx.rfm(t, bins=2, segments=[])
+    >>> r.n_customers, str(r.as_of)
+    (2, '2024-01-10')
+
+    """
+
+    @property
+    def table(self) -> _Any:
+        """One row per customer, a frame of the caller's type: `customer`,
+        `first_purchase`, `last_purchase`, `recency_days`, `frequency`, `monetary`,
+        `recency_score`, `frequency_score`, `monetary_score`, `rfm_score`
+        (100·R + 10·F + M, as the R `rfm` package) and `segment` (categorical)."""
+    @property
+    def thresholds(self) -> _Any:
+        """Per dimension and score: `customers`, observed `min` and `max`, and the bin's
+        defining interval (`above`, `up_to`] (null at the open ends and for `ntile`)."""
+    @property
+    def segments(self) -> _Any:
+        """Per segment (rule order, then "Others"): `customers`, `share`, `purchases`, `amount`."""
+    @property
+    def breaks(self) -> list[tuple[str, list[float]]]:
+        """The `bins − 1` breaks of each dimension in value order (recency in days)."""
+    @property
+    def segment_counts(self) -> list[tuple[str, int]]:
+        """(segment, customers) in rule order, then "Others"."""
+    @property
+    def as_of(self) -> _dt.date:
+        """The analysis date."""
+    @property
+    def n_customers(self) -> int:
+        """Customers scored (those with at least one purchase)."""
+    @property
+    def n_rows(self) -> int:
+        """Transaction rows read."""
+    @property
+    def n_excluded(self) -> int:
+        """Rows after `as_of` left out (`after_as_of="exclude"`)."""
+    @property
+    def n_without_purchase(self) -> int:
+        """Customers with only refunds (`negative="net"`), not scored."""
+    @property
+    def warnings(self) -> list[str]:
+        """Notes, such as scores left empty because many customers share a value."""
+    def to_dict(self) -> dict[str, _Any]:
+        """Summary (as-of date, counts, breaks, segment counts, warnings) as plain values."""
+    def _repr_html_(self) -> str: ...
+
+@final
+class RetentionResult:
+    """Retention per period, repeat-purchase rate and cohort table, from `cx.retention`.
+
+    >>> import pyarrow as pa
+    >>> t = pa.table({"customer_id": ["a", "a"], "date": ["2024-01-05", "2024-02-01"]})
+    >>> cx.retention(t).repeat_rate
+    1.0
+
+    """
+
+    @property
+    def periods(self) -> _Any:
+        """One row per period: `period` (start), `end`, `partial`, `customers_start` (S),
+        `customers_end` (E), `new_customers` (N), `retained`, `reactivated`,
+        `retention_rate` ((E − N)/S) and `churn_rate` (1 − CRR)."""
+    @property
+    def cohorts(self) -> _Any:
+        """Cohort table, long: `cohort`, `period` (0 = first-purchase period),
+        `period_start`, `cohort_size`, `active`, `share`."""
+    @property
+    def cohort_matrix(self) -> _Any:
+        """Cohort table, wide: `cohort`, `cohort_size`, then a column per period since (`"0"`, `"1"`, …)."""
+    @property
+    def repeat_rate(self) -> float:
+        """Customers with at least two purchases / customers."""
+    @property
+    def n_customers(self) -> int:
+        """Customers with at least one purchase."""
+    @property
+    def n_repeat(self) -> int:
+        """Customers with at least two purchases."""
+    @property
+    def n_excluded(self) -> int:
+        """Rows after `as_of` left out."""
+    @property
+    def as_of(self) -> _dt.date:
+        """The last date counted."""
+    @property
+    def freq(self) -> str:
+        """Period length."""
+    @property
+    def active_days(self) -> int | None:
+        """Trailing activity window in days (`None`: active = bought in the period)."""
+    def to_dict(self) -> dict[str, _Any]:
+        """Summary with one dict per period."""
+    def _repr_html_(self) -> str: ...
+
+def _rfm_arrow(
+    table: _Any,
+    /,
+    *,
+    customer: str,
+    date: str,
+    amount: str,
+    order: str | None = None,
+    as_of: int | None = None,
+    bins: int = 5,
+    method: str = "quantile",
+    cuts: dict[str, _Any] | None = None,
+    monetary: str = "sum",
+    segments: _Any = None,
+    labels: str = "en",
+    negative: str = "reject",
+    after_as_of: str = "reject",
+    kind: str = "pyarrow",
+) -> RfmResult: ...
+def _retention_arrow(
+    table: _Any,
+    /,
+    *,
+    customer: str,
+    date: str,
+    freq: str = "month",
+    active_days: int | None = None,
+    as_of: int | None = None,
+    after_as_of: str = "reject",
+    kind: str = "pyarrow",
+) -> RetentionResult: ...
+
+# --- drivers ---
+
+@final
+class KeyDrivers:
+    """The result of `cx.drivers.analyze`: per-driver importance, R², counts and warnings.
+
+    >>> kd = cx.drivers.analyze({"y": [3, 5, 4, 8, 9, 7], "a": [1, 3, 2, 5, 6, 4],
+    ...                          "b": [2, 1, 3, 3, 2, 4]}, outcome="y")
+    >>> kd.n_used, kd.lmg_method, kd.method
+    (6, 'exact', 'lmg')
+
+    """
+
+    @property
+    def outcome(self) -> str:
+        """The outcome column."""
+    @property
+    def table(self) -> Any:
+        """One row per driver, as a frame of the caller's kind (see `cx.drivers.analyze`)."""
+    @property
+    def r_squared(self) -> float:
+        """R² of the full OLS model on the complete rows."""
+    @property
+    def adj_r_squared(self) -> float:
+        """Adjusted R²: `1 − (1 − R²)(n − 1)/(n − p − 1)`."""
+    @property
+    def r_squared_ci(self) -> tuple[float, float] | None:
+        """Bootstrap percentile interval of R², or None without `bootstrap`."""
+    @property
+    def n_rows(self) -> int:
+        """Rows in the input."""
+    @property
+    def n_used(self) -> int:
+        """Complete rows used (no missing outcome or driver)."""
+    @property
+    def n_dropped(self) -> int:
+        """Rows dropped by listwise deletion."""
+    @property
+    def outcome_missing(self) -> int:
+        """Missing values of the outcome column."""
+    @property
+    def lmg_method(self) -> str:
+        """`"exact"` (all subsets) or `"sampled"` (random orderings; see `lmg_se`)."""
+    @property
+    def method(self) -> str:
+        """Importance measure of the matrix and the ranking."""
+    @property
+    def bootstrap(self) -> int:
+        """Bootstrap replicates asked for."""
+    @property
+    def bootstrap_failed(self) -> int:
+        """Replicates skipped because a resampled column was constant or collinear."""
+    @property
+    def level(self) -> float:
+        """Confidence level of the intervals."""
+    @property
+    def warnings(self) -> list[str]:
+        """Collinearity (VIF > 5, > 10), dropped rows, small samples, sampled LMG."""
+    def importance_performance(self) -> dict[str, Any]:
+        """Data of the importance–performance matrix (Martilla & James 1977).
+
+        Keys: `method`, `importance_cut`, `performance_cut` and `points`, one dict per
+        driver with `driver`, `importance`, `performance` and `quadrant` (`"keep up the
+        good work"`, `"concentrate here"`, `"low priority"`, `"possible overkill"`).
+
+        >>> kd = cx.drivers.analyze({"y": [3, 5, 4, 8, 9, 7], "a": [1, 3, 2, 5, 6, 4],
+        ...                          "b": [2, 1, 3, 3, 2, 4]}, outcome="y")
+        >>> [p["quadrant"] for p in kd.importance_performance()["points"]]
+        ['keep up the good work', 'low priority']
+
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python objects (JSON-ready)."""
+    def _repr_html_(self) -> str: ...
+
+def _drivers_arrow(
+    table: object,
+    /,
+    *,
+    outcome: str,
+    drivers: list[str] | None = None,
+    method: str = "lmg",
+    bootstrap: int = 0,
+    seed: int = 0,
+    level: float = 0.95,
+    exact_max: int = 20,
+    permutations: int = 2000,
+    importance_cut: float | None = None,
+    performance_cut: float | None = None,
+    kind: str = "pyarrow",
+) -> KeyDrivers:
+    """The work behind `cx.drivers.analyze` on an Arrow table (private)."""
+
 # --- report ---
 
 def _chart_svg(spec: str, /, *, lang: str = "en") -> str:

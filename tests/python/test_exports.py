@@ -28,6 +28,8 @@ MODULES = [
             "kano",
             "causes",
             "journey",
+            "segments",
+            "drivers",
             "reporting",
         ]
     ),

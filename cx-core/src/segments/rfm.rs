@@ -1,0 +1,506 @@
+//! RFM scores and segments from per-customer aggregates.
+
+use super::binning::{BinMethod, Binned, bin};
+use super::rules::{self, SegmentRule};
+use super::tally::{RfmTally, TallyOptions};
+use crate::{CxError, Result};
+
+/// Monetary value of a customer: total (default) or mean per purchase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Monetary {
+    /// Sum of amounts.
+    #[default]
+    Sum,
+    /// Sum of amounts divided by the number of purchases.
+    Mean,
+}
+
+impl std::str::FromStr for Monetary {
+    type Err = CxError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "sum" => Ok(Monetary::Sum),
+            "mean" => Ok(Monetary::Mean),
+            other => Err(CxError::option(
+                "monetary",
+                format!("must be one of {{sum, mean}}, got {other:?}"),
+            )),
+        }
+    }
+}
+
+/// Options of [`rfm`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RfmOptions {
+    /// Number of scores for `Quantile` and `Ntile` (2–9; default 5, quintiles).
+    pub bins: usize,
+    /// Binning of recency days, frequency and monetary value, in that order.
+    pub methods: [BinMethod; 3],
+    /// Monetary value: sum or mean.
+    pub monetary: Monetary,
+    /// Segment rules; `None` = the ten `rfm` package segments (needs `bins = 5`).
+    pub segments: Option<Vec<SegmentRule>>,
+    /// Name of customers no rule matches.
+    pub others: String,
+}
+
+impl Default for RfmOptions {
+    fn default() -> Self {
+        Self {
+            bins: 5,
+            methods: [
+                BinMethod::Quantile,
+                BinMethod::Quantile,
+                BinMethod::Quantile,
+            ],
+            monetary: Monetary::Sum,
+            segments: None,
+            others: rules::OTHERS.0.to_string(),
+        }
+    }
+}
+
+impl RfmOptions {
+    /// Quintiles by R type-7 quantiles, monetary = sum, the `rfm` package's ten segments.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Number of scores.
+    pub fn bins(mut self, k: usize) -> Self {
+        self.bins = k;
+        self
+    }
+    /// The same binning method for all three variables.
+    pub fn method(mut self, m: BinMethod) -> Self {
+        self.methods = [m.clone(), m.clone(), m];
+        self
+    }
+    /// Monetary value.
+    pub fn monetary(mut self, m: Monetary) -> Self {
+        self.monetary = m;
+        self
+    }
+    /// Segment rules (first match wins).
+    pub fn segments(mut self, rules: Vec<SegmentRule>) -> Self {
+        self.segments = Some(rules);
+        self
+    }
+}
+
+/// One customer's RFM values and scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct RfmRow {
+    /// Dense customer code.
+    pub code: u32,
+    /// First purchase day (days since 1970-01-01).
+    pub first_day: i32,
+    /// Last purchase day.
+    pub last_day: i32,
+    /// Days from the last purchase to the as-of day (a purchase on the as-of day is 0).
+    pub recency_days: i32,
+    /// Number of purchases.
+    pub frequency: u64,
+    /// Monetary value (sum or mean).
+    pub monetary: f64,
+    /// Total amount (net of refunds under [`super::Negative::Net`]).
+    pub amount: f64,
+    /// Recency score, 1..k, recent = high.
+    pub r: u8,
+    /// Frequency score, 1..k, frequent = high.
+    pub f: u8,
+    /// Monetary score, 1..k, high spend = high.
+    pub m: u8,
+    /// Index of the segment in [`RfmResult::segment_names`].
+    pub segment: u16,
+}
+
+impl RfmRow {
+    /// The `rfm` package's code `100·R + 10·F + M` (e.g. 555).
+    pub fn rfm_score(&self) -> u16 {
+        100 * u16::from(self.r) + 10 * u16::from(self.f) + u16::from(self.m)
+    }
+}
+
+/// How one variable was scored.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Dimension {
+    /// `"recency"`, `"frequency"` or `"monetary"`.
+    pub name: &'static str,
+    /// `"quantile"`, `"ntile"` or `"custom"`.
+    pub method: &'static str,
+    /// The `k − 1` upper-inclusive breaks in value order (recency in days: the smallest
+    /// values get the highest score).
+    pub breaks: Vec<f64>,
+    /// Per score 1..k (index 0 = score 1): customers.
+    pub counts: Vec<u64>,
+    /// Per score: smallest value (NaN when the score is empty).
+    pub min: Vec<f64>,
+    /// Per score: largest value (NaN when the score is empty).
+    pub max: Vec<f64>,
+}
+
+impl Dimension {
+    /// Scores with no customer (ties collapsed bins).
+    pub fn empty_scores(&self) -> Vec<u8> {
+        (1..=self.counts.len() as u8)
+            .filter(|&s| self.counts[usize::from(s) - 1] == 0)
+            .collect()
+    }
+}
+
+/// The RFM table and how it was made.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RfmResult {
+    /// One row per customer with at least one purchase, by code.
+    pub rows: Vec<RfmRow>,
+    /// As-of day.
+    pub as_of: i32,
+    /// Recency, frequency, monetary, in that order.
+    pub dimensions: [Dimension; 3],
+    /// Segment names in rule order, then the "others" label.
+    pub segment_names: Vec<String>,
+    /// Customers per segment, aligned with `segment_names`.
+    pub segment_counts: Vec<u64>,
+    /// Transaction rows read.
+    pub n_rows: u64,
+    /// Rows left out because they were dated after the as-of day.
+    pub n_excluded: u64,
+    /// Customers with rows but no purchase (only refunds), left out of the table.
+    pub n_without_purchase: u64,
+    /// Human-readable notes: collapsed bins and the like.
+    pub warnings: Vec<String>,
+}
+
+/// Customers, purchases and amount of one segment.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SegmentSummary {
+    /// Segment name.
+    pub name: String,
+    /// Customers in the segment.
+    pub customers: u64,
+    /// Share of all scored customers (0–1).
+    pub share: f64,
+    /// Purchases of the segment's customers.
+    pub purchases: u64,
+    /// Total amount of the segment's customers.
+    pub amount: f64,
+}
+
+impl RfmResult {
+    /// Per segment (rule order, then "others"): customers, share, purchases and amount,
+    /// as the `rfm` package's `rfm_segment_summary()` (customers, orders, revenue).
+    pub fn segment_summary(&self) -> Vec<SegmentSummary> {
+        let n = self.rows.len().max(1) as f64;
+        let mut out: Vec<SegmentSummary> = self
+            .segment_names
+            .iter()
+            .zip(&self.segment_counts)
+            .map(|(name, &c)| SegmentSummary {
+                name: name.clone(),
+                customers: c,
+                share: c as f64 / n,
+                purchases: 0,
+                amount: 0.0,
+            })
+            .collect();
+        for r in &self.rows {
+            if let Some(s) = out.get_mut(usize::from(r.segment)) {
+                s.purchases += r.frequency;
+                s.amount += r.amount;
+            }
+        }
+        out
+    }
+}
+
+/// RFM scores and segments of transactions.
+///
+/// Recency = days from a customer's last purchase to `as_of` (a purchase on the as-of
+/// day has recency 0), frequency = purchases, monetary = total (or mean) amount. Each is
+/// scored 1..k; recency reversed so that recent customers score high. Segments are the
+/// first matching rectangle of `opts.segments`.
+///
+/// # Formula
+/// Quantile breaks `b_j = Q₇(j/k)` over customers, score = `1 + #{j : x > b_j}`
+/// (reversed for recency).
+/// # Reference
+/// Hughes, A. M. (1994). *Strategic Database Marketing*. Probus. (RFM scoring.)
+/// Hebbali, A. `rfm` R package (`rfm_table_order`, `rfm_segment`): type-7 breaks,
+/// value on a break to the lower bin, the ten example segments.
+/// # Errors
+/// As [`RfmTally::add`]; [`CxError::EmptyInput`] without purchases;
+/// [`CxError::InvalidOption`] for bad bins, cuts or rules.
+/// # Examples
+/// ```
+/// use cx_core::segments::{rfm, RfmOptions, TallyOptions};
+/// let customers = [0, 0, 1, 2, 2, 2];
+/// let days = [10, 20, 5, 1, 15, 19];
+/// let amounts = [5.0, 5.0, 100.0, 1.0, 1.0, 1.0];
+/// let r = rfm(&customers, &days, &amounts, None, TallyOptions::new().as_of(21),
+///             &RfmOptions::new().bins(3).segments(vec![]))?;
+/// assert_eq!(r.rows[0].recency_days, 1);
+/// assert_eq!((r.rows[0].r, r.rows[1].r), (3, 1));
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn rfm(
+    customers: &[u32],
+    days: &[i32],
+    amounts: &[f64],
+    orders: Option<&[u32]>,
+    tally_opts: TallyOptions,
+    opts: &RfmOptions,
+) -> Result<RfmResult> {
+    let mut t = RfmTally::new();
+    let tally_opts = match tally_opts.as_of {
+        Some(_) => tally_opts,
+        None => match days.iter().max() {
+            Some(&d) => tally_opts.as_of(d.saturating_add(1)),
+            None => {
+                return Err(CxError::EmptyInput {
+                    what: "transactions".into(),
+                });
+            }
+        },
+    };
+    t.add(customers, days, amounts, orders, tally_opts)?;
+    let as_of = tally_opts.as_of.unwrap_or(i32::MAX);
+    score_tally(&t, as_of, opts)
+}
+
+/// Score a (possibly merged) tally as of a day; see [`rfm`].
+///
+/// # Errors
+/// As [`rfm`].
+pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmResult> {
+    let k = match &opts.methods {
+        [BinMethod::Custom(c), _, _]
+        | [_, BinMethod::Custom(c), _]
+        | [_, _, BinMethod::Custom(c)]
+            if opts
+                .methods
+                .iter()
+                .all(|m| matches!(m, BinMethod::Custom(_))) =>
+        {
+            c.len() + 1
+        }
+        _ => opts.bins,
+    };
+    for m in &opts.methods {
+        if let BinMethod::Custom(c) = m
+            && c.len() + 1 != k
+        {
+            return Err(CxError::option(
+                "cuts",
+                format!(
+                    "every variable needs the same number of scores ({k}), got {} cut points",
+                    c.len()
+                ),
+            ));
+        }
+    }
+    if !(2..=9).contains(&k) {
+        return Err(CxError::option(
+            "bins",
+            format!("need 2 to 9 scores, got {k}"),
+        ));
+    }
+    let k8 = k as u8;
+    let rules_v = match &opts.segments {
+        Some(r) => r.clone(),
+        None if k == 5 => rules::rfm10(rules::Labels::En),
+        None => {
+            return Err(CxError::option(
+                "segments",
+                format!(
+                    "the default segments are defined on 1-5 scores; with bins={k} pass your own rules (or none)"
+                ),
+            ));
+        }
+    };
+    rules::validate(&rules_v, k8)?;
+
+    let aggs = t.customers();
+    let mut rows: Vec<RfmRow> = Vec::with_capacity(aggs.len());
+    let mut n_without = 0u64;
+    for (code, a) in aggs.iter().enumerate() {
+        if !a.has_purchase() {
+            n_without += u64::from(a.rows > 0);
+            continue;
+        }
+        let monetary = match opts.monetary {
+            Monetary::Sum => a.amount,
+            Monetary::Mean => a.amount / f64::from(a.purchases),
+        };
+        rows.push(RfmRow {
+            code: code as u32,
+            first_day: a.first_day,
+            last_day: a.last_day,
+            recency_days: as_of - a.last_day,
+            frequency: u64::from(a.purchases),
+            monetary,
+            amount: a.amount,
+            r: 0,
+            f: 0,
+            m: 0,
+            segment: 0,
+        });
+    }
+    if rows.is_empty() {
+        return Err(CxError::EmptyInput {
+            what: "purchases".into(),
+        });
+    }
+    let values: [Vec<f64>; 3] = [
+        rows.iter().map(|r| f64::from(r.recency_days)).collect(),
+        rows.iter().map(|r| r.frequency as f64).collect(),
+        rows.iter().map(|r| r.monetary).collect(),
+    ];
+    let names = ["recency", "frequency", "monetary"];
+    let mut dims = Vec::with_capacity(3);
+    let mut warnings = Vec::new();
+    for (j, v) in values.iter().enumerate() {
+        let Binned { bins, breaks, .. } = bin(v, k, &opts.methods[j])?;
+        let mut counts = vec![0u64; k];
+        let mut min = vec![f64::NAN; k];
+        let mut max = vec![f64::NAN; k];
+        for (i, (row, &b)) in rows.iter_mut().zip(&bins).enumerate() {
+            let score = if j == 0 { k8 + 1 - b } else { b };
+            match j {
+                0 => row.r = score,
+                1 => row.f = score,
+                _ => row.m = score,
+            }
+            let s = usize::from(score) - 1;
+            counts[s] += 1;
+            min[s] = if min[s].is_nan() {
+                v[i]
+            } else {
+                min[s].min(v[i])
+            };
+            max[s] = if max[s].is_nan() {
+                v[i]
+            } else {
+                max[s].max(v[i])
+            };
+        }
+        let d = Dimension {
+            name: names[j],
+            method: opts.methods[j].name(),
+            breaks,
+            counts,
+            min,
+            max,
+        };
+        let empty = d.empty_scores();
+        if !empty.is_empty() {
+            warnings.push(format!(
+                "{}: only {} of {k} scores used; scores {:?} are empty because many customers share the same value (breaks {:?})",
+                d.name,
+                k - empty.len(),
+                empty,
+                d.breaks
+            ));
+        }
+        dims.push(d);
+    }
+    let mut segment_counts = vec![0u64; rules_v.len() + 1];
+    for row in &mut rows {
+        let s = rules::assign(&rules_v, row.r, row.f, row.m);
+        row.segment = s as u16;
+        segment_counts[s] += 1;
+    }
+    let mut segment_names: Vec<String> = rules_v.iter().map(|r| r.name.clone()).collect();
+    segment_names.push(opts.others.clone());
+    let [rd, fd, md]: [Dimension; 3] = dims
+        .try_into()
+        .map_err(|_| CxError::option("bins", "internal: three dimensions expected"))?;
+    Ok(RfmResult {
+        rows,
+        as_of,
+        dimensions: [rd, fd, md],
+        segment_names,
+        segment_counts,
+        n_rows: t.n_rows(),
+        n_excluded: t.n_excluded(),
+        n_without_purchase: n_without,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::segments::Future;
+
+    /// Hand-worked: 5 customers, as of day 100.
+    /// c0: days 99, 90, 80 (amounts 10, 10, 10) → R=1, F=3, M=30
+    /// c1: day 50 (100) → R=50, F=1, M=100
+    /// c2: days 10, 20 (5, 5) → R=80, F=2, M=10
+    /// c3: day 95 (1) → R=5, F=1, M=1
+    /// c4: days 60, 61, 62, 63 (20 each) → R=37, F=4, M=80
+    #[test]
+    fn hand_worked_quintiles() {
+        let c = [0, 0, 0, 1, 2, 2, 3, 4, 4, 4, 4];
+        let d = [99, 90, 80, 50, 10, 20, 95, 60, 61, 62, 63];
+        let a = [
+            10.0, 10.0, 10.0, 100.0, 5.0, 5.0, 1.0, 20.0, 20.0, 20.0, 20.0,
+        ];
+        let r = rfm(
+            &c,
+            &d,
+            &a,
+            None,
+            TallyOptions::new().as_of(100),
+            &RfmOptions::new(),
+        )
+        .unwrap();
+        let rec: Vec<i32> = r.rows.iter().map(|x| x.recency_days).collect();
+        assert_eq!(rec, vec![1, 50, 80, 5, 37]);
+        // recency sorted 1 5 37 50 80; type-7 quintile breaks 4.2 24.2 42.2 56 → bins 1 4 5 2 3
+        let rs: Vec<u8> = r.rows.iter().map(|x| x.r).collect();
+        assert_eq!(rs, vec![5, 2, 1, 4, 3]);
+        // frequency 3 1 2 1 4: sorted 1 1 2 3 4, breaks 1 1.6 2.4 3.2 → bins 4 1 3 1 5
+        let fs: Vec<u8> = r.rows.iter().map(|x| x.f).collect();
+        assert_eq!(fs, vec![4, 1, 3, 1, 5]);
+        assert_eq!(r.dimensions[1].empty_scores(), vec![2]);
+        assert_eq!(r.warnings.len(), 1);
+        // monetary 30 100 10 1 80: sorted 1 10 30 80 100, breaks 8.2 22 50 84 → 3 5 2 1 4
+        let ms: Vec<u8> = r.rows.iter().map(|x| x.m).collect();
+        assert_eq!(ms, vec![3, 5, 2, 1, 4]);
+        assert_eq!(r.rows[0].rfm_score(), 543);
+        let seg = |i: usize| r.segment_names[usize::from(r.rows[i].segment)].as_str();
+        assert_eq!(seg(0), "Potential Loyalist");
+        assert_eq!(seg(2), "Lost"); // R1 F3 M2: no earlier rectangle holds M=2
+    }
+
+    #[test]
+    fn future_rows_are_errors_or_excluded() {
+        let e = rfm(
+            &[0, 1],
+            &[5, 11],
+            &[1.0, 1.0],
+            None,
+            TallyOptions::new().as_of(10),
+            &RfmOptions::new().bins(2).segments(vec![]),
+        );
+        assert!(matches!(e, Err(CxError::InvalidValue { row: Some(1), .. })));
+        let r = rfm(
+            &[0, 1, 1],
+            &[5, 11, 3],
+            &[1.0, 1.0, 2.0],
+            None,
+            TallyOptions::new().as_of(10).future(Future::Exclude),
+            &RfmOptions::new().bins(2).segments(vec![]),
+        )
+        .unwrap();
+        assert_eq!(r.n_excluded, 1);
+        assert_eq!(r.rows[1].last_day, 3);
+    }
+}

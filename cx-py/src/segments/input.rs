@@ -1,0 +1,242 @@
+//! Reading the transaction columns of an Arrow table: customer codes, days, amounts.
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Date64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType,
+};
+use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch};
+use arrow_schema::{DataType, Schema, TimeUnit};
+use cx_core::CxError;
+use cx_core::segments::calendar::{format_day, parse_day};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+
+use crate::error::to_py;
+use crate::metrics_group::columns::{dense_limit, keys_from_arrow};
+
+/// The chunks of a named column, or `MissingFieldError`.
+pub(crate) fn column(
+    batches: &[RecordBatch],
+    schema: &Schema,
+    name: &str,
+) -> PyResult<(Vec<ArrayRef>, DataType)> {
+    let i = schema.index_of(name).map_err(|_| {
+        to_py(CxError::MissingField {
+            field: name.to_string(),
+            row: None,
+        })
+    })?;
+    let chunks = batches.iter().map(|b| b.column(i).clone()).collect();
+    Ok((chunks, schema.field(i).data_type().clone()))
+}
+
+/// First null of chunked columns as a `MissingFieldError` naming the row.
+fn reject_nulls(chunks: &[ArrayRef], name: &str) -> PyResult<()> {
+    let mut base = 0usize;
+    for c in chunks {
+        if c.null_count() > 0
+            && let Some(i) = (0..c.len()).find(|&i| c.is_null(i))
+        {
+            return Err(to_py(CxError::MissingField {
+                field: name.to_string(),
+                row: Some(base + i),
+            }));
+        }
+        base += c.len();
+    }
+    Ok(())
+}
+
+/// Dense codes (`u32`) of a key column and, per code, the key value.
+pub(crate) struct Codes {
+    pub(crate) codes: Vec<u32>,
+    pub(crate) values: ArrayRef,
+}
+
+/// Customer (or order) keys: non-negative integers below the dense limit are their own
+/// codes (no hashing); other integers and strings are dictionary-encoded (sorted).
+pub(crate) fn codes(
+    py: Python<'_>,
+    chunks: Vec<ArrayRef>,
+    dtype: &DataType,
+    name: &str,
+) -> PyResult<Codes> {
+    reject_nulls(&chunks, name)?;
+    let n: usize = chunks.iter().map(|c| c.len()).sum();
+    if dtype.is_integer() {
+        let cast: Vec<ArrayRef> = chunks
+            .iter()
+            .map(|c| arrow_cast::cast(c, &DataType::Int64))
+            .collect::<Result<_, _>>()
+            .map_err(|e| PyTypeError::new_err(format!("`{name}`: {e}")))?;
+        let dense = py.detach(|| {
+            let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+            for c in &cast {
+                for &v in c.as_primitive::<Int64Type>().values() {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+            if n > 0 && lo >= 0 && (hi as u64) < dense_limit(n) as u64 {
+                let mut out = Vec::with_capacity(n);
+                for c in &cast {
+                    out.extend(
+                        c.as_primitive::<Int64Type>()
+                            .values()
+                            .iter()
+                            .map(|&v| v as u32),
+                    );
+                }
+                Some((out, hi as usize + 1))
+            } else {
+                None
+            }
+        });
+        if let Some((codes, n_codes)) = dense {
+            let values: ArrayRef = Arc::new(Int64Array::from_iter_values(0..n_codes as i64));
+            return Ok(Codes { codes, values });
+        }
+    }
+    let keys = keys_from_arrow(py, chunks, dtype, name)?.resolve(py)?;
+    let values = keys
+        .values
+        .first()
+        .cloned()
+        .ok_or_else(|| PyTypeError::new_err(format!("`{name}`: no key values")))?;
+    Ok(Codes {
+        codes: keys.codes.values().to_vec(),
+        values,
+    })
+}
+
+const SECS_PER_DAY: i64 = 86_400;
+
+/// Days since 1970-01-01 of a date, timestamp or `YYYY-MM-DD` text column.
+///
+/// Naive timestamps are read as wall-clock time (their calendar day); zoned timestamps
+/// give the calendar day in their zone.
+pub(crate) fn days(chunks: &[ArrayRef], dtype: &DataType, name: &str) -> PyResult<Vec<i32>> {
+    reject_nulls(chunks, name)?;
+    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    match dtype {
+        DataType::Date32 => {
+            for c in chunks {
+                out.extend_from_slice(c.as_primitive::<Date32Type>().values());
+            }
+        }
+        DataType::Date64 => {
+            for c in chunks {
+                out.extend(
+                    c.as_primitive::<Date64Type>()
+                        .values()
+                        .iter()
+                        .map(|&ms| ms.div_euclid(SECS_PER_DAY * 1_000) as i32),
+                );
+            }
+        }
+        DataType::Timestamp(u, None) => {
+            // A constant divisor per unit lets the compiler replace the division.
+            fn floor_days<const D: i64>(v: &[i64], out: &mut Vec<i32>) {
+                out.extend(v.iter().map(|&t| t.div_euclid(D) as i32));
+            }
+            for c in chunks {
+                match u {
+                    TimeUnit::Second => floor_days::<SECS_PER_DAY>(
+                        c.as_primitive::<TimestampSecondType>().values(),
+                        &mut out,
+                    ),
+                    TimeUnit::Millisecond => floor_days::<{ SECS_PER_DAY * 1_000 }>(
+                        c.as_primitive::<TimestampMillisecondType>().values(),
+                        &mut out,
+                    ),
+                    TimeUnit::Microsecond => floor_days::<{ SECS_PER_DAY * 1_000_000 }>(
+                        c.as_primitive::<TimestampMicrosecondType>().values(),
+                        &mut out,
+                    ),
+                    TimeUnit::Nanosecond => floor_days::<{ SECS_PER_DAY * 1_000_000_000 }>(
+                        c.as_primitive::<TimestampNanosecondType>().values(),
+                        &mut out,
+                    ),
+                }
+            }
+        }
+        DataType::Timestamp(_, Some(_)) => {
+            for c in chunks {
+                let d = arrow_cast::cast(c, &DataType::Date32)
+                    .map_err(|e| PyTypeError::new_err(format!("`{name}`: {e}")))?;
+                out.extend_from_slice(d.as_primitive::<Date32Type>().values());
+            }
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+            let mut row = 0usize;
+            for c in chunks {
+                let s = arrow_cast::cast(c, &DataType::Utf8)
+                    .map_err(|e| PyTypeError::new_err(format!("`{name}`: {e}")))?;
+                for v in s.as_string::<i32>().iter() {
+                    let text = v.unwrap_or("");
+                    let Some(d) = parse_day(text) else {
+                        return Err(to_py(CxError::invalid(
+                            name,
+                            Some(row),
+                            text,
+                            "not a date; expected YYYY-MM-DD (a date or timestamp column also works)",
+                        )));
+                    };
+                    out.push(d);
+                    row += 1;
+                }
+            }
+        }
+        other => {
+            return Err(PyTypeError::new_err(format!(
+                "`{name}` must hold dates, timestamps or YYYY-MM-DD text, got {other}"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// A day number as a `datetime.date`.
+pub(crate) fn py_date<'py>(py: Python<'py>, day: i32) -> PyResult<Bound<'py, PyAny>> {
+    // date(1970, 1, 1).toordinal() == 719163
+    py.import("datetime")?
+        .getattr("date")?
+        .call_method1("fromordinal", (i64::from(day) + 719_163,))
+}
+
+/// `YYYY-MM-DD` of a day number (for reprs).
+pub(crate) fn iso(day: i32) -> String {
+    format_day(day)
+}
+
+/// Amounts as `f64` (NaN for nulls, which the core rejects naming the row): a single
+/// `Float64` chunk without nulls is borrowed, anything else converted once.
+pub(crate) enum Amounts {
+    Arrow(arrow_array::Float64Array),
+    Owned(Vec<f64>),
+}
+
+impl Amounts {
+    pub(crate) fn values(&self) -> &[f64] {
+        match self {
+            Amounts::Arrow(a) => a.values(),
+            Amounts::Owned(v) => v,
+        }
+    }
+}
+
+pub(crate) fn amounts(chunks: &[ArrayRef], name: &str) -> PyResult<Amounts> {
+    if let [only] = chunks
+        && only.data_type() == &DataType::Float64
+        && only.null_count() == 0
+    {
+        return Ok(Amounts::Arrow(
+            only.as_primitive::<arrow_array::types::Float64Type>()
+                .clone(),
+        ));
+    }
+    crate::metrics_group::columns::f64_from_arrow(chunks, name).map(Amounts::Owned)
+}
