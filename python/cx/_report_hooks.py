@@ -151,8 +151,47 @@ def journey(d: ReportData) -> dict[str, Any] | None:
     return {"id": "journey", "charts": [stage.to_dict(), touch.to_dict()], "notes": notes}
 
 
+def drivers(d: ReportData) -> dict[str, Any] | None:
+    """Driver importance–performance matrix (`cx.drivers.analyze`, LMG shares) of the survey's
+    `attr_*` ratings on its `nps` column; cut lines at the mean importance and performance."""
+    if d.survey is None or "nps" not in d.survey.column_names:
+        return None
+    cols = [c for c in d.survey.column_names if c.startswith("attr_")]
+    if len(cols) < 2:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from cx.drivers import analyze
+
+    def num(c: str) -> Any:
+        return pc.cast(d.survey.column(c), pa.float64())
+
+    frame = pa.table({c: num(c) for c in ["nps", *cols]})
+    kd = analyze(frame, outcome="nps", drivers=cols)
+    rows = kd.table.to_pylist()
+    labels = [str(r["driver"]).removeprefix("attr_") for r in rows]
+    chart = reporting.importance_performance_chart(
+        labels, [r["importance"] for r in rows], [r["performance"] for r in rows]
+    )
+    table = {
+        "title": "drivers",
+        "columns": ["field", "importance", "performance", "segment"],
+        "rows": [
+            [lab, f"{r['importance']:.3f}", f"{r['performance']:.2f}", str(r["quadrant"])]
+            for lab, r in zip(labels, rows, strict=True)
+        ],
+    }
+    return {"id": "drivers", "charts": [chart.to_dict()], "tables": [table]}
+
+
 def install() -> None:
     """Wire the builders above into `cx.reporting.SECTION_HOOKS` (where still unset)."""
-    for name, fn in (("journey", journey), ("pareto", pareto), ("kano", kano)):
+    for name, fn in (
+        ("journey", journey),
+        ("pareto", pareto),
+        ("kano", kano),
+        ("drivers", drivers),
+    ):
         if reporting.SECTION_HOOKS.get(name) is None:
             reporting.SECTION_HOOKS[name] = fn

@@ -467,9 +467,10 @@ def _cx_invalid_lang(lang: str) -> Exception:
 #: ``low``, ``high``, ``n``, ``unit``, ``digits``, ``change``, ``change_p``,
 #: ``higher_is_better``, ``note``), ``"tables"`` (``title``, ``columns``, ``rows`` of
 #: strings) and ``"notes"``. Wire one by assigning it: ``SECTION_HOOKS["pareto"] = builder``.
-#: ``journey``, ``pareto`` and ``kano`` are wired by `cx.report` itself (`cx._report_hooks`:
-#: `cx.journey.analyze`; complaint tags through `cx.pareto`; survey pairs through
-#: `cx.kano.classify`) unless already set.
+#: ``journey``, ``pareto``, ``kano`` and ``drivers`` are wired by `cx.report` itself
+#: (`cx._report_hooks`: `cx.journey.analyze`; complaint tags through `cx.pareto`; survey pairs
+#: through `cx.kano.classify`; survey ratings through `cx.drivers.analyze`) unless already set;
+#: ``funnel`` waits for a closed-loop funnel API.
 SECTION_HOOKS: dict[str, Callable[[Any], dict[str, Any] | None] | None] = {
     "journey": None,
     "pareto": None,

@@ -169,6 +169,7 @@ def test_sample_report_sections(sample_report: reporting.Report) -> None:
         "control",
         "sla",
         "kano",
+        "drivers",
         "quality",
     ]
     html = sample_report.html
@@ -333,3 +334,15 @@ def test_journey_section_marks_the_planted_pain_and_delight(
     assert {n for n, lab in marked if lab == "delight"} == {
         names[t] for t in truth["delight_touchpoints"]
     }
+
+
+def test_drivers_section_ranks_the_planted_weights(sample_report: reporting.Report) -> None:
+    truth = json.loads((DATA / "truth.json").read_text(encoding="utf-8"))
+    section = sample_report.section("drivers")
+    assert section is not None
+    chart = section["charts"][0]
+    assert chart["kind"] == "quadrant"
+    assert len(chart["points"]) == 6
+    top = max(chart["points"], key=lambda p: p["y"])["label"]
+    planted = max(truth["driver_weights"], key=lambda w: w["coefficient"])["attribute"]
+    assert "attr_" + top == planted

@@ -18,7 +18,7 @@ import pytest
 
 import cx
 
-EXPECTED = ["kpis", "trends", "journey", "pareto", "control", "sla", "kano", "quality"]
+EXPECTED = ["kpis", "trends", "journey", "pareto", "control", "sla", "kano", "drivers", "quality"]
 
 
 def _chromium() -> str:
