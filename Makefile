@@ -18,7 +18,7 @@ export PYO3_PYTHON := $(PY)
 export CARGO_TERM_COLOR ?= never
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help venv develop develop-release demo test lint test-rust test-python test-wheel stubtest bench docs clean
+.PHONY: help venv develop develop-release demo test lint test-rust test-python test-wheel stubtest bench docs clean browser
 
 help:
 	@echo "make demo    build cx (release) and run the main job on the bundled sample"
@@ -45,8 +45,10 @@ demo: develop-release
 	mkdir -p $(OUT)
 	$(BIN)/cx summary python/cx/data/sample_feedback.csv | tee $(OUT)/summary.txt
 	$(BIN)/cx summary python/cx/data/sample_feedback.csv --format json > $(OUT)/summary.json
+	$(BIN)/cx report -o $(OUT)/report.html
 	@echo
 	@echo "Demo output: $(abspath $(OUT))/summary.txt and $(abspath $(OUT))/summary.json"
+	@echo "Report: $(abspath $(OUT))/report.html"
 
 lint: venv
 	cargo fmt --all --check
@@ -64,8 +66,16 @@ stubtest: develop
 	$(BIN)/python -m mypy.stubtest cx._cx --allowlist tests/stubtest_allowlist.txt
 	$(BIN)/mypy
 
-test-python: develop
+# Headless Chromium and a CJK font for the report's browser test (Debian packages).
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q .; then \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+test-python: develop browser
 	$(BIN)/pytest -q tests/python python/cx
+	$(BIN)/pytest -q --nbmake docs/examples/tour.ipynb
 
 # A wheel built by maturin installs into a clean virtualenv and `import cx` works.
 test-wheel: develop

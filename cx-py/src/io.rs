@@ -196,6 +196,15 @@ impl PyIngested {
             self.ignored_columns
         )
     }
+    fn _repr_html_(&self) -> String {
+        let caption = format!(
+            "Ingested: {} rows read, {} accepted, {} rejected",
+            self.rows_read,
+            self.len(),
+            self.rejected.len()
+        );
+        crate::report::table_html::batches_html(&caption, &self.record_batches, 10)
+    }
 }
 
 /// Import an optional dependency, or raise ImportError saying which extra installs it.

@@ -19,6 +19,7 @@ mod metrics;
 mod metrics_group;
 mod ops;
 mod privacy;
+mod report;
 mod scale;
 mod segments;
 mod spc;
@@ -55,5 +56,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     segments::register(m)?;
     drivers::register(m)?;
     scale::register(m)?;
+    report::register(m)?;
     Ok(())
 }

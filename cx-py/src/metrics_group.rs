@@ -427,6 +427,10 @@ impl PyGroupedTable {
             self.column_names()
         )
     }
+    fn _repr_html_(&self) -> String {
+        let caption = format!("GroupedTable: {} rows", self.0.num_rows());
+        crate::report::table_html::batches_html(&caption, std::slice::from_ref(&self.0), 20)
+    }
     /// As a `pyarrow.Table` (needs pyarrow).
     fn to_pyarrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         slf.py().import("pyarrow")?.call_method1("table", (slf,))

@@ -120,7 +120,7 @@ pub(super) fn to_ints(obj: Option<&Bound<'_, PyAny>>, param: &str) -> PyResult<O
 
 /// A control chart (see `cx.spc.control_chart`).
 #[pyclass(frozen, module = "cx._cx", name = "ControlChart")]
-pub(crate) struct PyControlChart(ControlChart);
+pub(crate) struct PyControlChart(pub(crate) ControlChart);
 
 fn arr<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
     v.into_pyarray(py)
@@ -299,7 +299,11 @@ impl PyControlChart {
         )
     }
     fn _repr_svg_(&self) -> String {
-        self.0.to_svg(640, 240)
+        // the report's view: limits, 1σ/2σ zones, signals annotated with their rule
+        let title = format!("{} chart", self.0.kind.name());
+        cx_core::report::ControlView::from_chart(&self.0, &title, vec![])
+            .to_svg(cx_core::report::Lang::En)
+            .unwrap_or_else(|_| self.0.to_svg(640, 240))
     }
 }
 

@@ -103,6 +103,19 @@ impl PyTestResult {
         d.set_item("n", r.n.clone())?;
         Ok(d)
     }
+    fn _repr_html_(&self) -> String {
+        let r = &self.0;
+        let opt = |v: Option<f64>| v.map(g).unwrap_or_default();
+        format!(
+            "<table><caption>{}</caption><tr><th>statistic</th><td>{}</td></tr><tr><th>p-value</th><td>{}</td></tr><tr><th>df</th><td>{}</td></tr><tr><th>effect size</th><td>{}</td></tr><tr><th>method</th><td>{}</td></tr></table>",
+            r.test,
+            g(r.statistic),
+            g(r.p_value),
+            opt(r.df),
+            g(r.effect_size),
+            r.method
+        )
+    }
     fn __repr__(&self) -> String {
         let r = &self.0;
         let df = match (r.df, r.df2) {

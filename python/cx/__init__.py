@@ -24,6 +24,7 @@ from cx import (
     metrics,
     ops,
     privacy,
+    reporting,
     segments,
     spc,
     stats,
@@ -58,6 +59,7 @@ from cx.metrics import (
     sample_size,
     summarize,
 )
+from cx.reporting import report
 from cx.segments import retention, rfm
 
 __version__: str = _cx.__version__
@@ -101,6 +103,8 @@ __all__ = [
     "pareto",
     "privacy",
     "read_feedback",
+    "report",
+    "reporting",
     "retention",
     "rfm",
     "sample_size",

@@ -2316,6 +2316,17 @@ def _drivers_arrow(
 ) -> KeyDrivers:
     """The work behind `cx.drivers.analyze` on an Arrow table (private)."""
 
+# --- report ---
+
+def _chart_svg(spec: str, /, *, lang: str = "en") -> str:
+    """Render one chart given as JSON (``{"kind": "line" | "pareto" | ...}``) to SVG."""
+
+def _render_report(spec: str, /) -> str:
+    """Render a whole report given as JSON to one self-contained HTML page."""
+
+def _control_view(chart: ControlChart, /, *, title: str = "", x: list[str] | None = None) -> str:
+    """The drawable view of a control chart as a JSON chart spec (``kind = "control"``)."""
+
 # --- scale ---
 
 def _summary_state(

@@ -1,4 +1,4 @@
-"""The ``cx`` command line: ``cx summary``, ``cx redact``, ``cx sample``.
+"""The ``cx`` command line: ``cx summary``, ``cx redact``, ``cx sample``, ``cx report``.
 
 Exit codes: 0 success; 1 data error (one line on stderr naming file, row and
 column); 2 usage error. Never a traceback for bad input.
@@ -53,6 +53,14 @@ def _build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", metavar="DIR", required=True, help="directory to write to")
     g.add_argument("--seed", type=int, default=42, help="generator seed (default: 42)")
     g.add_argument("--n-feedback", type=int, default=None, help="number of feedback records")
+
+    rep = sub.add_parser("report", help="write the CX health report (one HTML file)")
+    rep.add_argument(
+        "data", metavar="DATA", nargs="*", help="input files (default: the bundled sample)"
+    )
+    rep.add_argument("-o", "--output", metavar="FILE", default="report.html", help="HTML file")
+    rep.add_argument("--lang", choices=["zh", "en"], default=None, help="report language")
+    rep.add_argument("--config", metavar="FILE", help="configuration (.yaml or .json)")
     return p
 
 
@@ -133,6 +141,22 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from cx._report_data import TerminalProgress
+    from cx.reporting import report
+
+    progress = TerminalProgress() if sys.stderr.isatty() else None
+    r = report(*args.data, path=args.output, lang=args.lang, config=args.config, progress=progress)
+    print(Path(args.output).resolve())
+    t = r.timings
+    if progress is not None:
+        print(
+            f"read {t['read']:.2f}s, compute {t['compute']:.2f}s, render {t['render']:.2f}s",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``cx`` command; returns the exit code."""
     parser = _build_parser()
@@ -142,14 +166,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"cx {__version__}")
         return 0
-    handlers = {"summary": _cmd_summary, "redact": _cmd_redact, "sample": _cmd_sample}
+    handlers = {
+        "summary": _cmd_summary,
+        "redact": _cmd_redact,
+        "sample": _cmd_sample,
+        "report": _cmd_report,
+    }
     if args.command not in handlers:
         parser.print_help(sys.stderr)
         return 2
     where = getattr(args, "data", None) or getattr(args, "input", None) or args.command
+    if isinstance(where, list):
+        where = ", ".join(where) or args.command
     try:
         return handlers[args.command](args)
-    except (CxError, OSError, UnicodeDecodeError, csv.Error) as e:
+    except (CxError, OSError, UnicodeDecodeError, csv.Error, ValueError) as e:
         return _fail(str(where), e)
     except KeyboardInterrupt:  # pragma: no cover
         return 130

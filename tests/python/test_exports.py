@@ -32,6 +32,7 @@ MODULES = [
             "drivers",
             "dask",
             "spark",
+            "reporting",
         ]
     ),
 ]
