@@ -50,6 +50,7 @@ class ReportData:
     customers: Any = None
     transactions: Any = None
     journey: dict[str, Any] | None = None
+    cases: str | None = None  # path of a cx.CaseStore (SQLite)
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -90,6 +91,9 @@ class ReportData:
 
 def classify(path: str) -> str:
     """Which input a file is, from its extension and header."""
+    with open(path, "rb") as f:
+        if f.read(16) == b"SQLite format 3\x00":
+            return "cases"
     if path.endswith(".json") and not path.endswith(".jsonl"):
         return "journey"
     if path.endswith((".jsonl", ".ndjson")):
@@ -200,6 +204,8 @@ def read_inputs(
     if "journey" in d.files:
         with open(d.files["journey"], encoding="utf-8") as f:
             d.journey = json.load(f)
+    if "cases" in d.files:
+        d.cases = d.files["cases"]
     if fb is not None:
         d.feedback = fb.result()
         step("read feedback")

@@ -185,6 +185,32 @@ def drivers(d: ReportData) -> dict[str, Any] | None:
     return {"id": "drivers", "charts": [chart.to_dict()], "tables": [table]}
 
 
+def funnel(d: ReportData) -> dict[str, Any] | None:
+    """The closed-loop funnel (created → contacted → resolved → followed up) of a case store
+    (`cx.CaseStore`, read as an analyst, so personal fields stay masked), with the loop
+    metrics of `CaseStore.loop_metrics` as notes."""
+    if d.cases is None:
+        return None
+    from cx.cases import CaseStore
+
+    store = CaseStore(d.cases, principal={"name": "cx report", "role": "analyst"})
+    m = store.loop_metrics(as_of=d.config.get("as_of"))
+    f = m["funnel"]
+    if not f["created"]:
+        return None
+    stages = ["created", "contacted", "resolved", "followed_up"]
+    chart = reporting.funnel_chart(stages, [f[s] for s in stages], title="funnel")
+    notes = []
+    for key in ("contacted_within", "follow_up_completion", "reach_rate", "recovery_rate"):
+        share = m[key]
+        if share["share"] is not None:
+            notes.append(
+                f"{key.replace('_', ' ')}: {100 * share['share']:.1f}% "
+                f"[{100 * share['low']:.1f}, {100 * share['high']:.1f}] (n = {share['n']})"
+            )
+    return {"id": "funnel", "charts": [chart.to_dict()], "notes": notes}
+
+
 def install() -> None:
     """Wire the builders above into `cx.reporting.SECTION_HOOKS` (where still unset)."""
     for name, fn in (
@@ -192,6 +218,7 @@ def install() -> None:
         ("pareto", pareto),
         ("kano", kano),
         ("drivers", drivers),
+        ("funnel", funnel),
     ):
         if reporting.SECTION_HOOKS.get(name) is None:
             reporting.SECTION_HOOKS[name] = fn

@@ -470,7 +470,7 @@ def _cx_invalid_lang(lang: str) -> Exception:
 #: ``journey``, ``pareto``, ``kano`` and ``drivers`` are wired by `cx.report` itself
 #: (`cx._report_hooks`: `cx.journey.analyze`; complaint tags through `cx.pareto`; survey pairs
 #: through `cx.kano.classify`; survey ratings through `cx.drivers.analyze`) unless already set;
-#: ``funnel`` waits for a closed-loop funnel API.
+#: ``funnel`` comes from a case store file (`cx.CaseStore`, SQLite) given among the data.
 SECTION_HOOKS: dict[str, Callable[[Any], dict[str, Any] | None] | None] = {
     "journey": None,
     "pareto": None,

@@ -346,3 +346,41 @@ def test_drivers_section_ranks_the_planted_weights(sample_report: reporting.Repo
     top = max(chart["points"], key=lambda p: p["y"])["label"]
     planted = max(truth["driver_weights"], key=lambda w: w["coefficient"])["attribute"]
     assert "attr_" + top == planted
+
+
+def test_funnel_section_from_a_case_store(tmp_path: Path) -> None:
+    # Four cases walked through the loop by hand: K1 to a reached follow-up, K2 to a
+    # not-reached one, K3 resolved only, K4 left new. Expected funnel 4 → 3 → 3 → 2.
+    db = tmp_path / "cases.db"
+    lead = cx.CaseStore(db, principal={"name": "lee", "role": "team_lead", "teams": ["t"]})
+    t0 = "2024-03-01T09:00:00+08:00"
+    for k in ("K1", "K2", "K3", "K4"):
+        lead.create(k, team="t", at=t0, detractor=True, score_before=3)
+    for k, outcome in (("K1", "reached"), ("K2", "not_reached"), ("K3", None)):
+        c = lead.get(k)
+        for tr in ("triage", "assign", "start", "resolve"):
+            c = lead.transition(k, tr, version=c.version, at="2024-03-01T10:00:00+08:00")
+        if outcome:
+            c = lead.plan_follow_up(
+                k, version=c.version, consent=True, at="2024-03-01T10:00:00+08:00"
+            )
+            lead.record_follow_up(
+                k,
+                outcome,
+                version=c.version,
+                resurvey_score=8 if outcome == "reached" else None,
+                at="2024-03-04T10:00:00+08:00",
+            )
+    r = cx.report(
+        DATA / "sample_feedback.csv",
+        db,
+        config={"sections": ["funnel"], "as_of": "2024-03-10T09:00:00+08:00"},
+    )
+    assert r.section_ids == ["funnel"]
+    funnel = r.section("funnel")
+    assert funnel is not None
+    chart = funnel["charts"][0]
+    assert chart["stages"] == ["created", "contacted", "resolved", "followed_up"]
+    assert chart["counts"] == [4.0, 3.0, 3.0, 2.0]
+    assert any(n.startswith("recovery rate: 100.0%") for n in funnel["notes"])
+    assert 'data-section="funnel"' in r.html

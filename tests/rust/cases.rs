@@ -449,6 +449,7 @@ mod loop_metrics {
         c.score_before = before;
         c.first_contact_at = contact_after_h.map(|x| h(x * 3600));
         c.closed_at = close_after_s.map(h);
+        c.resolved_at = c.closed_at;
         c.follow_up = follow_up.map(|(due, outcome, score)| {
             serde_json::from_value::<FollowUpTask>(serde_json::json!({
                 "due_at": due, "outcome": outcome, "resurvey_score": score
@@ -516,6 +517,13 @@ mod loop_metrics {
         ];
         let m = loop_metrics(&cases, at("2024-03-10T09:00:00+08:00"), &LoopOptions::new()).unwrap();
         assert_eq!(m.cases, 5);
+        // Funnel by hand: contacted D1, D2, D4, N1; resolved (closed) D1, D2, D4, N1;
+        // follow-up outcome recorded for D1, D2, D4.
+        let f = m.funnel;
+        assert_eq!(
+            (f.created, f.contacted, f.resolved, f.followed_up),
+            (5, 4, 4, 3)
+        );
         // statsmodels.stats.proportion.proportion_confint(x, n, alpha=0.05, method="wilson")
         let check = |s: cx_core::cases::loop_metrics::Share, x: u64, n: u64, lo: f64, hi: f64| {
             assert_eq!((s.successes, s.n), (x, n));

@@ -14,6 +14,11 @@
 //! - **Recovery rate**: among reached follow-ups with a re-survey score and an
 //!   original score, the share whose re-survey score is **strictly higher**.
 //!
+//! - **Funnel** (created → contacted → resolved → followed up): the number of cases,
+//!   those with a first contact, those ever resolved (`resolved_at` set), and those whose
+//!   follow-up task has an outcome recorded (reached or not). Each stage counts a case
+//!   once, whatever happened later (a reopened case still counts as resolved once).
+//!
 //! Proportions carry a two-sided confidence interval from
 //! [`proportion_interval`] (default Wilson 95 %: Wilson 1927; Brown, Cai &
 //! DasGupta 2001); with no eligible case the share and interval are `None`.
@@ -142,6 +147,22 @@ pub struct LoopMetrics {
     pub reach_rate: Share,
     /// Recovery rate (re-survey score improved).
     pub recovery_rate: Share,
+    /// The closed-loop funnel.
+    pub funnel: Funnel,
+}
+
+/// Case counts at each stage of the closed loop (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
+pub struct Funnel {
+    /// Cases created.
+    pub created: u64,
+    /// Cases whose customer was contacted (first `start`).
+    pub contacted: u64,
+    /// Cases resolved at least once.
+    pub resolved: u64,
+    /// Cases with a follow-up outcome recorded.
+    pub followed_up: u64,
 }
 
 /// Closed-loop metrics of `cases` as of `as_of`. See the [module documentation](self).
@@ -159,12 +180,19 @@ pub fn loop_metrics(
     let x = chrono::Duration::seconds(opts.contact_within_secs);
     let (mut det_n, mut det_ok) = (0u64, 0u64);
     let mut close = Vec::new();
+    let mut funnel = Funnel {
+        created: cases.len() as u64,
+        ..Funnel::default()
+    };
     let (mut due, mut done, mut reached, mut rec_n, mut rec_ok) = (0u64, 0u64, 0u64, 0u64, 0u64);
     for c in cases {
         if c.detractor && c.created_at + x <= as_of {
             det_n += 1;
             det_ok += u64::from(c.first_contact_at.is_some_and(|t| t - c.created_at <= x));
         }
+        funnel.contacted += u64::from(c.first_contact_at.is_some());
+        funnel.resolved += u64::from(c.resolved_at.is_some());
+        funnel.followed_up += u64::from(c.follow_up.as_ref().is_some_and(|f| f.outcome.is_some()));
         if let Some(t) = c.closed_at {
             close.push((t - c.created_at).num_seconds() as f64);
         }
@@ -204,5 +232,6 @@ pub fn loop_metrics(
         follow_up_completion: share(done, due, opts)?,
         reach_rate: share(reached, done, opts)?,
         recovery_rate: share(rec_ok, rec_n, opts)?,
+        funnel,
     })
 }
