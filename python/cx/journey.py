@@ -29,6 +29,7 @@ __all__ = [
     "analyze",
     "benjamini_hochberg",
     "experience_matrix",
+    "key_moments",
     "moments_of_truth",
     "paths",
 ]
@@ -252,3 +253,65 @@ def experience_matrix(
         outcomes=out_source,
         outcome=outcome,
     )
+
+
+def key_moments(
+    journey: Journey,
+    feedback: Any,
+    outcomes: Any,
+    /,
+    *,
+    customer: str = "customer_id",
+    touchpoint: str = "touchpoint_id",
+    score: str = "nps",
+    outcome: str = "nps",
+    cumulative_share: float = 0.8,
+    unknown: str = "error",
+) -> list[dict[str, Any]]:
+    """The moments of truth: touchpoints whose experience best predicts the overall outcome.
+
+    Builds the customer × touchpoint `experience_matrix` (centred, 0 where not visited) of
+    the customers in `outcomes`, runs `cx.drivers.analyze` on it with the touchpoints as
+    drivers (importance = the exact LMG share of R², Lindeman, Merenda & Gold 1980), and ranks
+    the touchpoints with `moments_of_truth`. Each entry has `touchpoint_id`, `importance`,
+    `share`, `rank`, plus `beta` (standardised, its sign says whether a better experience
+    there goes with a higher outcome) and the model's `r_squared`: a low R² means the
+    touchpoints explain little of the outcome, whatever their ranking.
+
+    >>> import pandas as pd
+    >>> j = Journey.from_dict({"name": "j", "stages": [{"id": "s", "name": "S", "touchpoints": [
+    ...     {"id": "app", "name": "App", "channel": "in_app"},
+    ...     {"id": "call", "name": "电话", "channel": "phone"}]}]})
+    >>> fb = pd.DataFrame({"customer_id": ["u1", "u2", "u3", "u4", "u5"] * 2,
+    ...                    "touchpoint_id": ["app"] * 5 + ["call"] * 5,
+    ...                    "nps": [9, 8, 9, 8, 9, 2, 9, 5, 7, 4]})
+    >>> survey = pd.DataFrame({"customer_id": ["u1", "u2", "u3", "u4", "u5"],
+    ...                        "nps": [3, 9, 6, 8, 4]})
+    >>> [(m["touchpoint_id"], round(m["share"], 2)) for m in key_moments(j, fb, survey)]
+    [('call', 0.58), ('app', 0.42)]
+    """
+    from cx import drivers
+
+    matrix = experience_matrix(
+        journey,
+        feedback,
+        outcomes=outcomes,
+        customer=customer,
+        touchpoint=touchpoint,
+        score=score,
+        outcome=outcome,
+        unknown=unknown,
+    )
+    names = matrix.column_names if hasattr(matrix, "column_names") else list(matrix.columns)
+    tps = [c for c in names if c not in (customer, outcome)]
+    kd = drivers.analyze(matrix, outcome=outcome, drivers=tps).to_dict()
+    by_name = {d["name"]: d for d in kd["drivers"]}
+    ranked = moments_of_truth(
+        [d["name"] for d in kd["drivers"]],
+        [d["lmg"] for d in kd["drivers"]],
+        cumulative_share=cumulative_share,
+    )
+    for m in ranked:
+        m["beta"] = by_name[m["touchpoint_id"]]["beta"]
+        m["r_squared"] = kd["r_squared"]
+    return ranked

@@ -334,3 +334,63 @@ def test_paths_read_naive_text_times_with_tz() -> None:
     # 10:00 in Shanghai is 02:00 UTC, after 01:30 UTC.
     p = paths(ev, tz="Asia/Shanghai")
     assert p.top_paths["path"].tolist() == ["pay → app"]
+
+
+def test_key_moments_rank_touchpoints_by_all_subsets_lmg() -> None:
+    # Outcome driven by the "pay" experience (and a little by "app"); "faq" is noise. The
+    # LMG shares are recomputed here from the experience matrix by all-subsets OLS in numpy
+    # (Lindeman, Merenda & Gold 1980), independently of cx.drivers.
+    import itertools
+    import math
+
+    rng = np.random.default_rng(7)
+    tps = ["app", "pay", "faq"]
+    j = cx.journey.Journey.from_dict(
+        {
+            "name": "j",
+            "stages": [
+                {
+                    "id": "s",
+                    "name": "S",
+                    "touchpoints": [{"id": t, "name": t, "channel": "in_app"} for t in tps],
+                }
+            ],
+        }
+    )
+    rows, outcomes = [], []
+    for i in range(400):
+        scores = {t: int(rng.integers(0, 11)) for t in tps if rng.random() < 0.8}
+        for t, v in scores.items():
+            rows.append({"customer_id": f"c{i}", "touchpoint_id": t, "nps": v})
+        y = 5 + 0.5 * (scores.get("pay", 5) - 5) + 0.1 * (scores.get("app", 5) - 5)
+        outcomes.append(
+            {"customer_id": f"c{i}", "nps": float(np.clip(round(y + rng.normal()), 0, 10))}
+        )
+    fb, survey = pd.DataFrame(rows), pd.DataFrame(outcomes)
+    got = cx.journey.key_moments(j, fb, survey, cumulative_share=1.0)
+    assert got[0]["touchpoint_id"] == "pay"
+
+    x = cx.journey.experience_matrix(j, fb, outcomes=survey)
+    cols = [c for c in x.columns if c not in ("customer_id", "nps")]
+    xs, y = x[cols].to_numpy(float), x["nps"].to_numpy(float)
+
+    def r2(idx: tuple[int, ...]) -> float:
+        if not idx:
+            return 0.0
+        a = np.column_stack([np.ones(len(y)), xs[:, list(idx)]])
+        resid = y - a @ np.linalg.lstsq(a, y, rcond=None)[0]
+        return 1 - resid @ resid / ((y - y.mean()) @ (y - y.mean()))
+
+    p = len(cols)
+    lmg = {}
+    for k, c in enumerate(cols):
+        others = [i for i in range(p) if i != k]
+        total = 0.0
+        for size in range(p):
+            w = math.factorial(size) * math.factorial(p - size - 1) / math.factorial(p)
+            for s in itertools.combinations(others, size):
+                total += w * (r2(tuple(sorted((*s, k)))) - r2(s))
+        lmg[c] = total
+    for m in got:
+        assert m["importance"] == pytest.approx(lmg[m["touchpoint_id"]], rel=1e-9, abs=1e-12)
+        assert m["r_squared"] == pytest.approx(r2(tuple(range(p))), rel=1e-9)
