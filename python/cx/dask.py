@@ -23,7 +23,7 @@ from typing import Any
 
 from cx import _cx
 
-__all__ = ["attribute_chart", "counts", "summarize", "tree_reduce"]
+__all__ = ["attribute_chart", "counts", "kano", "pareto", "summarize", "tree_reduce"]
 
 #: Control charts whose phase-I statistics are per-subgroup counts (mergeable exactly).
 ATTRIBUTE_CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u")
@@ -252,3 +252,141 @@ def attribute_chart(
     data = per[value].to_numpy(dtype=float)
     sizes = None if kind == "c" else per["n"].to_numpy(dtype=float)
     return chart(data, kind=kind, sizes=sizes, **options)  # type: ignore[arg-type]
+
+
+def _merge_tally(cls_name: str) -> Callable[[Sequence[bytes | None]], bytes | None]:
+    def merge(states: Sequence[bytes | None]) -> bytes | None:
+        cls = getattr(_cx, cls_name)
+        present = [cls.from_bytes(s) for s in states if s is not None]
+        if not present:
+            return None
+        out = present[0]
+        for t in present[1:]:
+            out = out.merge(t)
+        data: bytes = out.to_bytes()
+        return data
+
+    return merge
+
+
+def _cells(series: Any) -> list[str | None]:
+    """A pandas column as text cells, None for any missing marker (None, NaN, pd.NA)."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    return [None if pd.isna(v) else str(v) for v in series.tolist()]
+
+
+def _partition_pareto(pdf: Any, opts: dict[str, Any]) -> bytes | None:
+    if len(pdf) == 0:
+        return None
+    t = _cx.ParetoTally()
+    name = opts["column"] or opts["tags"]
+    values = _cells(pdf[name])
+    weights = None if opts["weights"] is None else pdf[opts["weights"]].astype(float).tolist()
+    t.update(values, weights=weights, tags=opts["tags"] is not None, separators=opts["separators"])
+    data: bytes = t.to_bytes()
+    return data
+
+
+def pareto(
+    ddf: Any,
+    /,
+    *,
+    column: str | None = None,
+    tags: str | None = None,
+    weights: str | None = None,
+    separators: Sequence[str] | None = None,
+    cut: float = 0.8,
+    top: int | None = None,
+    min_share: float | None = None,
+    other: str = "Other",
+    ties: str = "first-seen",
+    split_every: int = 8,
+) -> Any:
+    """`cx.pareto` over a dask DataFrame: one `ParetoTally` per partition, merged in a tree.
+
+    Counts and weights equal the single-machine ones for any partitioning (a tally merges by
+    cause name; partitions merge in order, so "first-seen" ties keep the order of the data).
+    Returns a `cx.causes.ParetoResult` whose table is a pandas DataFrame.
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"tags": ["late;refund", "late", "", "rude，late"]})
+    >>> pareto(dd.from_pandas(pdf, npartitions=2), tags="tags").vital_few
+    ['late', 'refund']
+    """
+    from dask.delayed import delayed
+
+    from cx.causes import ParetoResult
+
+    if (column is None) == (tags is None):
+        msg = "give exactly one of `column=` or `tags=` (a column name)"
+        raise TypeError(msg)
+    opts = {"column": column, "tags": tags, "weights": weights, "separators": separators}
+    for c in (column or tags, weights):
+        if c is not None and c not in ddf.columns:
+            from cx.exceptions import MissingFieldError
+
+            msg = f"missing field `{c}`"
+            raise MissingFieldError(msg, "missing_field", c)
+    leaves = [delayed(_partition_pareto)(p, opts) for p in ddf.to_delayed()]
+    state = tree_reduce(leaves, _merge_tally("ParetoTally"), split_every=split_every).compute()
+    tally = _cx.ParetoTally() if state is None else _cx.ParetoTally.from_bytes(state)
+    s = tally.finish(cut=cut, top=top, min_share=min_share, other=other, ties=ties)
+    return ParetoResult(s, s.table().to_pandas())
+
+
+def _partition_kano(pdf: Any, specs: list[tuple[str, str, str]]) -> bytes | None:
+    if len(pdf) == 0:
+        return None
+    t = _cx.KanoTally()
+    for name, f, d in specs:
+        t.update(name, _cells(pdf[f]), _cells(pdf[d]))
+    data: bytes = t.to_bytes()
+    return data
+
+
+def kano(
+    ddf: Any,
+    /,
+    *,
+    prefix: str = "kano_",
+    functional_suffix: str = "_functional",
+    dysfunctional_suffix: str = "_dysfunctional",
+    questionable_max_share: float = 0.05,
+    reverse_max_share: float = 0.10,
+    fong_z: float = 1.65,
+    split_every: int = 8,
+) -> Any:
+    """`cx.kano.classify` over a dask DataFrame: one `KanoTally` per partition, merged in a tree.
+
+    The answer pairs are found by the column-name convention of `cx.kano.discover_pairs`
+    (`kano_<name>_functional` / `kano_<name>_dysfunctional`). Category counts equal the
+    single-machine ones for any partitioning. Returns a `cx.kano.KanoResult` whose table is
+    a pandas DataFrame (per-respondent categories are not collected).
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"kano_app_functional": ["like", "like", "must-be", None],
+    ...                     "kano_app_dysfunctional": ["neutral", "live-with", "dislike", "dislike"]})
+    >>> kano(dd.from_pandas(pdf, npartitions=2)).categories
+    {'app': 'attractive'}
+    """
+    from dask.delayed import delayed
+
+    from cx.kano import KanoResult, discover_pairs
+
+    pairs = discover_pairs(
+        list(ddf.columns),
+        prefix=prefix,
+        functional_suffix=functional_suffix,
+        dysfunctional_suffix=dysfunctional_suffix,
+    )
+    specs = [(a, f, d) for a, (f, d) in pairs.items()]
+    leaves = [delayed(_partition_kano)(p, specs) for p in ddf.to_delayed()]
+    state = tree_reduce(leaves, _merge_tally("KanoTally"), split_every=split_every).compute()
+    tally = _cx.KanoTally() if state is None else _cx.KanoTally.from_bytes(state)
+    s = tally.finish(
+        questionable_max_share=questionable_max_share,
+        reverse_max_share=reverse_max_share,
+        fong_z=fong_z,
+    )
+    return KanoResult(s, s.table().to_pandas(), None)

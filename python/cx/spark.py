@@ -28,7 +28,7 @@ from typing import Any
 
 from cx import _cx
 
-__all__ = ["attribute_chart", "counts", "summarize"]
+__all__ = ["attribute_chart", "counts", "kano", "pareto", "summarize"]
 
 _STATE_SCHEMA = "state binary, error binary"
 _COUNT = "__cx_count"
@@ -291,3 +291,130 @@ def attribute_chart(
     data = per.column(value).to_numpy().astype(float)
     sizes = None if kind == "c" else per.column("n").to_numpy().astype(float)
     return chart(data, kind=kind, sizes=sizes, **options)  # type: ignore[arg-type]
+
+
+def _tally_states(kind: str, opts: dict[str, Any]) -> Any:
+    """`mapInArrow` function: a partition's rows into one `ParetoTally` / `KanoTally` state."""
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        from cx import _cx as core
+        from cx.exceptions import CxError
+
+        table = pa.Table.from_batches(list(batches))
+        if table.num_rows == 0:
+            return
+        state, error = None, None
+        try:
+            t: Any
+            if kind == "pareto":
+                t = core.ParetoTally()
+                name = opts["column"] or opts["tags"]
+                w = opts["weights"]
+                t.update(
+                    table.column(name).to_pylist(),
+                    weights=None if w is None else table.column(w).to_pylist(),
+                    tags=opts["tags"] is not None,
+                    separators=opts["separators"],
+                )
+            else:
+                t = core.KanoTally()
+                for a, f, d in opts["specs"]:
+                    t.update(a, table.column(f).to_pylist(), table.column(d).to_pylist())
+            state = t.to_bytes()
+        except CxError as e:
+            error = pickle.dumps(e)
+        yield pa.RecordBatch.from_pydict({"state": [state], "error": [error]}, schema=_schema(pa))
+
+    return run
+
+
+def _merged_tally(cls: Any, states: list[bytes]) -> Any:
+    out = cls()
+    for s in states:
+        out = out.merge(cls.from_bytes(s))
+    return out
+
+
+def pareto(
+    sdf: Any,
+    /,
+    *,
+    column: str | None = None,
+    tags: str | None = None,
+    weights: str | None = None,
+    separators: Sequence[str] | None = None,
+    cut: float = 0.8,
+    top: int | None = None,
+    min_share: float | None = None,
+    other: str = "Other",
+    ties: str = "name",
+) -> Any:
+    """`cx.pareto` over a PySpark DataFrame: one `ParetoTally` per partition (`mapInArrow`),
+    merged on the driver; returns a `cx.causes.ParetoResult` whose table is a pyarrow Table.
+
+    Counts and weights equal the single-machine ones for any partitioning. Spark rows have
+    no order, so ties are broken by cause name by default (`ties="name"`, as qcc on
+    `table(x)`); "first-seen" would follow the partitions' arrival order.
+
+    Example (not run here: it needs a Spark session):
+
+        vital = cx.spark.pareto(spark.table("feedback"), tags="tags").vital_few
+    """
+    from cx.causes import ParetoResult
+    from cx.exceptions import MissingFieldError
+
+    if (column is None) == (tags is None):
+        msg = "give exactly one of `column=` or `tags=` (a column name)"
+        raise TypeError(msg)
+    named = [c for c in (column or tags, weights) if c is not None]
+    for c in named:
+        if c not in sdf.columns:
+            raise MissingFieldError(f"{c}: missing field", "missing_field", c, None)
+    opts = {"column": column, "tags": tags, "weights": weights, "separators": separators}
+    states = _collect(sdf.select(*named).mapInArrow(_tally_states("pareto", opts), _STATE_SCHEMA))
+    tally = _merged_tally(_cx.ParetoTally, states)
+    s = tally.finish(cut=cut, top=top, min_share=min_share, other=other, ties=ties)
+    return ParetoResult(s, s.table().to_pyarrow())
+
+
+def kano(
+    sdf: Any,
+    /,
+    *,
+    prefix: str = "kano_",
+    functional_suffix: str = "_functional",
+    dysfunctional_suffix: str = "_dysfunctional",
+    questionable_max_share: float = 0.05,
+    reverse_max_share: float = 0.10,
+    fong_z: float = 1.65,
+) -> Any:
+    """`cx.kano.classify` over a PySpark DataFrame: one `KanoTally` per partition
+    (`mapInArrow`), merged on the driver; pairs found as `cx.kano.discover_pairs` does.
+    Returns a `cx.kano.KanoResult` whose table is a pyarrow Table.
+
+    Example (not run here: it needs a Spark session):
+
+        categories = cx.spark.kano(spark.table("survey")).categories
+    """
+    from cx.kano import KanoResult, discover_pairs
+
+    pairs = discover_pairs(
+        list(sdf.columns),
+        prefix=prefix,
+        functional_suffix=functional_suffix,
+        dysfunctional_suffix=dysfunctional_suffix,
+    )
+    specs = [(a, f, d) for a, (f, d) in pairs.items()]
+    cols = [c for _, f, d in specs for c in (f, d)]
+    states = _collect(
+        sdf.select(*cols).mapInArrow(_tally_states("kano", {"specs": specs}), _STATE_SCHEMA)
+    )
+    tally = _merged_tally(_cx.KanoTally, states)
+    s = tally.finish(
+        questionable_max_share=questionable_max_share,
+        reverse_max_share=reverse_max_share,
+        fong_z=fong_z,
+    )
+    return KanoResult(s, s.table().to_pyarrow(), None)

@@ -216,3 +216,26 @@ def test_counts_missing_column_is_typed(client: Client) -> None:
     pdf = pd.DataFrame({"g": [1, 2], "x": [0, 1]})
     with pytest.raises(MissingFieldError):
         cx.dask.counts(dd.from_pandas(pdf, npartitions=1), by="g", sums="nope")
+
+
+@pytest.mark.parametrize("npartitions", [1, 3, 11])
+def test_pareto_and_kano_equal_single_machine(client: Client, npartitions: int) -> None:
+    # Reference: cx.pareto / cx.kano.classify on the whole frame (themselves checked
+    # against pandas and the Berger table in test_pareto.py / test_kano.py).
+    fb = pcsv.read_csv(sample_path("feedback")).select(["tags"]).to_pandas()
+    one = cx.pareto(fb, tags="tags")
+    many = cx.dask.pareto(dd.from_pandas(fb, npartitions=npartitions), tags="tags")
+    cols = ["cause", "count", "share", "cum_share", "vital"]
+    pd.testing.assert_frame_equal(
+        many.table[cols].reset_index(drop=True), one.table[cols].reset_index(drop=True)
+    )
+    assert many.vital_few == one.vital_few
+    survey = pcsv.read_csv(sample_path("survey")).to_pandas()
+    k1 = cx.kano.classify(survey)
+    kn = cx.dask.kano(dd.from_pandas(survey, npartitions=npartitions))
+    assert kn.categories == k1.categories
+    kcols = [c for c in k1.table.columns if c.startswith(("n_", "share_", "better", "worse"))]
+    pd.testing.assert_frame_equal(
+        kn.table[["attribute", *kcols]].reset_index(drop=True),
+        k1.table[["attribute", *kcols]].reset_index(drop=True),
+    )

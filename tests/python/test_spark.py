@@ -161,3 +161,19 @@ def test_integer_scores_with_nulls(spark: SparkSession, metric: str) -> None:
     kw: dict[str, Any] = {"score": "s", "metric": metric, "by": "g"}
     for method in ("counts", "arrow"):
         _equal(cx.spark.summarize(sdf, method=method, **kw), sdf, kw)
+
+
+def test_pareto_and_kano_equal_single_machine(spark: SparkSession) -> None:
+    # Reference: cx.pareto / cx.kano.classify on the whole data (checked against pandas and
+    # the Berger table in test_pareto.py / test_kano.py); Spark breaks ties by name.
+    fb = pcsv.read_csv(sample_path("feedback")).select(["tags"])
+    sdf = spark.createDataFrame(fb.to_pandas()).repartition(4)
+    one = cx.pareto(fb, tags="tags", ties="name")
+    many = cx.spark.pareto(sdf, tags="tags")
+    cols = ["cause", "count", "share", "cum_share", "vital"]
+    assert many.table.select(cols).to_pylist() == one.table.select(cols).to_pylist()
+    survey = pcsv.read_csv(sample_path("survey"))
+    k1 = cx.kano.classify(survey)
+    kn = cx.spark.kano(spark.createDataFrame(survey.to_pandas()).repartition(3))
+    assert kn.categories == k1.categories
+    assert kn.table.to_pylist() == k1.table.to_pylist()
