@@ -67,6 +67,18 @@ class ParetoResult:
         """Everything as plain Python values (see `ParetoSummary.to_dict`)."""
         return self.summary.to_dict()
 
+    def chart(self) -> Any:
+        """The Pareto chart (bars, cumulative line, vital few highlighted) as a
+        `cx.reporting.Chart` (shown as SVG in Jupyter).
+
+        >>> pareto({"late": 5, "rude": 2}).chart().svg().count('class="cx-bar')
+        2
+        """
+        from cx.reporting import pareto_chart
+
+        rows = self.to_dict()["rows"]
+        return pareto_chart([r["cause"] for r in rows], [r["weight"] for r in rows], title="pareto")
+
     def _repr_html_(self) -> str:
         return self.summary._repr_html_()
 

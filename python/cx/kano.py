@@ -100,6 +100,20 @@ class KanoResult:
         """Everything as plain Python values (see `KanoSummary.to_dict`)."""
         return self.summary.to_dict()
 
+    def chart(self) -> Any:
+        """The Better/Worse scatter as a `cx.reporting.Chart` (shown as SVG in Jupyter).
+
+        >>> r = classify([("like", "neutral"), ("like", "dislike")], attributes="app")
+        >>> r.chart().svg().startswith("<svg")
+        True
+        """
+        from cx.reporting import kano_chart
+
+        pts = self.scatter()
+        return kano_chart(
+            [p["attribute"] for p in pts], [p["y"] for p in pts], [p["x"] for p in pts]
+        )
+
     def _repr_html_(self) -> str:
         return self.summary._repr_html_()
 
