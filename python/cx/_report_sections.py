@@ -288,9 +288,39 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
                     "unit": "%",
                 }
             )
+    retention_card = _retention_card(d)
+    if retention_card is not None:
+        cards.append(retention_card)
     if not cards:
         return None
     return {"id": "kpis", "kpis": cards, "notes": ["kpi_note"]}
+
+
+def _retention_card(d: ReportData) -> dict[str, Any] | None:
+    """Customer retention rate (E − N)/S of the last complete month (`cx.retention`,
+    Reichheld & Sasser's CRR; a customer is active in a month with a purchase), with the
+    change against the month before. No p-value: E − N mixes retained and reactivated
+    customers, so it is not a binomial count of the S customers at the start."""
+    t = d.transactions
+    if t is None or not {"customer_id", "date"} <= set(t.column_names):
+        return None
+    from cx.segments import retention
+
+    rows = [r for r in retention(t).periods.to_pylist() if not r["partial"]]
+    rows = [r for r in rows if r["retention_rate"] is not None]
+    if not rows:
+        return None
+    last = rows[-1]
+    card: dict[str, Any] = {
+        "label": "retention",
+        "value": 100.0 * last["retention_rate"],
+        "n": int(last["customers_start"]),
+        "unit": "%",
+        "note": str(last["period"])[:7],
+    }
+    if len(rows) > 1:
+        card["change"] = 100.0 * (last["retention_rate"] - rows[-2]["retention_rate"])
+    return card
 
 
 def trends(d: ReportData) -> dict[str, Any] | None:

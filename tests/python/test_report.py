@@ -186,6 +186,7 @@ def test_sample_report_sections(sample_report: reporting.Report) -> None:
         "resolution_median",
         "fcr",
         "sla_compliance",
+        "retention",
     ]
 
 
@@ -384,3 +385,25 @@ def test_funnel_section_from_a_case_store(tmp_path: Path) -> None:
     assert chart["counts"] == [4.0, 3.0, 3.0, 2.0]
     assert any(n.startswith("recovery rate: 100.0%") for n in funnel["notes"])
     assert 'data-section="funnel"' in r.html
+
+
+def test_retention_kpi_is_the_last_full_month_crr(sample_report: reporting.Report) -> None:
+    # (E − N) / S written out in pandas: S = customers with a purchase in the month before,
+    # E = customers with a purchase in the month, N = customers whose first purchase is in it.
+    import pandas as pd
+
+    t = pd.read_csv(DATA / "transactions.csv", parse_dates=["date"])
+    t["month"] = t["date"].dt.to_period("M")
+    active = t.groupby("month")["customer_id"].agg(set)
+    first = t.groupby("customer_id")["month"].min()
+    last, prev = active.index[-1], active.index[-2]
+    e, s = len(active[last]), len(active[prev])
+    n = int((first == last).sum())
+    before = active.index[-3]
+    n_prev = int((first == prev).sum())
+    crr_prev = (len(active[prev]) - n_prev) / len(active[before])
+    kpis = {k["label"]: k for k in sample_report.section("kpis")["kpis"]}  # type: ignore[index]
+    card = kpis["retention"]
+    assert card["value"] == pytest.approx(100 * (e - n) / s, rel=1e-12)
+    assert card["n"] == s
+    assert card["change"] == pytest.approx(100 * ((e - n) / s - crr_prev), rel=1e-9)
