@@ -95,6 +95,19 @@ class Chart:
     def _repr_svg_(self) -> str:
         return self.svg()
 
+    def plot(self, ax: Any = None) -> Any:
+        """Draw the chart on a matplotlib `ax` (a new figure when None) and return the axes.
+
+        matplotlib is optional (an extra, `pip install 'cx[plot]'`); it is imported here only.
+
+        >>> ax = funnel_chart(["created", "resolved"], [10, 8]).plot()
+        >>> sorted(float(p.get_width()) for p in ax.patches)
+        [8.0, 10.0]
+        """
+        from cx._plot import plot
+
+        return plot(self.spec, ax)
+
     def __repr__(self) -> str:
         return f"Chart(kind={self.kind!r}, title={self.spec.get('title', '')!r})"
 

@@ -407,3 +407,34 @@ def test_retention_kpi_is_the_last_full_month_crr(sample_report: reporting.Repor
     assert card["value"] == pytest.approx(100 * (e - n) / s, rel=1e-12)
     assert card["n"] == s
     assert card["change"] == pytest.approx(100 * ((e - n) / s - crr_prev), rel=1e-9)
+
+
+def test_every_chart_kind_plots_on_matplotlib_axes() -> None:
+    # The optional matplotlib view of each chart spec draws the same data as the SVG.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.container import BarContainer
+
+    ch = cx.spc.control_chart([5, 6, 5, 6, 5, 6, 5, 6, 30.0], kind="xmr", rules="nelson")
+    charts = {
+        "line": reporting.line_chart(["a", "b", "c"], {"nps": [1.0, None, 3.0]}),
+        "pareto": reporting.pareto_chart(["x", "y", "z"], [1, 9, 3]),
+        "quadrant": reporting.kano_chart(["t", "u"], [0.3, 0.7], [-0.8, -0.2]),
+        "control": reporting.control_chart_view(ch),
+        "distribution": reporting.distribution_chart([1, 2, 2, 3, 3, 3, 4, 10], bins=4),
+        "funnel": reporting.funnel_chart(["created", "resolved"], [10, 8]),
+        "bars": reporting.bar_chart(["a", "b"], [1, 2], low=[0.5, 1], high=[2, 3]),
+    }
+    for kind, chart in charts.items():
+        assert chart.kind == kind
+        ax = chart.plot()
+        bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+        n_bars = sum(len(b) for b in bars)
+        expected = {"pareto": 3, "distribution": 4, "funnel": 2, "bars": 2}.get(kind, 0)
+        assert n_bars == expected, kind
+        if kind == "pareto":  # sorted descending, like the SVG
+            assert [t.get_text() for t in ax.get_xticklabels()] == ["y", "z", "x"]
+        if kind == "control":  # the N1 signal is annotated
+            assert [t.get_text() for t in ax.texts] == ["N1"]
+        matplotlib.pyplot.close(ax.figure)
