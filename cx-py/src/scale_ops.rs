@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
-use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array};
+use arrow_array::{
+    Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array,
+};
 use arrow_schema::{DataType, Field, Schema};
 use cx_core::CxError;
 use cx_core::scale::{KeyValue, TicketAggregates};
@@ -104,6 +106,7 @@ fn _ticket_agg_state<'py>(
 
 /// Merge serialized aggregates states (any order) into one.
 #[pyfunction]
+#[pyo3(signature = (states, /))]
 fn _ticket_agg_merge<'py>(py: Python<'py>, states: Vec<Vec<u8>>) -> PyResult<Bound<'py, PyBytes>> {
     let bytes = run(py, || {
         let mut it = states.iter();
@@ -161,14 +164,18 @@ fn _ticket_agg_finish(
         for (j, name) in s.key_names().iter().enumerate() {
             let is_int = key_rows.iter().any(|k| matches!(k[j], KeyValue::Int(_)));
             let arr: ArrayRef = if is_int {
-                Arc::new(Int64Array::from_iter(key_rows.iter().map(|k| match &k[j] {
-                    KeyValue::Int(i) => Some(*i),
-                    _ => None,
+                Arc::new(Int64Array::from_iter(key_rows.iter().map(|k| {
+                    match &k[j] {
+                        KeyValue::Int(i) => Some(*i),
+                        _ => None,
+                    }
                 })))
             } else {
-                Arc::new(StringArray::from_iter(key_rows.iter().map(|k| match &k[j] {
-                    KeyValue::Str(v) => Some(v.as_str()),
-                    _ => None,
+                Arc::new(StringArray::from_iter(key_rows.iter().map(|k| {
+                    match &k[j] {
+                        KeyValue::Str(v) => Some(v.as_str()),
+                        _ => None,
+                    }
                 })))
             };
             fields.push(Field::new(name, arr.data_type().clone(), true));
@@ -191,11 +198,9 @@ fn _ticket_agg_finish(
         for (&q, col) in percentiles.iter().zip(quant) {
             push(q_name(q), Arc::new(Float64Array::from(col)));
         }
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| {
-            CxError::Format {
-                what: "TicketAggregates".into(),
-                reason: e.to_string(),
-            }
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| CxError::Format {
+            what: "TicketAggregates".into(),
+            reason: e.to_string(),
         })
     })?;
     Ok(PyGroupedTable::new(batch))

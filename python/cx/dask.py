@@ -89,7 +89,7 @@ def tree_reduce(
 
 def _partition_tickets(pdf: Any, opts: dict[str, Any]) -> bytes | None:
     """One partition of events (pandas) to its `TicketAggregates` state."""
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
     from cx import _ticket_scale
 

@@ -148,7 +148,7 @@ def _ticket_states(opts: dict[str, Any]) -> Any:
     """`mapInArrow` function: a partition's events into one `TicketAggregates` state."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow as pa
 
         from cx import _ticket_scale
         from cx.exceptions import CxError
@@ -201,9 +201,7 @@ def ticket_aggregates(
 
             raise MissingFieldError("missing field `ticket_id`", "missing_field", "ticket_id")
         sdf = sdf.repartition("ticket_id")
-    states: list[bytes | None] = list(
-        _collect(sdf.mapInArrow(_ticket_states(opts), _STATE_SCHEMA))
-    )
+    states: list[bytes | None] = list(_collect(sdf.mapInArrow(_ticket_states(opts), _STATE_SCHEMA)))
     while len(states) > 1:
         states = [
             _ticket_scale.merge(states[i : i + split_every])

@@ -94,9 +94,7 @@ def test_equals_single_machine(
     qs = [0.5, 0.9, 0.99]
     ddf = dd.from_pandas(events, npartitions=npartitions, sort=False)
     with dask.config.set(scheduler="sync"):
-        out = cx.dask.ticket_aggregates(
-            ddf, by=by, metrics=METRICS, percentiles=qs, split_every=2
-        )
+        out = cx.dask.ticket_aggregates(ddf, by=by, metrics=METRICS, percentiles=qs, split_every=2)
     assert len(out) == len(_reference(per_ticket, by, qs))
     _check(out, _reference(per_ticket, by, qs), by)
 

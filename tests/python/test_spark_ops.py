@@ -19,10 +19,11 @@ from cx.exceptions import InvalidValueError, MissingFieldError
 os.environ["PYSPARK_PYTHON"] = sys.executable
 os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
-from pyspark.sql import SparkSession  # noqa: E402
-from test_dask_ops import METRICS, _check, _reference  # noqa: E402
-from test_dask_ops import events as events  # noqa: E402,F401  (fixture)
-from test_dask_ops import per_ticket as per_ticket  # noqa: E402,F401  (fixture)
+from pyspark.sql import SparkSession
+from test_dask_ops import METRICS, _check, _reference
+# the sample log and its single-machine metrics are test_dask_ops fixtures
+from test_dask_ops import events as events
+from test_dask_ops import per_ticket as per_ticket
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:PySpark does not yet fully support pandas:FutureWarning"
