@@ -16,8 +16,8 @@ from typing import Any
 
 from cx import _cx
 
-#: The metrics aggregated when `metrics=` is not given.
-DEFAULT_METRICS = ("first_reply_secs", "full_resolution_secs", "requester_wait_secs")
+#: Calendar units of `period=` (pyarrow's `floor_temporal` units, floored in `tz`).
+PERIODS = ("day", "week", "month", "quarter", "year")
 
 
 def options(
@@ -27,6 +27,8 @@ def options(
     calendar: Any,
     definitions: dict[str, Any] | None,
     alpha: float,
+    period: str | None = None,
+    tz: str = "UTC",
 ) -> dict[str, Any]:
     """Validated, picklable options (the calendar travels as JSON, definitions as keywords)."""
     if definitions is not None and not isinstance(definitions, dict):
@@ -37,7 +39,23 @@ def options(
         raise TypeError(msg)
     by = [by] if isinstance(by, str) else list(by)
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    if period is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from cx.exceptions import InvalidOptionError
+
+        if period not in PERIODS:
+            msg = f"`period` must be one of {', '.join(PERIODS)}, got {period!r}"
+            raise InvalidOptionError(msg, "invalid_option", "period")
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            msg = f"`tz` must be an IANA time zone, got {tz!r}"
+            raise InvalidOptionError(msg, "invalid_option", "tz") from e
+        by = [*by, "period"]
     return {
+        "period": period,
+        "tz": tz,
         "by": by,
         "metrics": metrics,
         "percentiles": [float(q) for q in percentiles],
@@ -60,8 +78,15 @@ def partition_state(table: Any, opts: dict[str, Any]) -> bytes | None:
         calendar=None if cal is None else _cx.BusinessCalendar.from_json(cal),
         definitions=None if defs is None else _cx.MetricDefinitions(**defs),
     )
+    per_ticket = pa.table(per_ticket)
+    if opts["period"] is not None:
+        import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+        local = per_ticket["created_at"].cast(pa.timestamp("s", tz=opts["tz"]))
+        start = pc.floor_temporal(local, unit=opts["period"], week_starts_monday=True)
+        per_ticket = per_ticket.append_column("period", pc.strftime(start, format="%Y-%m-%d"))
     state: bytes = _cx._ticket_agg_state(
-        pa.table(per_ticket), by=opts["by"], metrics=opts["metrics"], alpha=opts["alpha"]
+        per_ticket, by=opts["by"], metrics=opts["metrics"], alpha=opts["alpha"]
     )
     return state
 

@@ -108,6 +108,8 @@ def ticket_aggregates(
     calendar: Any = None,
     definitions: dict[str, Any] | None = None,
     alpha: float = 0.01,
+    period: str | None = None,
+    tz: str = "UTC",
     partitioned: bool = False,
     split_every: int = 8,
 ) -> Any:
@@ -128,7 +130,9 @@ def ticket_aggregates(
     `priority`, `customer`, `status`; integer columns stay integers, others become text);
     `metrics` names its numeric columns (`*_secs`, counts such as `reopens`, the 0/1 flags
     `one_touch`/`repeat_free`, whose mean is a rate). `definitions` is a dict of
-    `cx.ops.MetricDefinitions` keyword arguments (built on each worker).
+    `cx.ops.MetricDefinitions` keyword arguments (built on each worker). `period` ("day",
+    "week" (from Monday), "month", "quarter", "year") adds a last key column `period`: the
+    start date (`YYYY-MM-DD`) of the period of the ticket's creation in time zone `tz`.
 
     Ticket metrics need all events of a ticket in one partition. By default the frame is
     shuffled on `ticket_id` first (`ddf.shuffle("ticket_id")`), unless its index is
@@ -163,7 +167,7 @@ def ticket_aggregates(
 
     from cx import _ticket_scale
 
-    opts = _ticket_scale.options(by, metrics, percentiles, calendar, definitions, alpha)
+    opts = _ticket_scale.options(by, metrics, percentiles, calendar, definitions, alpha, period, tz)
     by_ticket = ddf.index.name == "ticket_id" and ddf.known_divisions
     if not (partitioned or by_ticket):
         if "ticket_id" not in ddf.columns:

@@ -176,6 +176,8 @@ def ticket_aggregates(
     calendar: Any = None,
     definitions: dict[str, Any] | None = None,
     alpha: float = 0.01,
+    period: str | None = None,
+    tz: str = "UTC",
     partitioned: bool = False,
     split_every: int = 8,
 ) -> Any:
@@ -185,8 +187,8 @@ def ticket_aggregates(
     `cx.ops.ticket_metrics` and folds the per-ticket metrics into a state (`mapInArrow`),
     and the driver merges the states `split_every` at a time. Returns a pyarrow Table, one
     row per group and metric, equal to the single-machine aggregation (see
-    `cx.dask.ticket_aggregates` for what is exact). Spark rows have no order: events of a
-    ticket at the same instant may reach the kernel in any order.
+    `cx.dask.ticket_aggregates` for what is exact, and for `period`/`tz`). Spark rows have
+    no order: events of a ticket at the same instant may reach the kernel in any order.
 
     Example (not run here: it needs a Spark session):
 
@@ -194,7 +196,7 @@ def ticket_aggregates(
     """
     from cx import _ticket_scale
 
-    opts = _ticket_scale.options(by, metrics, percentiles, calendar, definitions, alpha)
+    opts = _ticket_scale.options(by, metrics, percentiles, calendar, definitions, alpha, period, tz)
     if not partitioned:
         if "ticket_id" not in sdf.columns:
             from cx.exceptions import MissingFieldError

@@ -151,3 +151,32 @@ def test_empty_frame() -> None:
     out = cx.dask.ticket_aggregates(ddf, by="team", metrics="first_reply_secs")
     assert len(out) == 0
     assert list(out.columns)[:3] == ["team", "metric", "n"]
+
+
+@pytest.mark.parametrize(("period", "tz"), [("week", "Asia/Shanghai"), ("month", "UTC")])
+def test_period_of_creation(
+    events: pd.DataFrame, per_ticket: pd.DataFrame, period: str, tz: str
+) -> None:
+    # reference buckets with pandas: local creation date floored to Monday / first of month
+    local = pd.to_datetime(per_ticket["created_at"], utc=True).dt.tz_convert(tz)
+    day = local.dt.normalize()
+    if period == "week":
+        start = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    else:
+        start = day - pd.to_timedelta(day.dt.day - 1, unit="D")
+    ref_in = per_ticket.assign(period=start.dt.strftime("%Y-%m-%d"))
+    ddf = dd.from_pandas(events, npartitions=3, sort=False)
+    with dask.config.set(scheduler="sync"):
+        out = cx.dask.ticket_aggregates(
+            ddf, by="team", metrics=METRICS, percentiles=[0.9], period=period, tz=tz
+        )
+    assert list(out.columns[:3]) == ["team", "period", "metric"]
+    _check(out, _reference(ref_in, ["team", "period"], [0.9]), ["team", "period"])
+
+
+def test_bad_period_options(events: pd.DataFrame) -> None:
+    ddf = dd.from_pandas(events, npartitions=1)
+    with pytest.raises(cx.exceptions.InvalidOptionError):
+        cx.dask.ticket_aggregates(ddf, period="fortnight")
+    with pytest.raises(cx.exceptions.InvalidOptionError):
+        cx.dask.ticket_aggregates(ddf, period="week", tz="Mars/Olympus")

@@ -21,6 +21,7 @@ os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
 from pyspark.sql import SparkSession
 from test_dask_ops import METRICS, _check, _reference
+
 # the sample log and its single-machine metrics are test_dask_ops fixtures
 from test_dask_ops import events as events
 from test_dask_ops import per_ticket as per_ticket
@@ -61,6 +62,11 @@ def test_equals_single_machine(
         )
         assert isinstance(out, pa.Table)
         _check(out.to_pandas(), _reference(per_ticket, ["team"], qs), ["team"])
+    out = cx.spark.ticket_aggregates(sdf, by=(), metrics="first_reply_secs", period="month")
+    months = pd.to_datetime(per_ticket["created_at"], utc=True).dt.strftime("%Y-%m-01")
+    ref = per_ticket.groupby(months)["first_reply_secs"].count()
+    assert out.column("period").to_pylist() == ref.index.tolist()
+    assert out.column("n").to_pylist() == ref.tolist()
     with pytest.raises(MissingFieldError):
         cx.spark.ticket_aggregates(sdf, metrics="no_such_metric")
     # a ticket split over partitions lacks its `created` event in one of them: strict
