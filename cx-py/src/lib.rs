@@ -21,6 +21,7 @@ mod ops;
 mod privacy;
 mod report;
 mod scale;
+mod scale_ops;
 mod segments;
 mod spc;
 mod stats;
@@ -56,6 +57,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     segments::register(m)?;
     drivers::register(m)?;
     scale::register(m)?;
+    scale_ops::register(m)?;
     report::register(m)?;
     Ok(())
 }

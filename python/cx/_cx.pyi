@@ -2386,3 +2386,17 @@ def _counts_state(
 
 def _counts_table(state: bytes, /, *, sums: list[str] = ..., freq: str = "month") -> GroupedTable:
     """The table of a merged counts-by-key state (private)."""
+
+# --- scale (ticket aggregates) ---
+
+def _ticket_agg_state(
+    table: object, /, *, by: list[str], metrics: list[str], alpha: float = 0.01
+) -> bytes:
+    """The serialized `TicketAggregates` state of a per-ticket metrics table (private;
+    see `cx.dask.ticket_aggregates`, `cx.spark.ticket_aggregates`)."""
+
+def _ticket_agg_merge(states: list[bytes], /) -> bytes:
+    """Merge serialized ticket-aggregates states (private); `FormatError` for bad bytes."""
+
+def _ticket_agg_finish(state: bytes, /, *, percentiles: list[float] = ...) -> GroupedTable:
+    """One row per group and metric of a merged ticket-aggregates state (private)."""

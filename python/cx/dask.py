@@ -23,7 +23,15 @@ from typing import Any
 
 from cx import _cx
 
-__all__ = ["attribute_chart", "counts", "kano", "pareto", "summarize", "tree_reduce"]
+__all__ = [
+    "attribute_chart",
+    "counts",
+    "kano",
+    "pareto",
+    "summarize",
+    "ticket_aggregates",
+    "tree_reduce",
+]
 
 #: Control charts whose phase-I statistics are per-subgroup counts (mergeable exactly).
 ATTRIBUTE_CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u")
@@ -77,6 +85,99 @@ def tree_reduce(
             delayed(merge)(level[i : i + split_every]) for i in range(0, len(level), split_every)
         ]
     return level[0]
+
+
+def _partition_tickets(pdf: Any, opts: dict[str, Any]) -> bytes | None:
+    """One partition of events (pandas) to its `TicketAggregates` state."""
+    import pyarrow as pa
+
+    from cx import _ticket_scale
+
+    if pdf.index.name == "ticket_id":
+        pdf = pdf.reset_index()
+    return _ticket_scale.partition_state(pa.Table.from_pandas(pdf, preserve_index=False), opts)
+
+
+def ticket_aggregates(
+    ddf: Any,
+    /,
+    *,
+    by: str | Sequence[str] = ("team",),
+    metrics: str | Sequence[str] = ("first_reply_secs", "full_resolution_secs"),
+    percentiles: Sequence[float] = (0.5, 0.9),
+    calendar: Any = None,
+    definitions: dict[str, Any] | None = None,
+    alpha: float = 0.01,
+    period: str | None = None,
+    tz: str = "UTC",
+    partitioned: bool = False,
+    split_every: int = 8,
+) -> Any:
+    """Count, mean, min, max, median and percentiles of per-ticket metrics by group, over a
+    dask DataFrame of ticket events, as a pandas DataFrame (one row per group and metric).
+
+    Each partition runs `cx.ops.ticket_metrics` (the Rust kernel) on its events and folds
+    the per-ticket metrics into a mergeable state; states merge in a tree (`tree_reduce`).
+    The result equals aggregating `cx.ops.ticket_metrics` of the whole log on one machine:
+    `n`, `n_missing` (tickets without the metric, e.g. no first reply), `min`, `max`
+    exactly, `mean` to about 1e-15 relative, and `median` / `q<p>` identical to a one-pass
+    quantile sketch (relative error at most `alpha` against the order statistic of rank
+    `floor(p*(n-1))`; DDSketch, Masson et al. 2019). Exact interpolated quantiles are not
+    offered on the engines (they need all values in one place): use
+    `cx.ops.summarize(..., exact=True)` on one machine.
+
+    `by` names columns of the `cx.ops.ticket_metrics` output (`team`, `channel`,
+    `priority`, `customer`, `status`; integer columns stay integers, others become text);
+    `metrics` names its numeric columns (`*_secs`, counts such as `reopens`, the 0/1 flags
+    `one_touch`/`repeat_free`, whose mean is a rate). `definitions` is a dict of
+    `cx.ops.MetricDefinitions` keyword arguments (built on each worker). `period` ("day",
+    "week" (from Monday), "month", "quarter", "year") adds a last key column `period`: the
+    start date (`YYYY-MM-DD`) of the period of the ticket's creation in time zone `tz`.
+
+    Ticket metrics need all events of a ticket in one partition. By default the frame is
+    shuffled on `ticket_id` first (`ddf.shuffle("ticket_id")`), unless its index is
+    `ticket_id` with known divisions (`set_index("ticket_id")`: disjoint by construction).
+    With `partitioned=True` the caller vouches for it and no shuffle is done; cx does not
+    check it (an exact check costs a distributed distinct count, about a shuffle): a ticket
+    split over two partitions would count as two partial tickets. Events of a ticket at the
+    same instant keep their order within a partition, and a shuffle may reorder them.
+
+    Raises:
+        MissingFieldError: a `by` or `metrics` column is not in the metrics table, or the
+            log lacks a required column.
+        InvalidValueError: a negative metric value (the row is counted within its partition).
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> ev = pd.DataFrame({
+    ...     "ticket_id": ["T1", "T1", "T2", "T2", "T3"],
+    ...     "at": ["2024-03-04T10:00:00+08:00", "2024-03-04T10:30:00+08:00",
+    ...            "2024-03-04T11:00:00+08:00", "2024-03-04T13:00:00+08:00",
+    ...            "2024-03-04T12:00:00+08:00"],
+    ...     "type": ["created", "comment", "created", "comment", "created"],
+    ...     "actor": ["requester", "agent:a1", "requester", "agent:a2", "requester"],
+    ...     "public": [None, True, None, True, None],
+    ...     "channel": ["email", None, "live_chat", None, "live_chat"],
+    ... })
+    >>> ddf = dd.from_pandas(ev, npartitions=2)
+    >>> out = ticket_aggregates(ddf, by="channel", metrics="first_reply_secs")
+    >>> out[["channel", "n", "n_missing", "mean", "max"]].values.tolist()
+    [['email', 1, 0, 1800.0, 1800.0], ['live_chat', 1, 1, 7200.0, 7200.0]]
+    """
+    from dask.delayed import delayed
+
+    from cx import _ticket_scale
+
+    opts = _ticket_scale.options(by, metrics, percentiles, calendar, definitions, alpha, period, tz)
+    by_ticket = ddf.index.name == "ticket_id" and ddf.known_divisions
+    if not (partitioned or by_ticket):
+        if "ticket_id" not in ddf.columns:
+            from cx.exceptions import MissingFieldError
+
+            raise MissingFieldError("missing field `ticket_id`", "missing_field", "ticket_id")
+        ddf = ddf.shuffle("ticket_id")
+    leaves = [delayed(_partition_tickets)(p, opts) for p in ddf.to_delayed()]
+    state = tree_reduce(leaves, _ticket_scale.merge, split_every=split_every).compute()
+    return _ticket_scale.finish(state, opts).to_pandas()
 
 
 def summarize(

@@ -28,7 +28,7 @@ from typing import Any
 
 from cx import _cx
 
-__all__ = ["attribute_chart", "counts", "kano", "pareto", "summarize"]
+__all__ = ["attribute_chart", "counts", "kano", "pareto", "summarize", "ticket_aggregates"]
 
 _STATE_SCHEMA = "state binary, error binary"
 _COUNT = "__cx_count"
@@ -142,6 +142,74 @@ def _merge_all(states: Sequence[bytes], split_every: int) -> bytes:
             _cx._merge_states(level[i : i + split_every]) for i in range(0, len(level), split_every)
         ]
     return level[0]
+
+
+def _ticket_states(opts: dict[str, Any]) -> Any:
+    """`mapInArrow` function: a partition's events into one `TicketAggregates` state."""
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        from cx import _ticket_scale
+        from cx.exceptions import CxError
+
+        table = pa.Table.from_batches(list(batches))
+        if table.num_rows == 0:
+            return
+        state, error = None, None
+        try:
+            state = _ticket_scale.partition_state(table, opts)
+        except CxError as e:
+            error = pickle.dumps(e)
+        yield pa.RecordBatch.from_pydict({"state": [state], "error": [error]}, schema=_schema(pa))
+
+    return run
+
+
+def ticket_aggregates(
+    sdf: Any,
+    /,
+    *,
+    by: str | Sequence[str] = ("team",),
+    metrics: str | Sequence[str] = ("first_reply_secs", "full_resolution_secs"),
+    percentiles: Sequence[float] = (0.5, 0.9),
+    calendar: Any = None,
+    definitions: dict[str, Any] | None = None,
+    alpha: float = 0.01,
+    period: str | None = None,
+    tz: str = "UTC",
+    partitioned: bool = False,
+    split_every: int = 8,
+) -> Any:
+    """`cx.dask.ticket_aggregates` over a PySpark DataFrame of ticket events: the frame is
+    `repartition("ticket_id")`-ed (unless `partitioned=True`: the caller vouches that each
+    ticket's events are in one partition; not checked), each partition runs
+    `cx.ops.ticket_metrics` and folds the per-ticket metrics into a state (`mapInArrow`),
+    and the driver merges the states `split_every` at a time. Returns a pyarrow Table, one
+    row per group and metric, equal to the single-machine aggregation (see
+    `cx.dask.ticket_aggregates` for what is exact, and for `period`/`tz`). Spark rows have
+    no order: events of a ticket at the same instant may reach the kernel in any order.
+
+    Example (not run here: it needs a Spark session):
+
+        out = cx.spark.ticket_aggregates(spark.table("ticket_events"), by=["team", "priority"])
+    """
+    from cx import _ticket_scale
+
+    opts = _ticket_scale.options(by, metrics, percentiles, calendar, definitions, alpha, period, tz)
+    if not partitioned:
+        if "ticket_id" not in sdf.columns:
+            from cx.exceptions import MissingFieldError
+
+            raise MissingFieldError("missing field `ticket_id`", "missing_field", "ticket_id")
+        sdf = sdf.repartition("ticket_id")
+    states: list[bytes | None] = list(_collect(sdf.mapInArrow(_ticket_states(opts), _STATE_SCHEMA)))
+    while len(states) > 1:
+        states = [
+            _ticket_scale.merge(states[i : i + split_every])
+            for i in range(0, len(states), split_every)
+        ]
+    return _ticket_scale.finish(states[0] if states else None, opts)
 
 
 def summarize(

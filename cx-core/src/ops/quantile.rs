@@ -22,14 +22,14 @@ use crate::{CxError, Result};
 /// Mergeable quantile sketch with relative accuracy `alpha` (see the module docs).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuantileSketch {
-    alpha: f64,
-    ln_gamma: f64,
-    zeros: u64,
-    buckets: BTreeMap<i32, u64>,
-    count: u64,
-    sum: f64,
-    min: f64,
-    max: f64,
+    pub(crate) alpha: f64,
+    pub(crate) ln_gamma: f64,
+    pub(crate) zeros: u64,
+    pub(crate) buckets: BTreeMap<i32, u64>,
+    pub(crate) count: u64,
+    pub(crate) sum: f64,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
 }
 
 impl QuantileSketch {

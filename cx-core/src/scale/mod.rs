@@ -20,8 +20,10 @@
 //! wrong number.
 
 mod keyed;
+mod ticket_aggs;
 
 pub use keyed::{KeyColumn, KeyKind, KeyValue, KeyedCounts, STATE_VERSION};
+pub use ticket_aggs::{MetricAggregate, TicketAggregates};
 
 use crate::error::{CxError, Result};
 use crate::metrics::grouped::{GroupedScoreTally, ces_by_group, csat_by_group};
