@@ -20,8 +20,10 @@
 //! wrong number.
 
 mod keyed;
+mod subgroups;
 
 pub use keyed::{KeyColumn, KeyKind, KeyValue, KeyedCounts, STATE_VERSION};
+pub use subgroups::{SUBGROUP_MOMENTS_KIND, SubgroupMoments};
 
 use crate::error::{CxError, Result};
 use crate::metrics::grouped::{GroupedScoreTally, ces_by_group, csat_by_group};
