@@ -243,6 +243,27 @@ impl SubgroupMoments {
         Ok(())
     }
 
+    /// Per subgroup in key order: `(n, n_missing, [mean, range, sd])`, NaN where
+    /// undefined (mean and range of an empty subgroup, sd below 2 values).
+    pub fn moments(&self) -> Vec<(u64, u64, [f64; 3])> {
+        self.cells
+            .values()
+            .map(|m| {
+                let (mean, range) = if m.n == 0 {
+                    (f64::NAN, f64::NAN)
+                } else {
+                    (m.mean, m.max - m.min)
+                };
+                let sd = if m.n < 2 {
+                    f64::NAN
+                } else {
+                    (m.m2 / (m.n - 1) as f64).sqrt()
+                };
+                (m.n, m.n_missing, [mean, range, sd])
+            })
+            .collect()
+    }
+
     /// Per-subgroup statistics (n, mean, range = max − min, sd = √(M2/(n − 1))) in key
     /// order.
     ///
