@@ -237,8 +237,8 @@ def attribute_chart(
     `cx.spc.control_chart(sums, kind=kind, sizes=units, **options)` (`sizes` omitted for
     `c`), the same chart as on one machine from the same per-subgroup counts.
 
-    Individuals (I-MR) and x̄/R, x̄/S charts are not offered: their phase-I statistics need
-    the values in order (moving ranges) or within-subgroup ranges of raw values.
+    x̄/R and x̄/S charts: `variables_chart`. Individuals (I-MR) charts are not offered: their
+    moving ranges need the values in time order across partitions.
 
     Raises:
         InvalidOptionError: a `kind` that is not an attribute chart.
@@ -527,4 +527,4 @@ def variables_chart(
         msg = f"chart: must be one of {set(VARIABLES_CHARTS)}, got {chart!r}"
         raise InvalidOptionError(msg, "invalid_option", "chart")
     state = _subgroup_moments(ddf, value, subgroup, time, freq, tz, split_every)
-    return _cx._subgroup_chart(state, chart=chart, **options)
+    return _cx._subgroup_chart(state, chart=chart, **options)  # type: ignore[arg-type]

@@ -541,4 +541,4 @@ def variables_chart(
         msg = f"chart: must be one of {set(VARIABLES_CHARTS)}, got {chart!r}"
         raise InvalidOptionError(msg, "invalid_option", "chart")
     state = _subgroup_moments(sdf, value, subgroup, time, freq, tz, split_every)
-    return _cx._subgroup_chart(state, chart=chart, **options)
+    return _cx._subgroup_chart(state, chart=chart, **options)  # type: ignore[arg-type]
