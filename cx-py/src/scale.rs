@@ -23,6 +23,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use pyo3_arrow::input::AnyRecordBatch;
 
+use crate::error::bad_literal;
 use crate::error::to_py;
 use crate::metrics::parse;
 use crate::metrics_group::columns::{
@@ -33,6 +34,10 @@ use crate::metrics_group::{
     time_keys,
 };
 use crate::run;
+use crate::spc::{PyControlChart, parse_constants, parse_rules, parse_sigma_method, to_ints};
+use arrow_array::Float64Array;
+use cx_core::scale::SubgroupMoments;
+use cx_core::spc::{ChartOptions, RuleSet};
 
 fn score_metric(m: Metric) -> ScoreMetric {
     match m {
@@ -488,5 +493,164 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_summary_state_from_counts, m)?)?;
     m.add_function(wrap_pyfunction!(_merge_states, m)?)?;
     m.add_function(wrap_pyfunction!(_finish_summary, m)?)?;
+    register_subgroups(m)?;
+    Ok(())
+}
+
+// --- x̄/R and x̄/S charts from per-subgroup moments ---
+
+/// The serialized per-subgroup moments of one partition: n, mean, M2, min, max of
+/// `value` per key (`by` and/or the time bucket).
+#[pyfunction]
+#[pyo3(signature = (table, /, *, value, by=Vec::new(), time=None, freq="day", tz=None))]
+fn _subgroup_state<'py>(
+    py: Python<'py>,
+    table: AnyRecordBatch,
+    value: &str,
+    by: Vec<String>,
+    time: Option<&str>,
+    freq: &str,
+    tz: Option<&str>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let freq: Freq = parse(freq)?;
+    let (batches, schema) = table.into_table()?.into_inner();
+    let (chunks, _) = table_column(&batches, &schema, value)?;
+    let values = f64_from_arrow(&chunks, value)?;
+    let pk = part_keys(py, &batches, &schema, &by, time, freq, tz, values.len())?;
+    let codes = pk.keys.codes.values();
+    let bytes = run(py, || {
+        let mut state = SubgroupMoments::new(pk.columns);
+        state.update(value, &values, codes, &pk.per_code)?;
+        Ok(state.to_bytes())
+    })?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// Merge serialized subgroup-moment states (any number, any order) into one.
+#[pyfunction]
+#[pyo3(signature = (states, /))]
+fn _merge_subgroup_states<'py>(
+    py: Python<'py>,
+    states: Vec<Vec<u8>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let bytes = run(py, || {
+        let mut it = states.iter();
+        let Some(first) = it.next() else {
+            return Err(CxError::EmptyInput {
+                what: "states".into(),
+            });
+        };
+        let mut acc = SubgroupMoments::from_bytes(first)?;
+        for b in it {
+            acc.merge(&SubgroupMoments::from_bytes(b)?)?;
+        }
+        Ok(acc.to_bytes())
+    })?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// The per-subgroup table of a merged state: key columns, `n`, `n_missing`, `mean`,
+/// `range`, `sd` (NaN when n < 2), one row per subgroup in key order.
+#[pyfunction]
+#[pyo3(signature = (state, /))]
+fn _subgroup_table(py: Python<'_>, state: &[u8]) -> PyResult<PyGroupedTable> {
+    let state = run(py, || SubgroupMoments::from_bytes(state))?;
+    let mut fields = Vec::new();
+    let mut cols: Vec<ArrayRef> = Vec::new();
+    for (j, c) in state.columns().iter().enumerate() {
+        let a = key_array(&c.kind, state.keys().map(|k| &k[j]).collect());
+        fields.push(Field::new(c.name.clone(), a.data_type().clone(), true));
+        cols.push(a);
+    }
+    let m = state.moments();
+    for (name, v) in [("n", 0usize), ("n_missing", 1)] {
+        cols.push(Arc::new(UInt64Array::from_iter_values(
+            m.iter().map(|r| if v == 0 { r.0 } else { r.1 }),
+        )));
+        fields.push(Field::new(name, DataType::UInt64, false));
+    }
+    for (name, j) in [("mean", 0usize), ("range", 1), ("sd", 2)] {
+        cols.push(Arc::new(Float64Array::from_iter_values(
+            m.iter().map(|r| r.2[j]),
+        )));
+        fields.push(Field::new(name, DataType::Float64, false));
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
+        .map(PyGroupedTable::new)
+        .map_err(|e| PyTypeError::new_err(e.to_string()))
+}
+
+/// The x̄/R or x̄/S chart (phase I, subgroups in key order) of a merged state, with the
+/// options of `cx.spc.control_chart`.
+#[pyfunction]
+#[pyo3(signature = (state, /, *, chart="xbar_r", phase1=None, stages=None, exclude=None,
+    rules=None, constants="exact", nsigmas=3.0, confidence=None, center=None, sigma=None,
+    sigma_method="auto"))]
+#[allow(clippy::too_many_arguments)]
+fn _subgroup_chart(
+    py: Python<'_>,
+    state: &[u8],
+    chart: &str,
+    phase1: Option<usize>,
+    stages: Option<&Bound<'_, PyAny>>,
+    exclude: Option<&Bound<'_, PyAny>>,
+    rules: Option<&Bound<'_, PyAny>>,
+    constants: &str,
+    nsigmas: f64,
+    confidence: Option<f64>,
+    center: Option<f64>,
+    sigma: Option<f64>,
+    sigma_method: &str,
+) -> PyResult<PyControlChart> {
+    if !matches!(chart, "xbar_r" | "xbar_s") {
+        return Err(bad_literal("chart", &["xbar_r", "xbar_s"], chart));
+    }
+    let rules = match rules {
+        Some(r) if !r.is_none() => parse_rules(r)?,
+        _ => RuleSet::Qcc,
+    };
+    let stages = to_ints(stages, "stages")?;
+    let exclude: Vec<usize> = to_ints(exclude, "exclude")?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.max(0) as usize)
+        .collect();
+    let mut o = ChartOptions::new()
+        .rules(rules)
+        .constants(parse_constants(constants)?)
+        .nsigmas(nsigmas)
+        .sigma_method(parse_sigma_method(sigma_method)?)
+        .exclude(&exclude);
+    if let Some(c) = confidence {
+        o = o.confidence(c);
+    }
+    if let Some(c) = center {
+        o = o.center(c);
+    }
+    if let Some(s) = sigma {
+        o = o.sigma(s);
+    }
+    if let Some(p) = phase1 {
+        o = o.phase1(p);
+    }
+    if let Some(s) = &stages {
+        o = o.stages(s);
+    }
+    let c = run(py, || {
+        let s = SubgroupMoments::from_bytes(state)?;
+        if chart == "xbar_r" {
+            s.xbar_r(o)
+        } else {
+            s.xbar_s(o)
+        }
+    })?;
+    Ok(PyControlChart(c))
+}
+
+fn register_subgroups(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_subgroup_state, m)?)?;
+    m.add_function(wrap_pyfunction!(_merge_subgroup_states, m)?)?;
+    m.add_function(wrap_pyfunction!(_subgroup_table, m)?)?;
+    m.add_function(wrap_pyfunction!(_subgroup_chart, m)?)?;
     Ok(())
 }

@@ -75,7 +75,7 @@ pub(super) fn parse_constants(s: &str) -> PyResult<Constants> {
     }
 }
 
-fn parse_sigma_method(s: &str) -> PyResult<SigmaMethod> {
+pub(super) fn parse_sigma_method(s: &str) -> PyResult<SigmaMethod> {
     Ok(match s {
         "auto" => SigmaMethod::Auto,
         "mr" => SigmaMethod::MovingRange,

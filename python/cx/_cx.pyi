@@ -2387,6 +2387,44 @@ def _counts_state(
 def _counts_table(state: bytes, /, *, sums: list[str] = ..., freq: str = "month") -> GroupedTable:
     """The table of a merged counts-by-key state (private)."""
 
+def _subgroup_state(
+    table: object,
+    /,
+    *,
+    value: str,
+    by: list[str] = ...,
+    time: str | None = None,
+    freq: str = "day",
+    tz: str | None = None,
+) -> bytes:
+    """The serialized per-subgroup moments (n, mean, M2, min, max) of one partition (private)."""
+
+def _merge_subgroup_states(states: list[bytes], /) -> bytes:
+    """Merge serialized subgroup-moment states (private); `FormatError` for bad bytes."""
+
+def _subgroup_table(state: bytes, /) -> GroupedTable:
+    """Keys, n, n_missing, mean, range, sd per subgroup of a merged state (private)."""
+
+def _subgroup_chart(
+    state: bytes,
+    /,
+    *,
+    chart: Literal["xbar_r", "xbar_s"] = "xbar_r",
+    phase1: int | None = None,
+    stages: Any = None,
+    exclude: Any = None,
+    rules: Literal["qcc", "nelson", "western_electric", "none"] | Sequence[int | str] | None = None,
+    constants: Literal["exact", "qcc"] = "exact",
+    nsigmas: float = 3.0,
+    confidence: float | None = None,
+    center: float | None = None,
+    sigma: float | None = None,
+    sigma_method: Literal[
+        "auto", "mr", "sd", "uwave_r", "uwave_sd", "mvlue_r", "mvlue_sd", "rmsdf"
+    ] = "auto",
+) -> ControlChart:
+    """The x̄/R or x̄/S chart of a merged subgroup-moment state, subgroups in key order (private)."""
+
 # --- scale (ticket aggregates) ---
 
 def _ticket_agg_state(

@@ -28,9 +28,11 @@ __all__ = [
     "counts",
     "kano",
     "pareto",
+    "subgroup_stats",
     "summarize",
     "ticket_aggregates",
     "tree_reduce",
+    "variables_chart",
 ]
 
 #: Control charts whose phase-I statistics are per-subgroup counts (mergeable exactly).
@@ -329,8 +331,8 @@ def attribute_chart(
     `cx.spc.control_chart(sums, kind=kind, sizes=units, **options)` (`sizes` omitted for
     `c`), the same chart as on one machine from the same per-subgroup counts.
 
-    Individuals (I-MR) and x̄/R, x̄/S charts are not offered: their phase-I statistics need
-    the values in order (moving ranges) or within-subgroup ranges of raw values.
+    x̄/R and x̄/S charts: `variables_chart`. Individuals (I-MR) charts are not offered: their
+    moving ranges need the values in time order across partitions.
 
     Raises:
         InvalidOptionError: a `kind` that is not an attribute chart.
@@ -491,3 +493,132 @@ def kano(
         fong_z=fong_z,
     )
     return KanoResult(s, s.table().to_pandas(), None)
+
+
+# --- x̄/R and x̄/S charts: per-subgroup moments ---
+
+#: Variables charts whose phase-I statistics merge per subgroup (n, mean, M2, min, max).
+VARIABLES_CHARTS = ("xbar_r", "xbar_s")
+
+
+def _partition_subgroups(pdf: Any, columns: list[str], opts: dict[str, Any]) -> bytes | None:
+    if len(pdf) == 0:
+        return None
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(pdf[columns], preserve_index=False)
+    state: bytes = _cx._subgroup_state(table, **opts)
+    return state
+
+
+def _merge_subgroups(states: Sequence[bytes | None]) -> bytes | None:
+    present = [s for s in states if s is not None]
+    if not present:
+        return None
+    merged: bytes = _cx._merge_subgroup_states(present)
+    return merged
+
+
+def _subgroup_moments(
+    ddf: Any,
+    value: str,
+    subgroup: str | Sequence[str],
+    time: str | None,
+    freq: str,
+    tz: str | None,
+    split_every: int,
+) -> bytes:
+    """The merged per-subgroup moments state of a dask DataFrame."""
+    from dask.delayed import delayed
+
+    by = [subgroup] if isinstance(subgroup, str) else list(subgroup)
+    columns = list(dict.fromkeys([*by, value, *([time] if time else [])]))
+    opts: dict[str, Any] = {"value": value, "by": by, "time": time, "freq": freq, "tz": tz}
+    import pyarrow as pa
+
+    present = [c for c in columns if c in ddf.columns]
+    empty = pa.Table.from_pandas(ddf._meta[present], preserve_index=False)
+    if len(present) < len(columns):
+        _cx._subgroup_state(empty, **opts)  # raises the typed MissingFieldError
+    leaves = [delayed(_partition_subgroups)(p, columns, opts) for p in ddf.to_delayed()]
+    state = tree_reduce(leaves, _merge_subgroups, split_every=split_every).compute()
+    if state is None:
+        state = _cx._subgroup_state(empty, **opts)
+    merged: bytes = state
+    return merged
+
+
+def subgroup_stats(
+    ddf: Any,
+    /,
+    *,
+    value: str,
+    subgroup: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "day",
+    tz: str | None = None,
+    split_every: int = 8,
+) -> Any:
+    """Per-subgroup n, mean, range and standard deviation of `value`, as a pandas DataFrame.
+
+    One row per subgroup (the keys `subgroup` and/or the time bucket of `time`), sorted by
+    key (nulls last): the key columns, `bucket` (with `time`), `n` (non-missing values),
+    `n_missing`, `mean`, `range` (max − min), `sd` (n − 1 denominator; NaN below 2 values).
+    These are the rows of the chart `variables_chart` draws, in the same order. Each
+    partition keeps n, mean, M2, min and max per subgroup; states merge with Chan et al.'s
+    (1979) pairwise update, so a subgroup may span partitions.
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"day": [2, 1, 1, 2, 1], "wait": [4.0, 1.0, 2.0, 6.0, 6.0]})
+    >>> out = subgroup_stats(dd.from_pandas(pdf, npartitions=2), value="wait", subgroup="day")
+    >>> out[["day", "n", "mean", "range"]].values.tolist()
+    [[1.0, 3.0, 3.0, 5.0], [2.0, 2.0, 5.0, 2.0]]
+    """
+    state = _subgroup_moments(ddf, value, subgroup, time, freq, tz, split_every)
+    return _cx._subgroup_table(state).to_pandas()
+
+
+def variables_chart(
+    ddf: Any,
+    /,
+    *,
+    subgroup: str | Sequence[str] = (),
+    value: str,
+    chart: str = "xbar_r",
+    time: str | None = None,
+    freq: str = "day",
+    tz: str | None = None,
+    split_every: int = 8,
+    **options: Any,
+) -> Any:
+    """Phase-I x̄/R or x̄/S control chart of a dask DataFrame, one point per subgroup.
+
+    Each row is one measurement `value` (NaN = missing); its subgroup is the keys
+    `subgroup` and/or the time bucket of `time` (`freq`, `tz`). Subgroups are plotted in
+    key order (integers and timestamps ascending, strings lexicographically, nulls last):
+    use a sortable key or a time bucket for a time-ordered chart. Per subgroup the state
+    keeps n, mean, M2 (Chan et al. 1979), min and max, so ranges are exact and means and
+    standard deviations equal the one-pass values up to rounding for any partitioning. The
+    result is the `ControlChart` that `cx.spc.control_chart(values, kind=chart,
+    sizes=...)` draws from the same subgroups on one machine; `options` are its options
+    (`phase1`, `stages`, `exclude`, `rules`, `constants`, `nsigmas`, `confidence`,
+    `center`, `sigma`, `sigma_method`).
+
+    Raises:
+        InvalidValueError: a subgroup with fewer than 2 values, or an infinite value.
+        InvalidOptionError: a `chart` other than "xbar_r" or "xbar_s".
+        MissingFieldError: a named column is not in the frame.
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> pdf = pd.DataFrame({"day": [1, 1, 1, 2, 2, 2], "wait": [1.0, 2.0, 3.0, 2.0, 3.0, 5.0]})
+    >>> c = variables_chart(dd.from_pandas(pdf, npartitions=2), subgroup="day", value="wait")
+    >>> c.kind, c.statistics.tolist(), c.secondary.statistics.tolist()
+    ('xbar', [2.0, 3.3333333333333335], [2.0, 3.0])
+    """
+    from cx.exceptions import InvalidOptionError
+
+    if chart not in VARIABLES_CHARTS:
+        msg = f"chart: must be one of {set(VARIABLES_CHARTS)}, got {chart!r}"
+        raise InvalidOptionError(msg, "invalid_option", "chart")
+    state = _subgroup_moments(ddf, value, subgroup, time, freq, tz, split_every)
+    return _cx._subgroup_chart(state, chart=chart, **options)  # type: ignore[arg-type]

@@ -28,7 +28,16 @@ from typing import Any
 
 from cx import _cx
 
-__all__ = ["attribute_chart", "counts", "kano", "pareto", "summarize", "ticket_aggregates"]
+__all__ = [
+    "attribute_chart",
+    "counts",
+    "kano",
+    "pareto",
+    "subgroup_stats",
+    "summarize",
+    "ticket_aggregates",
+    "variables_chart",
+]
 
 _STATE_SCHEMA = "state binary, error binary"
 _COUNT = "__cx_count"
@@ -486,3 +495,119 @@ def kano(
         fong_z=fong_z,
     )
     return KanoResult(s, s.table().to_pyarrow(), None)
+
+
+# --- x̄/R and x̄/S charts: per-subgroup moments ---
+
+
+def _subgroup_states(opts: dict[str, Any]) -> Any:
+    """`mapInArrow` function: a partition's rows into one per-subgroup moments state."""
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        from cx import _cx as core
+        from cx.exceptions import CxError
+
+        table = pa.Table.from_batches(list(batches))
+        if table.num_rows == 0:
+            return
+        state, error = None, None
+        try:
+            state = core._subgroup_state(table, **opts)
+        except CxError as e:
+            error = pickle.dumps(e)
+        yield pa.RecordBatch.from_pydict({"state": [state], "error": [error]}, schema=_schema(pa))
+
+    return run
+
+
+def _subgroup_moments(
+    sdf: Any,
+    value: str,
+    subgroup: str | Sequence[str],
+    time: str | None,
+    freq: str,
+    tz: str | None,
+    split_every: int,
+) -> bytes:
+    from cx.exceptions import MissingFieldError
+
+    by = [subgroup] if isinstance(subgroup, str) else list(subgroup)
+    columns = list(dict.fromkeys([*by, value, *([time] if time else [])]))
+    for c in columns:
+        if c not in sdf.columns:
+            raise MissingFieldError(f"{c}: missing field", "missing_field", c, None)
+    opts: dict[str, Any] = {"value": value, "by": by, "time": time, "freq": freq, "tz": tz}
+    states = _collect(sdf.select(*columns).mapInArrow(_subgroup_states(opts), _STATE_SCHEMA))
+    if not states:
+        states = [_cx._subgroup_state(sdf.select(*columns).limit(0).toArrow(), **opts)]
+    level = list(states)
+    while len(level) > 1:
+        level = [
+            _cx._merge_subgroup_states(level[i : i + split_every])
+            for i in range(0, len(level), split_every)
+        ]
+    return level[0]
+
+
+def subgroup_stats(
+    sdf: Any,
+    /,
+    *,
+    value: str,
+    subgroup: str | Sequence[str] = (),
+    time: str | None = None,
+    freq: str = "day",
+    tz: str | None = None,
+    split_every: int = 16,
+) -> Any:
+    """Per-subgroup n, mean, range and standard deviation of `value`, as a pyarrow Table.
+
+    As `cx.dask.subgroup_stats`: one row per subgroup in key order, columns the keys,
+    `bucket` (with `time`), `n`, `n_missing`, `mean`, `range`, `sd`.
+
+    Example (not run here: it needs a Spark session):
+
+        per_day = cx.spark.subgroup_stats(sdf, value="wait_min", time="opened_at", tz="UTC")
+    """
+    state = _subgroup_moments(sdf, value, subgroup, time, freq, tz, split_every)
+    return _cx._subgroup_table(state).to_pyarrow()
+
+
+def variables_chart(
+    sdf: Any,
+    /,
+    *,
+    subgroup: str | Sequence[str] = (),
+    value: str,
+    chart: str = "xbar_r",
+    time: str | None = None,
+    freq: str = "day",
+    tz: str | None = None,
+    split_every: int = 16,
+    **options: Any,
+) -> Any:
+    """Phase-I x̄/R or x̄/S control chart of a PySpark DataFrame, one point per subgroup.
+
+    As `cx.dask.variables_chart`: each partition's rows become per-subgroup moments
+    (`mapInArrow`), the driver merges them and draws the chart of the subgroups in key order
+    with the options of `cx.spc.control_chart`.
+
+    Raises:
+        InvalidValueError: a subgroup with fewer than 2 values, or an infinite value.
+        InvalidOptionError: a `chart` other than "xbar_r" or "xbar_s".
+        MissingFieldError: a named column is not in the frame.
+
+    Example (not run here: it needs a Spark session):
+
+        chart = cx.spark.variables_chart(sdf, subgroup="batch", value="wait_min", chart="xbar_s")
+    """
+    from cx.dask import VARIABLES_CHARTS
+    from cx.exceptions import InvalidOptionError
+
+    if chart not in VARIABLES_CHARTS:
+        msg = f"chart: must be one of {set(VARIABLES_CHARTS)}, got {chart!r}"
+        raise InvalidOptionError(msg, "invalid_option", "chart")
+    state = _subgroup_moments(sdf, value, subgroup, time, freq, tz, split_every)
+    return _cx._subgroup_chart(state, chart=chart, **options)  # type: ignore[arg-type]

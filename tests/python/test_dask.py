@@ -17,6 +17,7 @@ from typing import Any
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.csv as pcsv
 import pytest
 from distributed import Client, LocalCluster
@@ -239,3 +240,94 @@ def test_pareto_and_kano_equal_single_machine(client: Client, npartitions: int) 
         kn.table[["attribute", *kcols]].reset_index(drop=True),
         k1.table[["attribute", *kcols]].reset_index(drop=True),
     )
+
+
+def _whole_data_chart(pdf: pd.DataFrame, key: str, kind: str, **options: Any) -> Any:
+    """`cx.spc.control_chart` on the raw values, subgroups in key order (stable sort)."""
+    s = pdf.sort_values(key, kind="stable")
+    sizes = s.groupby(key, sort=True).size().to_numpy(float)
+    return cx.spc.control_chart(s["wait"].to_numpy(float), kind=kind, sizes=sizes, **options)
+
+
+def _assert_same_chart(a: Any, b: Any) -> None:
+    for name in ("statistics", "center", "lcl", "ucl", "se"):
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(a.sizes, b.sizes)
+    assert a.violations == b.violations
+    assert a.sigma == pytest.approx(b.sigma, rel=1e-12)
+    assert a.sigma_method == b.sigma_method
+    if b.secondary is not None:
+        _assert_same_chart(a.secondary, b.secondary)
+
+
+@pytest.mark.parametrize("npartitions", [1, 5])
+@pytest.mark.parametrize(
+    ("kind", "options"),
+    [
+        ("xbar_r", {}),
+        ("xbar_s", {"rules": "nelson", "phase1": 12}),
+        ("xbar_r", {"sigma_method": "rmsdf", "exclude": [3], "constants": "qcc"}),
+    ],
+)
+def test_variables_chart_equals_the_single_machine_chart(
+    client: Client, npartitions: int, kind: str, options: dict[str, Any]
+) -> None:
+    rng = np.random.default_rng(11)
+    sizes = rng.integers(2, 9, 25)
+    day = np.repeat(np.arange(25) * 7 - 30, sizes)  # sparse, negative keys
+    wait = rng.normal(20, 4, day.size) + np.where(day == 40, 15.0, 0.0)
+    wait[rng.random(day.size) < 0.05] = np.nan
+    wait[np.r_[0, np.cumsum(sizes)[:-1]]] = 20.0  # keep two values per subgroup
+    wait[np.r_[0, np.cumsum(sizes)[:-1]] + 1] = 21.0
+    pdf = pd.DataFrame({"day": day, "wait": wait}).sample(frac=1.0, random_state=3)
+    ddf = dd.from_pandas(pdf, npartitions=npartitions, sort=False)
+    chart = cx.dask.variables_chart(ddf, subgroup="day", value="wait", chart=kind, **options)
+    _assert_same_chart(chart, _whole_data_chart(pdf, "day", kind, **options))
+    stats = cx.dask.subgroup_stats(ddf, value="wait", subgroup="day")
+    g = pdf.groupby("day")["wait"]
+    np.testing.assert_array_equal(stats["day"], g.mean().index)
+    np.testing.assert_array_equal(stats["n"], g.count())
+    np.testing.assert_allclose(stats["mean"], g.mean(), rtol=1e-12)
+    np.testing.assert_allclose(stats["sd"], g.std(ddof=1), rtol=1e-12)
+    np.testing.assert_array_equal(stats["range"], g.max() - g.min())
+
+
+def test_variables_chart_string_keys_and_time_buckets(client: Client) -> None:
+    rng = np.random.default_rng(2)
+    n = 400
+    at = pd.Timestamp("2026-03-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 20 * 86400, n), "s")
+    pdf = pd.DataFrame(
+        {"line": rng.choice(["b", "a", "c"], n), "at": at, "wait": rng.gamma(4.0, 2.0, n)}
+    )
+    ddf = dd.from_pandas(pdf, npartitions=4, sort=False)
+    chart = cx.dask.variables_chart(ddf, subgroup="line", value="wait", chart="xbar_s")
+    _assert_same_chart(chart, _whole_data_chart(pdf, "line", "xbar_s"))
+    by_day = cx.dask.variables_chart(ddf, value="wait", time="at", freq="day", tz="UTC")
+    _assert_same_chart(
+        by_day, _whole_data_chart(pdf.assign(d=pdf["at"].dt.floor("D")), "d", "xbar_r")
+    )
+
+
+def test_variables_chart_errors(client: Client) -> None:
+    pdf = pd.DataFrame({"g": [1, 1, 2], "wait": [1.0, 2.0, 3.0]})
+    ddf = dd.from_pandas(pdf, npartitions=2)
+    with pytest.raises(InvalidValueError, match="at least 2 values"):
+        cx.dask.variables_chart(ddf, subgroup="g", value="wait")
+    with pytest.raises(MissingFieldError):
+        cx.dask.variables_chart(ddf, subgroup="nope", value="wait")
+    with pytest.raises(cx.exceptions.InvalidOptionError):
+        cx.dask.variables_chart(ddf, subgroup="g", value="wait", chart="xmr")
+    table = pa.table({"g": [1, 1], "wait": [1.0, 2.0]})
+    state = _cx._subgroup_state(table, value="wait", by=["g"])
+    for bad in (
+        state[:-1],
+        state[:6] + b"\x09" + state[7:],
+        b"",
+        _cx._counts_state(table, by=["g"]),
+    ):
+        with pytest.raises(FormatError):
+            _cx._merge_subgroup_states([state, bad])
+    other = bytearray(state)
+    other[4] = 2  # another format version (the checksum fails first or the version does)
+    with pytest.raises(FormatError):
+        _cx._subgroup_chart(bytes(other))

@@ -177,3 +177,25 @@ def test_pareto_and_kano_equal_single_machine(spark: SparkSession) -> None:
     kn = cx.spark.kano(spark.createDataFrame(survey.to_pandas()).repartition(3))
     assert kn.categories == k1.categories
     assert kn.table.to_pylist() == k1.table.to_pylist()
+
+
+def test_variables_chart_equals_the_single_machine_chart(spark: SparkSession) -> None:
+    rng = np.random.default_rng(8)
+    sizes = rng.integers(3, 7, 20)
+    pdf = pd.DataFrame({"batch": np.repeat(np.arange(20), sizes)})
+    pdf["wait"] = rng.normal(10.0, 2.0, len(pdf))
+    sdf = spark.createDataFrame(pdf).repartition(3)
+    single = cx.spc.control_chart(
+        pdf["wait"].to_numpy(), kind="xbar_s", sizes=sizes, rules="nelson"
+    )
+    chart = cx.spark.variables_chart(
+        sdf, subgroup="batch", value="wait", chart="xbar_s", rules="nelson"
+    )
+    for a, b in ((chart, single), (chart.secondary, single.secondary)):
+        for name in ("statistics", "center", "lcl", "ucl"):
+            np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-12)
+        assert a.violations == b.violations
+    stats = cx.spark.subgroup_stats(sdf, value="wait", subgroup="batch").to_pandas()
+    np.testing.assert_array_equal(stats["n"], sizes)
+    with pytest.raises(MissingFieldError):
+        cx.spark.variables_chart(sdf, subgroup="nope", value="wait")

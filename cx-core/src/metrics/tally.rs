@@ -8,7 +8,9 @@
 //!
 //! # Serialized format (version 1)
 //! `to_bytes` writes little-endian: magic `b"CXTL"`, format version `u16` (= 1),
-//! kind `u8` (1 NPS, 2 proportion, 3 mean, 4 grouped NPS), payload length `u32`,
+//! kind `u8` (the registry: 1 NPS, 2 proportion, 3 mean, 4 grouped NPS, 10 Kano, 11 Pareto,
+//! 20 quantile sketch, 21 ticket aggregates, 22 subgroup moments; a new state takes a new
+//! number), payload length `u32`,
 //! the payload, then a CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) of all
 //! preceding bytes. `from_bytes` checks all of these and the state's invariants, so
 //! a wrong version or corrupted bytes give [`CxError::Format`], never a wrong number.

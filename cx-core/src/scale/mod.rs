@@ -20,9 +20,11 @@
 //! wrong number.
 
 mod keyed;
+mod subgroups;
 mod ticket_aggs;
 
 pub use keyed::{KeyColumn, KeyKind, KeyValue, KeyedCounts, STATE_VERSION};
+pub use subgroups::{SUBGROUP_MOMENTS_KIND, SubgroupMoments};
 pub use ticket_aggs::{MetricAggregate, TicketAggregates};
 
 use crate::error::{CxError, Result};

@@ -50,4 +50,7 @@ pub use sigma::{
     SigmaLevel, dpmo_to_sigma, first_time_yield, rolled_throughput_yield, sigma_level,
     sigma_to_dpmo,
 };
-pub use variables::{Subgroups, r_chart, s_chart, xbar_r, xbar_s, xmr};
+pub use variables::{
+    SubgroupStats, Subgroups, r_chart, s_chart, xbar_r, xbar_r_from_stats, xbar_s,
+    xbar_s_from_stats, xmr,
+};

@@ -603,7 +603,10 @@ fn xbar_with(
     opts: ChartOptions<'_>,
     spread: ChartKind,
 ) -> Result<ControlChart> {
-    let g = group_stats(data);
+    xbar_from(group_stats(data), opts, spread)
+}
+
+fn xbar_from(g: GroupStats, opts: ChartOptions<'_>, spread: ChartKind) -> Result<ControlChart> {
     check_sizes(&g)?;
     let method = resolve(opts.sigma_method, &g, spread == ChartKind::StdDev);
     let x = Xbar {
@@ -660,4 +663,158 @@ pub fn s_chart<'a>(data: Subgroups<'_>, opts: impl Into<ChartOptions<'a>>) -> Re
     let g = group_stats(data);
     check_sizes(&g)?;
     spread_chart(&g, &opts.into(), ChartKind::StdDev)
+}
+
+/// Summary statistics of one subgroup: size, mean, range and sample standard
+/// deviation (n − 1 denominator), all a variables chart needs of its raw values.
+///
+/// They are what a distributed engine can merge exactly per subgroup (see
+/// [`crate::scale::SubgroupMoments`]), so x̄/R and x̄/S charts can be drawn from
+/// them with [`xbar_r_from_stats`] and [`xbar_s_from_stats`] without the values.
+///
+/// # Examples
+/// ```
+/// use cx_core::spc::SubgroupStats;
+/// let s = SubgroupStats::from_values(&[1.0, 2.0, f64::NAN, 4.0])?;
+/// assert_eq!((s.n(), s.range()), (3, 3.0));
+/// assert!((s.mean() - 7.0 / 3.0).abs() < 1e-15);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SubgroupStats {
+    n: usize,
+    mean: f64,
+    range: f64,
+    sd: f64,
+}
+
+impl SubgroupStats {
+    /// Statistics of a subgroup of `n` values.
+    ///
+    /// # Errors
+    /// [`CxError::InvalidValue`] naming the field (`n`, `mean`, `range`, `sd`): `n` below
+    /// 2 (use an individuals chart for single values), a non-finite mean, a negative or
+    /// non-finite range or standard deviation.
+    pub fn new(n: usize, mean: f64, range: f64, sd: f64) -> Result<Self> {
+        if n < 2 {
+            return Err(CxError::invalid(
+                "n",
+                None,
+                n,
+                "subgroups need at least 2 values (use an individuals chart for single values)",
+            ));
+        }
+        if !mean.is_finite() {
+            return Err(CxError::invalid("mean", None, mean, "must be finite"));
+        }
+        for (field, v) in [("range", range), ("sd", sd)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(CxError::invalid(field, None, v, "must be finite and >= 0"));
+            }
+        }
+        Ok(Self { n, mean, range, sd })
+    }
+
+    /// Statistics of raw values (NaN = missing), computed as [`xbar_r`] does.
+    ///
+    /// # Errors
+    /// As [`SubgroupStats::new`].
+    pub fn from_values(values: &[f64]) -> Result<Self> {
+        let g = group_stats(Subgroups::Ragged {
+            values,
+            sizes: &[values.len()],
+        });
+        Self::new(g.n[0], g.mean[0], g.range[0], g.sd[0])
+    }
+
+    /// Number of values.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+    /// Mean x̄ᵢ.
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+    /// Range Rᵢ = max − min.
+    pub fn range(&self) -> f64 {
+        self.range
+    }
+    /// Sample standard deviation sᵢ (n − 1 denominator).
+    pub fn sd(&self) -> f64 {
+        self.sd
+    }
+}
+
+fn stats_to_groups(stats: &[SubgroupStats]) -> GroupStats {
+    GroupStats {
+        n: stats.iter().map(|s| s.n).collect(),
+        mean: stats.iter().map(|s| s.mean).collect(),
+        range: stats.iter().map(|s| s.range).collect(),
+        sd: stats.iter().map(|s| s.sd).collect(),
+    }
+}
+
+/// x̄ chart with its R chart as `secondary`, from per-subgroup statistics: the same
+/// chart as [`xbar_r`] on the raw values (same options: phase I, exclusions, stages,
+/// constants, σ method, rules).
+///
+/// # Formula
+/// See the module docs: x̄ and R charts use only nᵢ, x̄ᵢ, Rᵢ (and sᵢ for the
+/// SD-based σ estimators).
+/// # Reference
+/// Montgomery (2013), §6.2; qcc `sd.xbar`, `limits.xbar`, `limits.R`.
+/// # Errors
+/// [`CxError::EmptyInput`] for no subgroups; otherwise as [`xbar_r`].
+/// # Examples
+/// ```
+/// use cx_core::spc::{xbar_r, xbar_r_from_stats, ChartOptions, Subgroups, SubgroupStats};
+/// let data = [1.0, 2.0, 3.0, 2.0, 3.0, 5.0];
+/// let stats: Vec<_> = data.chunks(3).map(SubgroupStats::from_values).collect::<Result<_, _>>()?;
+/// let a = xbar_r_from_stats(&stats, ChartOptions::new())?;
+/// let b = xbar_r(Subgroups::matrix(&data, 3)?, ChartOptions::new())?;
+/// assert_eq!(a.ucl, b.ucl);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn xbar_r_from_stats<'a>(
+    stats: &[SubgroupStats],
+    opts: impl Into<ChartOptions<'a>>,
+) -> Result<ControlChart> {
+    from_stats(stats, opts.into(), ChartKind::Range)
+}
+
+/// x̄ chart with its S chart as `secondary`, from per-subgroup statistics: the same
+/// chart as [`xbar_s`] on the raw values.
+///
+/// # Formula
+/// See the module docs.
+/// # Reference
+/// Montgomery (2013), §6.3; qcc `sd.S`, `limits.S`.
+/// # Errors
+/// As [`xbar_r_from_stats`].
+/// # Examples
+/// ```
+/// use cx_core::spc::{xbar_s_from_stats, ChartOptions, Constants, SubgroupStats};
+/// let stats = [SubgroupStats::new(3, 2.0, 2.0, 1.0)?, SubgroupStats::new(3, 3.0, 2.0, 1.0)?];
+/// let c = xbar_s_from_stats(&stats, ChartOptions::new())?;
+/// assert!((c.sigma() - 1.0 / Constants::Exact.c4(3)?).abs() < 1e-12);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn xbar_s_from_stats<'a>(
+    stats: &[SubgroupStats],
+    opts: impl Into<ChartOptions<'a>>,
+) -> Result<ControlChart> {
+    from_stats(stats, opts.into(), ChartKind::StdDev)
+}
+
+fn from_stats(
+    stats: &[SubgroupStats],
+    opts: ChartOptions<'_>,
+    spread: ChartKind,
+) -> Result<ControlChart> {
+    if stats.is_empty() {
+        return Err(CxError::EmptyInput {
+            what: "subgroups".into(),
+        });
+    }
+    xbar_from(stats_to_groups(stats), opts, spread)
 }
