@@ -24,7 +24,8 @@
 //! * Scrucca, L. qcc 3.0, `R/utilities.R` (`.qcc.options$exp.R.unscaled`,
 //!   `se.R.unscaled`) and `R/qcc.R` (`qcc.c4`).
 
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
 
 use statrs::function::gamma::ln_gamma;
 
@@ -82,7 +83,7 @@ impl Constants {
     pub fn d2(self, n: usize) -> Result<f64> {
         check_n(n)?;
         match self {
-            Constants::Exact => Ok(cached(&D2_CACHE, n, exact_d2)),
+            Constants::Exact => Ok(cached(&D2_CACHE, &D2_LARGE, n, exact_d2)),
             Constants::Qcc => QCC_D2
                 .get(n - 2)
                 .copied()
@@ -110,7 +111,7 @@ impl Constants {
     pub fn d3(self, n: usize) -> Result<f64> {
         check_n(n)?;
         match self {
-            Constants::Exact => Ok(cached(&D3_CACHE, n, exact_d3)),
+            Constants::Exact => Ok(cached(&D3_CACHE, &D3_LARGE, n, exact_d3)),
             Constants::Qcc => QCC_D3
                 .get(n - 2)
                 .copied()
@@ -258,12 +259,32 @@ pub(crate) fn c4_real(n: f64) -> f64 {
 
 static D2_CACHE: [OnceLock<f64>; CACHE] = [const { OnceLock::new() }; CACHE];
 static D3_CACHE: [OnceLock<f64>; CACHE] = [const { OnceLock::new() }; CACHE];
+/// Sizes beyond the array (subgroups of hundreds or thousands of values, e.g. a day's
+/// calls): computed once per size too, so an x̄/R chart of such subgroups integrates
+/// once per distinct size, not once per point.
+static D2_LARGE: Mutex<BTreeMap<usize, f64>> = Mutex::new(BTreeMap::new());
+static D3_LARGE: Mutex<BTreeMap<usize, f64>> = Mutex::new(BTreeMap::new());
 
-fn cached(cache: &'static [OnceLock<f64>; CACHE], n: usize, f: fn(usize) -> f64) -> f64 {
-    match cache.get(n) {
-        Some(cell) => *cell.get_or_init(|| f(n)),
-        None => f(n),
+fn cached(
+    cache: &'static [OnceLock<f64>; CACHE],
+    large: &'static Mutex<BTreeMap<usize, f64>>,
+    n: usize,
+    f: fn(usize) -> f64,
+) -> f64 {
+    if let Some(cell) = cache.get(n) {
+        return *cell.get_or_init(|| f(n));
     }
+    if let Ok(map) = large.lock()
+        && let Some(&v) = map.get(&n)
+    {
+        return v;
+    }
+    let v = f(n);
+    // A poisoned lock only loses the memo, never the value.
+    if let Ok(mut map) = large.lock() {
+        map.insert(n, v);
+    }
+    v
 }
 
 /// Standard normal quantile (statrs' `erfc_inv`-based inverse).
@@ -428,7 +449,7 @@ fn exact_d3(n: usize) -> f64 {
         }
     }
     let second_moment = 2.0 * r[0];
-    let d2 = cached(&D2_CACHE, n, exact_d2);
+    let d2 = cached(&D2_CACHE, &D2_LARGE, n, exact_d2);
     (second_moment - d2 * d2).max(0.0).sqrt()
 }
 
@@ -554,6 +575,21 @@ mod tests {
         for k in 0..=13 {
             let (_, err) = gk15(&|x: f64| x.powi(k), -1.0, 1.0);
             assert!(err < 1e-14, "gauss k = {k}: {err}");
+        }
+    }
+
+    #[test]
+    fn sizes_beyond_the_array_are_memoised_to_the_same_value() {
+        // n = 1000 (a day's calls as one subgroup): the first call integrates and
+        // stores, the second reads the memo; both equal the direct integration.
+        for n in [CACHE, 1000] {
+            let first = Constants::Exact.d2(n).unwrap();
+            assert_eq!(first, exact_d2(n));
+            assert_eq!(Constants::Exact.d2(n).unwrap(), first);
+            assert_eq!(D2_LARGE.lock().unwrap().get(&n), Some(&first));
+            let d3 = Constants::Exact.d3(n).unwrap();
+            assert_eq!(d3, exact_d3(n));
+            assert_eq!(D3_LARGE.lock().unwrap().get(&n), Some(&d3));
         }
     }
 
