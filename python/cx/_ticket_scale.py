@@ -93,11 +93,9 @@ def partition_state(table: Any, opts: dict[str, Any]) -> bytes | None:
 
 def merge(states: Sequence[bytes | None]) -> bytes | None:
     """Merge the present states (any order); `None` if there are none."""
-    present = [s for s in states if s is not None]
-    if not present:
-        return None
-    merged: bytes = _cx._ticket_agg_merge(present)
-    return merged
+    from cx.dask import _merge
+
+    return _merge(states, "_ticket_agg_merge")
 
 
 def finish(state: bytes | None, opts: dict[str, Any]) -> Any:

@@ -19,6 +19,7 @@ Dask is imported when a function is called, not when `cx` or `cx.dask` is import
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from cx import _cx
@@ -39,22 +40,25 @@ __all__ = [
 ATTRIBUTE_CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u")
 
 
-def _partition_state(pdf: Any, columns: list[str], opts: dict[str, Any]) -> bytes | None:
-    """One partition (a pandas DataFrame) to its serialized state (`None` when empty)."""
+def _partition(pdf: Any, columns: list[str], kernel: str, opts: dict[str, Any]) -> bytes | None:
+    """One partition (a pandas DataFrame) to its serialized state by the `_cx` state
+    builder named `kernel` (`_summary_state`, `_counts_state`, `_subgroup_state`);
+    `None` when the partition is empty."""
     if len(pdf) == 0:
         return None
     import pyarrow as pa  # type: ignore[import-untyped]
 
     table = pa.Table.from_pandas(pdf[columns], preserve_index=False)
-    state: bytes = _cx._summary_state(table, **opts)
+    state: bytes = getattr(_cx, kernel)(table, **opts)
     return state
 
 
-def _merge(states: Sequence[bytes | None]) -> bytes | None:
+def _merge(states: Sequence[bytes | None], kernel: str = "_merge_states") -> bytes | None:
+    """Merge the present states with the `_cx` merger named `kernel`; `None` if none."""
     present = [s for s in states if s is not None]
     if not present:
         return None
-    merged: bytes = _cx._merge_states(present)
+    merged: bytes = getattr(_cx, kernel)(present)
     return merged
 
 
@@ -231,7 +235,7 @@ def summarize(
     if any(c not in ddf.columns for c in columns):
         # The single-machine path on the (empty) metadata raises the typed MissingFieldError.
         return _single(ddf._meta, opts, ci, level, min_n)
-    leaves = [delayed(_partition_state)(p, columns, opts) for p in ddf.to_delayed()]
+    leaves = [delayed(_partition)(p, columns, "_summary_state", opts) for p in ddf.to_delayed()]
     state = tree_reduce(leaves, _merge, split_every=split_every).compute()
     if state is None:
         return _single(ddf._meta[columns], opts, ci, level, min_n)
@@ -251,16 +255,6 @@ def _single(pdf: Any, opts: dict[str, Any], ci: str | None, level: float, min_n:
     from cx.metrics import summarize as single
 
     return single(pdf, ci=ci, level=level, min_n=min_n, **opts)
-
-
-def _partition_counts(pdf: Any, columns: list[str], opts: dict[str, Any]) -> bytes | None:
-    if len(pdf) == 0:
-        return None
-    import pyarrow as pa
-
-    table = pa.Table.from_pandas(pdf[columns], preserve_index=False)
-    state: bytes = _cx._counts_state(table, **opts)
-    return state
 
 
 def counts(
@@ -302,7 +296,7 @@ def counts(
     empty = pa.Table.from_pandas(ddf._meta[present], preserve_index=False)
     if len(present) < len(columns):
         _cx._counts_state(empty, **opts)  # raises the typed MissingFieldError
-    leaves = [delayed(_partition_counts)(p, columns, opts) for p in ddf.to_delayed()]
+    leaves = [delayed(_partition)(p, columns, "_counts_state", opts) for p in ddf.to_delayed()]
     state = tree_reduce(leaves, _merge, split_every=split_every).compute()
     if state is None:
         state = _cx._counts_state(empty, **opts)
@@ -357,19 +351,17 @@ def attribute_chart(
     return chart(data, kind=kind, sizes=sizes, **options)  # type: ignore[arg-type]
 
 
-def _merge_tally(cls_name: str) -> Callable[[Sequence[bytes | None]], bytes | None]:
-    def merge(states: Sequence[bytes | None]) -> bytes | None:
-        cls = getattr(_cx, cls_name)
-        present = [cls.from_bytes(s) for s in states if s is not None]
-        if not present:
-            return None
-        out = present[0]
-        for t in present[1:]:
-            out = out.merge(t)
-        data: bytes = out.to_bytes()
-        return data
-
-    return merge
+def _merge_tally(states: Sequence[bytes | None], cls_name: str) -> bytes | None:
+    """Merge `ParetoTally` / `KanoTally` states (their own versioned bytes); `None` if none."""
+    cls = getattr(_cx, cls_name)
+    present = [cls.from_bytes(s) for s in states if s is not None]
+    if not present:
+        return None
+    out = present[0]
+    for t in present[1:]:
+        out = out.merge(t)
+    data: bytes = out.to_bytes()
+    return data
 
 
 def _cells(series: Any) -> list[str | None]:
@@ -432,7 +424,9 @@ def pareto(
             msg = f"missing field `{c}`"
             raise MissingFieldError(msg, "missing_field", c)
     leaves = [delayed(_partition_pareto)(p, opts) for p in ddf.to_delayed()]
-    state = tree_reduce(leaves, _merge_tally("ParetoTally"), split_every=split_every).compute()
+    state = tree_reduce(
+        leaves, partial(_merge_tally, cls_name="ParetoTally"), split_every=split_every
+    ).compute()
     tally = _cx.ParetoTally() if state is None else _cx.ParetoTally.from_bytes(state)
     s = tally.finish(cut=cut, top=top, min_share=min_share, other=other, ties=ties)
     return ParetoResult(s, s.table().to_pandas())
@@ -485,7 +479,9 @@ def kano(
     )
     specs = [(a, f, d) for a, (f, d) in pairs.items()]
     leaves = [delayed(_partition_kano)(p, specs) for p in ddf.to_delayed()]
-    state = tree_reduce(leaves, _merge_tally("KanoTally"), split_every=split_every).compute()
+    state = tree_reduce(
+        leaves, partial(_merge_tally, cls_name="KanoTally"), split_every=split_every
+    ).compute()
     tally = _cx.KanoTally() if state is None else _cx.KanoTally.from_bytes(state)
     s = tally.finish(
         questionable_max_share=questionable_max_share,
@@ -499,24 +495,6 @@ def kano(
 
 #: Variables charts whose phase-I statistics merge per subgroup (n, mean, M2, min, max).
 VARIABLES_CHARTS = ("xbar_r", "xbar_s")
-
-
-def _partition_subgroups(pdf: Any, columns: list[str], opts: dict[str, Any]) -> bytes | None:
-    if len(pdf) == 0:
-        return None
-    import pyarrow as pa
-
-    table = pa.Table.from_pandas(pdf[columns], preserve_index=False)
-    state: bytes = _cx._subgroup_state(table, **opts)
-    return state
-
-
-def _merge_subgroups(states: Sequence[bytes | None]) -> bytes | None:
-    present = [s for s in states if s is not None]
-    if not present:
-        return None
-    merged: bytes = _cx._merge_subgroup_states(present)
-    return merged
 
 
 def _subgroup_moments(
@@ -540,8 +518,9 @@ def _subgroup_moments(
     empty = pa.Table.from_pandas(ddf._meta[present], preserve_index=False)
     if len(present) < len(columns):
         _cx._subgroup_state(empty, **opts)  # raises the typed MissingFieldError
-    leaves = [delayed(_partition_subgroups)(p, columns, opts) for p in ddf.to_delayed()]
-    state = tree_reduce(leaves, _merge_subgroups, split_every=split_every).compute()
+    leaves = [delayed(_partition)(p, columns, "_subgroup_state", opts) for p in ddf.to_delayed()]
+    merge = partial(_merge, kernel="_merge_subgroup_states")
+    state = tree_reduce(leaves, merge, split_every=split_every).compute()
     if state is None:
         state = _cx._subgroup_state(empty, **opts)
     merged: bytes = state

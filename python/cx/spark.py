@@ -23,7 +23,8 @@ imported when a function is called, not when `cx` or `cx.spark` is imported.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from cx import _cx
@@ -43,13 +44,14 @@ _STATE_SCHEMA = "state binary, error binary"
 _COUNT = "__cx_count"
 
 
-def _arrow_states(opts: dict[str, Any], counts: bool) -> Any:
-    """The function `mapInArrow` runs on each partition: batches in, one state row out."""
+def _states(build: Callable[[Any], bytes | None]) -> Any:
+    """The function `mapInArrow` runs on each partition: its batches as one Arrow table
+    into `build`, one row out holding the state (or the pickled typed error, which the
+    driver raises again)."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa  # type: ignore[import-untyped]
 
-        from cx import _cx as core
         from cx.exceptions import CxError
 
         table = pa.Table.from_batches(list(batches))
@@ -57,16 +59,18 @@ def _arrow_states(opts: dict[str, Any], counts: bool) -> Any:
             return
         state, error = None, None
         try:
-            if counts:
-                state = core._counts_state(table, **opts)
-            else:
-                state = core._summary_state(table, **opts)
+            state = build(table)
         except CxError as e:
-            # Sent back to the driver, which raises it as the same typed error.
             error = pickle.dumps(e)
         yield pa.RecordBatch.from_pydict({"state": [state], "error": [error]}, schema=_schema(pa))
 
     return run
+
+
+def _kernel(name: str, opts: dict[str, Any], table: Any) -> bytes:
+    """The `_cx` state builder `name` on `table` (picklable through `partial`)."""
+    state: bytes = getattr(_cx, name)(table, **opts)
+    return state
 
 
 def _schema(pa: Any) -> Any:
@@ -144,35 +148,14 @@ def _collect(states_df: Any) -> list[bytes]:
     return [bytes(r["state"]) for r in rows]
 
 
-def _merge_all(states: Sequence[bytes], split_every: int) -> bytes:
+def _merge_all(
+    states: Sequence[Any], split_every: int, merge: Callable[[Any], Any] = _cx._merge_states
+) -> Any:
+    """Merge `states` on the driver, `split_every` at a time, down to one."""
     level = list(states)
     while len(level) > 1:
-        level = [
-            _cx._merge_states(level[i : i + split_every]) for i in range(0, len(level), split_every)
-        ]
+        level = [merge(level[i : i + split_every]) for i in range(0, len(level), split_every)]
     return level[0]
-
-
-def _ticket_states(opts: dict[str, Any]) -> Any:
-    """`mapInArrow` function: a partition's events into one `TicketAggregates` state."""
-
-    def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-
-        from cx import _ticket_scale
-        from cx.exceptions import CxError
-
-        table = pa.Table.from_batches(list(batches))
-        if table.num_rows == 0:
-            return
-        state, error = None, None
-        try:
-            state = _ticket_scale.partition_state(table, opts)
-        except CxError as e:
-            error = pickle.dumps(e)
-        yield pa.RecordBatch.from_pydict({"state": [state], "error": [error]}, schema=_schema(pa))
-
-    return run
 
 
 def ticket_aggregates(
@@ -212,13 +195,10 @@ def ticket_aggregates(
 
             raise MissingFieldError("missing field `ticket_id`", "missing_field", "ticket_id")
         sdf = sdf.repartition("ticket_id")
-    states: list[bytes | None] = list(_collect(sdf.mapInArrow(_ticket_states(opts), _STATE_SCHEMA)))
-    while len(states) > 1:
-        states = [
-            _ticket_scale.merge(states[i : i + split_every])
-            for i in range(0, len(states), split_every)
-        ]
-    return _ticket_scale.finish(states[0] if states else None, opts)
+    build = partial(_ticket_scale.partition_state, opts=opts)
+    states = _collect(sdf.mapInArrow(_states(build), _STATE_SCHEMA))
+    merged = _merge_all(states, split_every, _ticket_scale.merge) if states else None
+    return _ticket_scale.finish(merged, opts)
 
 
 def summarize(
@@ -277,7 +257,9 @@ def summarize(
         )
         return table.to_pyarrow()
     opts.update(time=time, tz=tz)
-    states_df = sdf.select(*columns).mapInArrow(_arrow_states(opts, False), _STATE_SCHEMA)
+    states_df = sdf.select(*columns).mapInArrow(
+        _states(partial(_kernel, "_summary_state", opts)), _STATE_SCHEMA
+    )
     states = _collect(states_df)
     if not states:
         from cx.metrics import summarize as single
@@ -324,7 +306,11 @@ def counts(
         if c not in sdf.columns:
             raise MissingFieldError(f"{c}: missing field", "missing_field", c, None)
     opts: dict[str, Any] = {"by": by, "sums": sums, "time": time, "freq": freq, "tz": tz}
-    states = _collect(sdf.select(*columns).mapInArrow(_arrow_states(opts, True), _STATE_SCHEMA))
+    states = _collect(
+        sdf.select(*columns).mapInArrow(
+            _states(partial(_kernel, "_counts_state", opts)), _STATE_SCHEMA
+        )
+    )
     if not states:
         states = [_cx._counts_state(sdf.select(*columns).limit(0).toArrow(), **opts)]
     state = _merge_all(states, split_every)
@@ -370,48 +356,37 @@ def attribute_chart(
     return chart(data, kind=kind, sizes=sizes, **options)  # type: ignore[arg-type]
 
 
-def _tally_states(kind: str, opts: dict[str, Any]) -> Any:
-    """`mapInArrow` function: a partition's rows into one `ParetoTally` / `KanoTally` state."""
-
-    def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-
-        from cx import _cx as core
-        from cx.exceptions import CxError
-
-        table = pa.Table.from_batches(list(batches))
-        if table.num_rows == 0:
-            return
-        state, error = None, None
-        try:
-            t: Any
-            if kind == "pareto":
-                t = core.ParetoTally()
-                name = opts["column"] or opts["tags"]
-                w = opts["weights"]
-                t.update(
-                    table.column(name).to_pylist(),
-                    weights=None if w is None else table.column(w).to_pylist(),
-                    tags=opts["tags"] is not None,
-                    separators=opts["separators"],
-                )
-            else:
-                t = core.KanoTally()
-                for a, f, d in opts["specs"]:
-                    t.update(a, table.column(f).to_pylist(), table.column(d).to_pylist())
-            state = t.to_bytes()
-        except CxError as e:
-            error = pickle.dumps(e)
-        yield pa.RecordBatch.from_pydict({"state": [state], "error": [error]}, schema=_schema(pa))
-
-    return run
+def _pareto_state(opts: dict[str, Any], table: Any) -> bytes:
+    """A partition's causes as `ParetoTally` bytes."""
+    t = _cx.ParetoTally()
+    name = opts["column"] or opts["tags"]
+    w = opts["weights"]
+    t.update(
+        table.column(name).to_pylist(),
+        weights=None if w is None else table.column(w).to_pylist(),
+        tags=opts["tags"] is not None,
+        separators=opts["separators"],
+    )
+    state: bytes = t.to_bytes()
+    return state
 
 
-def _merged_tally(cls: Any, states: list[bytes]) -> Any:
-    out = cls()
-    for s in states:
-        out = out.merge(cls.from_bytes(s))
-    return out
+def _kano_state(specs: list[tuple[str, str, str]], table: Any) -> bytes:
+    """A partition's answer pairs as `KanoTally` bytes."""
+    t = _cx.KanoTally()
+    for a, f, d in specs:
+        t.update(a, table.column(f).to_pylist(), table.column(d).to_pylist())
+    state: bytes = t.to_bytes()
+    return state
+
+
+def _merged_tally(cls_name: str, states: list[bytes]) -> Any:
+    """The partitions' tallies merged (an empty tally when there are none)."""
+    from cx.dask import _merge_tally
+
+    cls = getattr(_cx, cls_name)
+    state = _merge_tally(states, cls_name)
+    return cls() if state is None else cls.from_bytes(state)
 
 
 def pareto(
@@ -450,8 +425,10 @@ def pareto(
         if c not in sdf.columns:
             raise MissingFieldError(f"{c}: missing field", "missing_field", c, None)
     opts = {"column": column, "tags": tags, "weights": weights, "separators": separators}
-    states = _collect(sdf.select(*named).mapInArrow(_tally_states("pareto", opts), _STATE_SCHEMA))
-    tally = _merged_tally(_cx.ParetoTally, states)
+    states = _collect(
+        sdf.select(*named).mapInArrow(_states(partial(_pareto_state, opts)), _STATE_SCHEMA)
+    )
+    tally = _merged_tally("ParetoTally", states)
     s = tally.finish(cut=cut, top=top, min_share=min_share, other=other, ties=ties)
     return ParetoResult(s, s.table().to_pyarrow())
 
@@ -486,9 +463,9 @@ def kano(
     specs = [(a, f, d) for a, (f, d) in pairs.items()]
     cols = [c for _, f, d in specs for c in (f, d)]
     states = _collect(
-        sdf.select(*cols).mapInArrow(_tally_states("kano", {"specs": specs}), _STATE_SCHEMA)
+        sdf.select(*cols).mapInArrow(_states(partial(_kano_state, specs)), _STATE_SCHEMA)
     )
-    tally = _merged_tally(_cx.KanoTally, states)
+    tally = _merged_tally("KanoTally", states)
     s = tally.finish(
         questionable_max_share=questionable_max_share,
         reverse_max_share=reverse_max_share,
@@ -498,28 +475,6 @@ def kano(
 
 
 # --- x̄/R and x̄/S charts: per-subgroup moments ---
-
-
-def _subgroup_states(opts: dict[str, Any]) -> Any:
-    """`mapInArrow` function: a partition's rows into one per-subgroup moments state."""
-
-    def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-
-        from cx import _cx as core
-        from cx.exceptions import CxError
-
-        table = pa.Table.from_batches(list(batches))
-        if table.num_rows == 0:
-            return
-        state, error = None, None
-        try:
-            state = core._subgroup_state(table, **opts)
-        except CxError as e:
-            error = pickle.dumps(e)
-        yield pa.RecordBatch.from_pydict({"state": [state], "error": [error]}, schema=_schema(pa))
-
-    return run
 
 
 def _subgroup_moments(
@@ -539,16 +494,15 @@ def _subgroup_moments(
         if c not in sdf.columns:
             raise MissingFieldError(f"{c}: missing field", "missing_field", c, None)
     opts: dict[str, Any] = {"value": value, "by": by, "time": time, "freq": freq, "tz": tz}
-    states = _collect(sdf.select(*columns).mapInArrow(_subgroup_states(opts), _STATE_SCHEMA))
+    states = _collect(
+        sdf.select(*columns).mapInArrow(
+            _states(partial(_kernel, "_subgroup_state", opts)), _STATE_SCHEMA
+        )
+    )
     if not states:
         states = [_cx._subgroup_state(sdf.select(*columns).limit(0).toArrow(), **opts)]
-    level = list(states)
-    while len(level) > 1:
-        level = [
-            _cx._merge_subgroup_states(level[i : i + split_every])
-            for i in range(0, len(level), split_every)
-        ]
-    return level[0]
+    merged: bytes = _merge_all(states, split_every, _cx._merge_subgroup_states)
+    return merged
 
 
 def subgroup_stats(
