@@ -34,10 +34,9 @@ use crate::metrics_group::{
     time_keys,
 };
 use crate::run;
-use crate::spc::{PyControlChart, parse_constants, parse_rules, parse_sigma_method, to_ints};
+use crate::spc::{ChartArgs, PyControlChart};
 use arrow_array::Float64Array;
 use cx_core::scale::SubgroupMoments;
-use cx_core::spc::{ChartOptions, RuleSet};
 
 fn score_metric(m: Metric) -> ScoreMetric {
     match m {
@@ -605,37 +604,19 @@ fn _subgroup_chart(
     if !matches!(chart, "xbar_r" | "xbar_s") {
         return Err(bad_literal("chart", &["xbar_r", "xbar_s"], chart));
     }
-    let rules = match rules {
-        Some(r) if !r.is_none() => parse_rules(r)?,
-        _ => RuleSet::Qcc,
-    };
-    let stages = to_ints(stages, "stages")?;
-    let exclude: Vec<usize> = to_ints(exclude, "exclude")?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| i.max(0) as usize)
-        .collect();
-    let mut o = ChartOptions::new()
-        .rules(rules)
-        .constants(parse_constants(constants)?)
-        .nsigmas(nsigmas)
-        .sigma_method(parse_sigma_method(sigma_method)?)
-        .exclude(&exclude);
-    if let Some(c) = confidence {
-        o = o.confidence(c);
-    }
-    if let Some(c) = center {
-        o = o.center(c);
-    }
-    if let Some(s) = sigma {
-        o = o.sigma(s);
-    }
-    if let Some(p) = phase1 {
-        o = o.phase1(p);
-    }
-    if let Some(s) = &stages {
-        o = o.stages(s);
-    }
+    let args = ChartArgs::parse(
+        phase1,
+        stages,
+        exclude,
+        rules,
+        constants,
+        nsigmas,
+        confidence,
+        center,
+        sigma,
+        sigma_method,
+    )?;
+    let o = args.options();
     let c = run(py, || {
         let s = SubgroupMoments::from_bytes(state)?;
         if chart == "xbar_r" {

@@ -313,6 +313,98 @@ fn html_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The options every chart binding shares, parsed once and owned (a `ChartOptions`
+/// borrows `stages` and `exclude` from here).
+pub(crate) struct ChartArgs {
+    rules: RuleSet,
+    constants: Constants,
+    sigma_method: SigmaMethod,
+    nsigmas: f64,
+    confidence: Option<f64>,
+    center: Option<f64>,
+    sigma: Option<f64>,
+    phase1: Option<usize>,
+    stages: Option<Vec<i64>>,
+    exclude: Vec<usize>,
+}
+
+impl ChartArgs {
+    /// Parse the Python arguments; a negative or non-integer `exclude` index is an
+    /// `InvalidValueError` naming its position and value.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn parse(
+        phase1: Option<usize>,
+        stages: Option<&Bound<'_, PyAny>>,
+        exclude: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+        constants: &str,
+        nsigmas: f64,
+        confidence: Option<f64>,
+        center: Option<f64>,
+        sigma: Option<f64>,
+        sigma_method: &str,
+    ) -> PyResult<Self> {
+        let rules = match rules {
+            Some(r) if !r.is_none() => parse_rules(r)?,
+            _ => RuleSet::Qcc,
+        };
+        let mut points = Vec::new();
+        for (i, v) in to_ints(exclude, "exclude")?
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let p = usize::try_from(v).map_err(|_| {
+                to_py(cx_core::CxError::invalid(
+                    "exclude",
+                    Some(i),
+                    v,
+                    "must be a point index >= 0",
+                ))
+            })?;
+            points.push(p);
+        }
+        Ok(Self {
+            rules,
+            constants: parse_constants(constants)?,
+            sigma_method: parse_sigma_method(sigma_method)?,
+            nsigmas,
+            confidence,
+            center,
+            sigma,
+            phase1,
+            stages: to_ints(stages, "stages")?,
+            exclude: points,
+        })
+    }
+
+    /// The chart options these arguments describe.
+    pub(crate) fn options(&self) -> ChartOptions<'_> {
+        let mut o = ChartOptions::new()
+            .rules(self.rules)
+            .constants(self.constants)
+            .nsigmas(self.nsigmas)
+            .sigma_method(self.sigma_method)
+            .exclude(&self.exclude);
+        if let Some(c) = self.confidence {
+            o = o.confidence(c);
+        }
+        if let Some(c) = self.center {
+            o = o.center(c);
+        }
+        if let Some(s) = self.sigma {
+            o = o.sigma(s);
+        }
+        if let Some(p) = self.phase1 {
+            o = o.phase1(p);
+        }
+        if let Some(s) = &self.stages {
+            o = o.stages(s);
+        }
+        o
+    }
+}
+
 /// Build a control chart of any kind.
 #[pyfunction]
 #[pyo3(signature = (data, /, *, kind = "xmr", sizes = None, phase1 = None, stages = None, exclude = None,
@@ -341,40 +433,19 @@ fn control_chart(
     if !KINDS.contains(&kind) {
         return Err(bad_literal("kind", KINDS, kind));
     }
-    let rules = match rules {
-        Some(r) if !r.is_none() => parse_rules(r)?,
-        _ => RuleSet::Qcc,
-    };
-    let stages = to_ints(stages, "stages")?;
-    let exclude: Vec<usize> = to_ints(exclude, "exclude")?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| i.max(0) as usize)
-        .collect();
-    let mut o = ChartOptions::new()
-        .rules(rules)
-        .constants(parse_constants(constants)?)
-        .nsigmas(nsigmas)
-        .sigma_method(parse_sigma_method(sigma_method)?)
-        .exclude(&exclude)
-        .lambda(lambda_)
-        .k(k)
-        .h(h);
-    if let Some(c) = confidence {
-        o = o.confidence(c);
-    }
-    if let Some(c) = center {
-        o = o.center(c);
-    }
-    if let Some(s) = sigma {
-        o = o.sigma(s);
-    }
-    if let Some(p) = phase1 {
-        o = o.phase1(p);
-    }
-    if let Some(s) = &stages {
-        o = o.stages(s);
-    }
+    let args = ChartArgs::parse(
+        phase1,
+        stages,
+        exclude,
+        rules,
+        constants,
+        nsigmas,
+        confidence,
+        center,
+        sigma,
+        sigma_method,
+    )?;
+    let o = args.options().lambda(lambda_).k(k).h(h);
     // 2-D data (one row per subgroup) is flattened row-major.
     let np = py.import("numpy")?;
     let nested = data.is_instance_of::<PyList>() || data.is_instance_of::<pyo3::types::PyTuple>();

@@ -245,3 +245,11 @@ def test_laney_matches_base_r() -> None:
     c = control_chart(v["d"], kind="laney_p", sizes=v["n"], constants="qcc")
     np.testing.assert_allclose(c.ucl, v["p"]["ucl"], rtol=v["tolerance"])
     assert c.sigma == pytest.approx(v["p"]["sigma_z"], rel=v["tolerance"])
+
+
+def test_negative_exclude_index_is_a_typed_error_not_point_zero() -> None:
+    # A negative index used to be clamped to 0 (excluding the first point silently).
+    with pytest.raises(cx.exceptions.InvalidValueError) as e:
+        cx.spc.control_chart([5.0, 6.0, 5.0, 7.0], kind="xmr", exclude=[-1])
+    assert e.value.field == "exclude"
+    assert e.value.row == 0
