@@ -113,7 +113,7 @@ def admin_store(path: object) -> CaseStore:
 def test_store_lifecycle_conflict_and_audit(tmp_path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "cases.db"
     s = admin_store(db)
-    assert s.schema_version == 2
+    assert s.schema_version == 3
     c = s.create("K1", team="logistics", at=T0, summary="快递没到，回电 13812345678")
     for t in ["triage", "assign", "start"]:
         c = s.transition("K1", t, version=c.version, at=T0)

@@ -209,7 +209,7 @@ fn audit_trail_is_append_only_in_sql() {
     let v: i64 = conn
         .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(v, 2);
+    assert_eq!(v, 3);
     // A database from a newer cx is refused.
     conn.execute("UPDATE schema_version SET version = 99", [])
         .unwrap();

@@ -41,7 +41,7 @@ fn lifecycle_persists_with_its_audit_trail() {
     let ann = Principal::agent("ann", "logistics");
     {
         let mut s = SqliteCaseStore::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.schema_version().unwrap(), 3);
         s.create(&ann, &case("K1", "logistics")).unwrap();
         let mut v = 1;
         for x in [

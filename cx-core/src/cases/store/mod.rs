@@ -31,6 +31,8 @@ use crate::{CxError, Result};
 mod sqlite;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteCaseStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::{chain, customers, erase, retention};
 
 /// A role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

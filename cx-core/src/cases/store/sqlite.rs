@@ -11,7 +11,14 @@
 //!   for (busy timeout 30 s).
 //! - **Optimistic concurrency**: `UPDATE … WHERE id = ? AND version = ?`; a
 //!   stale version gives [`CxError::Conflict`].
-//! - **Append-only audit**: triggers abort any `UPDATE` or `DELETE` on `audit`.
+//! - **Append-only, tamper-evident audit**: triggers abort any `UPDATE` or
+//!   `DELETE` on `audit`; each entry is chained by SHA-256 over the previous
+//!   hash, its header and the hash of its payload, which lives in
+//!   `audit_payload` so that erasure can scrub it (see [`chain`]).
+//! - **Customers, consent, feedback** (schema 3): see [`customers`];
+//!   retention in [`retention`], erasure and subject access in [`erase`].
+//! - **`secure_delete`** is on: deleted and overwritten content is zeroed in the
+//!   file, not left in free pages.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,6 +31,14 @@ use super::{CaseChange, CaseEvent, CaseFilter, CaseStore, Principal, mask_case, 
 use crate::cases::audit::AuditEntry;
 use crate::cases::state::Case;
 use crate::{CxError, Result};
+
+pub mod chain;
+pub mod customers;
+pub mod erase;
+mod fields;
+pub mod retention;
+
+use fields::Sealer;
 
 /// Migrations, in order: `(version, SQL)`.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -69,10 +84,66 @@ const MIGRATIONS: &[(i64, &str)] = &[
         );
         CREATE INDEX case_events_case ON case_events (case_id, at);",
     ),
+    (3, MIGRATION_3),
 ];
 
+/// Schema 3: customers with consent (and its history), feedback records, the
+/// audit payload split from the chained audit header, erasure jobs. The audit
+/// rows of an older file are re-chained by [`chain::migrate`] right after.
+const MIGRATION_3: &str = "
+    CREATE TABLE customers (
+        id TEXT PRIMARY KEY,
+        name TEXT, phone TEXT, email TEXT,
+        segment TEXT,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        survey_contact INTEGER NOT NULL DEFAULT 0, survey_contact_at TEXT, survey_contact_by TEXT,
+        follow_up_calls INTEGER NOT NULL DEFAULT 0, follow_up_calls_at TEXT, follow_up_calls_by TEXT,
+        analytics INTEGER NOT NULL DEFAULT 0, analytics_at TEXT, analytics_by TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE consent_events (
+        id INTEGER PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        granted INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        by TEXT NOT NULL
+    );
+    CREATE INDEX consent_events_customer ON consent_events (customer_id, id);
+    CREATE TABLE feedback (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT,
+        channel TEXT,
+        at INTEGER NOT NULL,
+        nps INTEGER, csat INTEGER, ces INTEGER,
+        text TEXT,
+        anonymised INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX feedback_customer ON feedback (customer_id);
+    CREATE INDEX feedback_at ON feedback (at);
+    CREATE INDEX cases_customer ON cases (customer_id);
+    CREATE TABLE audit_payload (
+        seq INTEGER PRIMARY KEY,
+        customer_id TEXT,
+        body TEXT NOT NULL,
+        erased_by INTEGER
+    );
+    CREATE INDEX audit_payload_customer ON audit_payload (customer_id);
+    ALTER TABLE audit ADD COLUMN payload_hash TEXT;
+    ALTER TABLE audit ADD COLUMN hash TEXT;
+    CREATE TABLE erasure_jobs (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT,
+        state TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        report TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX erasure_jobs_customer ON erasure_jobs (customer_id, state);";
+
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// A case store in one SQLite file.
 ///
@@ -101,6 +172,9 @@ pub const SCHEMA_VERSION: i64 = 2;
 pub struct SqliteCaseStore {
     conn: Connection,
     path: String,
+    sealer: Sealer,
+    /// Test hook: fail after this many committed batches of a batched job.
+    fail_after_batches: Option<usize>,
 }
 
 impl std::fmt::Debug for SqliteCaseStore {
@@ -137,7 +211,7 @@ impl SqliteCaseStore {
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let p = path.as_ref().display().to_string();
         let conn = Connection::open(path.as_ref()).map_err(db_err(&p))?;
-        Self::init(conn, p)
+        Self::init(conn, p, Sealer::default())
     }
 
     /// A private in-memory store (for tests and examples).
@@ -146,16 +220,18 @@ impl SqliteCaseStore {
     /// [`CxError::Io`] when SQLite fails.
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory().map_err(db_err(":memory:"))?;
-        Self::init(conn, ":memory:".into())
+        Self::init(conn, ":memory:".into(), Sealer::default())
     }
 
-    fn init(mut conn: Connection, path: String) -> Result<Self> {
+    fn init(mut conn: Connection, path: String, sealer: Sealer) -> Result<Self> {
         let p2 = path.clone();
         let e = db_err(&p2);
         conn.busy_timeout(Duration::from_secs(30)).map_err(&e)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(&e)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(&e)?;
+        conn.pragma_update(None, "secure_delete", "ON")
             .map_err(&e)?;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -180,13 +256,21 @@ impl SqliteCaseStore {
         for (v, sql) in MIGRATIONS {
             if *v > current {
                 tx.execute_batch(sql).map_err(&e)?;
+                if *v == 3 {
+                    chain::migrate(&tx, &sealer)?;
+                }
                 tx.execute("DELETE FROM schema_version", []).map_err(&e)?;
                 tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [v])
                     .map_err(&e)?;
             }
         }
         tx.commit().map_err(&e)?;
-        Ok(Self { conn, path })
+        Ok(Self {
+            conn,
+            path,
+            sealer,
+            fail_after_batches: None,
+        })
     }
 
     /// The schema version of the open database.
@@ -199,26 +283,45 @@ impl SqliteCaseStore {
             .map_err(db_err(&self.path))
     }
 
+    /// Verify the audit chain (see [`chain`]): the first broken seq and why,
+    /// or ok with the head hash.
+    ///
+    /// # Errors
+    /// [`CxError::AccessDenied`] unless admin or analyst; an error opening a
+    /// sealed payload when the store was opened without its keys.
+    pub fn verify_audit(&mut self, p: &Principal) -> Result<chain::AuditVerification> {
+        self.require(
+            p,
+            "verify_audit",
+            &[super::Role::Admin, super::Role::Analyst],
+        )?;
+        chain::verify(&self.conn, &self.sealer)
+    }
+
+    /// Write the audit entries with `from <= at < to` to `out` as JSON lines
+    /// ([`chain::AuditRecord`], payloads opened); returns the count.
+    ///
+    /// # Errors
+    /// [`CxError::AccessDenied`] unless admin; [`CxError::Io`].
+    pub fn export_audit(
+        &mut self,
+        p: &Principal,
+        from: DateTime<FixedOffset>,
+        to: DateTime<FixedOffset>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<u64> {
+        self.require(p, "export_audit", &[super::Role::Admin])?;
+        chain::export(&self.conn, &self.sealer, from, to, out)
+    }
+
     fn write_audit(
         tx: &rusqlite::Connection,
+        sealer: &Sealer,
         p: &Principal,
         a: &AuditEntry,
-    ) -> rusqlite::Result<()> {
-        tx.prepare_cached(
-            "INSERT INTO audit (case_id, actor, role, at, action, before, after, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![
-            a.case_id,
-            a.actor,
-            p.role.as_str(),
-            a.at.to_rfc3339(),
-            a.action,
-            a.before.to_string(),
-            a.after.to_string(),
-            a.note,
-        ])?;
-        Ok(())
+        customer_id: Option<&str>,
+    ) -> Result<i64> {
+        chain::append(tx, sealer, p.role.as_str(), a, customer_id)
     }
 
     /// Record a denial in its own transaction and return the error.
@@ -232,8 +335,16 @@ impl SqliteCaseStore {
         {
             let now = Utc::now().fixed_offset();
             let entry = AuditEntry::denied(case, &p.name, now, action, reason);
-            if let Err(e) = Self::write_audit(&self.conn, p, &entry) {
-                return db_err(&self.path)(e);
+            let written = self
+                .conn
+                .unchecked_transaction()
+                .map_err(db_err(&self.path))
+                .and_then(|tx| {
+                    Self::write_audit(&tx, &self.sealer, p, &entry, None)?;
+                    tx.commit().map_err(db_err(&self.path))
+                });
+            if let Err(e) = written {
+                return e;
             }
         }
         err
@@ -245,8 +356,8 @@ impl SqliteCaseStore {
             .optional()
     }
 
-    fn insert(tx: &Connection, p: &Principal, c: &Case) -> Result<()> {
-        let doc = serde_json::to_string(c).map_err(doc_err)?;
+    fn insert(tx: &Connection, sealer: &Sealer, p: &Principal, c: &Case) -> Result<()> {
+        let doc = case_doc(sealer, c)?;
         let n = tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO cases (id, team, state, version, customer_id, created_at, updated_at, doc)
@@ -276,15 +387,41 @@ impl SqliteCaseStore {
             });
         }
         let entry = AuditEntry::created(&c.id, &p.name, c.created_at, &c.to_json());
-        Self::write_audit(tx, p, &entry).map_err(|e| CxError::Io {
-            path: "case store".into(),
-            message: e.to_string(),
-        })
+        Self::write_audit(tx, sealer, p, &entry, c.customer_id.as_deref())?;
+        Ok(())
     }
 }
 
-fn parse_case(doc: &str) -> Result<Case> {
-    serde_json::from_str(doc).map_err(doc_err)
+/// The stored form of a case: its JSON with `summary` and `contact` sealed
+/// (aad `cases/<id>/<field>`) when the store has a cipher.
+fn case_doc(sealer: &Sealer, c: &Case) -> Result<String> {
+    let mut v = serde_json::to_value(c).map_err(doc_err)?;
+    if let Some(o) = v.as_object_mut() {
+        for field in ["summary", "contact"] {
+            if let Some(serde_json::Value::String(text)) = o.get_mut(field) {
+                *text = sealer.seal(&format!("cases/{}/{field}", c.id), text)?;
+            }
+        }
+    }
+    serde_json::to_string(&v).map_err(doc_err)
+}
+
+/// Read a stored case, opening its sealed fields.
+fn parse_case(sealer: &Sealer, doc: &str) -> Result<Case> {
+    let mut v: serde_json::Value = serde_json::from_str(doc).map_err(doc_err)?;
+    let id = v
+        .get("id")
+        .and_then(|x| x.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(o) = v.as_object_mut() {
+        for field in ["summary", "contact"] {
+            if let Some(serde_json::Value::String(text)) = o.get_mut(field) {
+                *text = sealer.open(&format!("cases/{id}/{field}"), text)?;
+            }
+        }
+    }
+    serde_json::from_value(v).map_err(doc_err)
 }
 
 impl CaseStore for SqliteCaseStore {
@@ -305,7 +442,7 @@ impl CaseStore for SqliteCaseStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(db_err(&path))?;
         for c in cases {
-            Self::insert(&tx, p, c)?;
+            Self::insert(&tx, &self.sealer, p, c)?;
         }
         tx.commit().map_err(db_err(&path))?;
         Ok(cases.len())
@@ -318,7 +455,7 @@ impl CaseStore for SqliteCaseStore {
         if let Err(err) = p.check_read(id, &team) {
             return Err(self.denied(p, err));
         }
-        let mut c = parse_case(&doc)?;
+        let mut c = parse_case(&self.sealer, &doc)?;
         if p.masked() {
             mask_case(&mut c);
         }
@@ -346,7 +483,7 @@ impl CaseStore for SqliteCaseStore {
             drop(tx);
             return Err(self.denied(p, err));
         }
-        let mut c = parse_case(&doc)?;
+        let mut c = parse_case(&self.sealer, &doc)?;
         if c.version != expected_version {
             return Err(CxError::Conflict {
                 case: id.into(),
@@ -354,10 +491,33 @@ impl CaseStore for SqliteCaseStore {
                 found: c.version,
             });
         }
+        // Consent is checked against the store's current record of the
+        // customer (read inside this transaction), never only a caller's copy.
+        let stored;
+        let change = match (change, c.customer_id.as_deref()) {
+            (
+                CaseChange::PlanFollowUp {
+                    consent,
+                    delay_secs,
+                },
+                Some(cid),
+            ) => match customers::consent_in(&tx, cid)? {
+                Some(current) => {
+                    stored = CaseChange::PlanFollowUp {
+                        consent: consent
+                            .follow_up_calls(consent.follow_up_calls && current.follow_up_calls),
+                        delay_secs: *delay_secs,
+                    };
+                    &stored
+                }
+                None => change,
+            },
+            _ => change,
+        };
         let Some(entry) = change.apply_to(&mut c, &p.name, at)? else {
             return Ok(c);
         };
-        let doc = serde_json::to_string(&c).map_err(doc_err)?;
+        let doc = case_doc(&self.sealer, &c)?;
         let n = tx
             .prepare_cached(
                 "UPDATE cases SET team = ?1, state = ?2, version = ?3, updated_at = ?4, doc = ?5
@@ -382,7 +542,7 @@ impl CaseStore for SqliteCaseStore {
                 found: c.version,
             });
         }
-        Self::write_audit(&tx, p, &entry).map_err(&e)?;
+        Self::write_audit(&tx, &self.sealer, p, &entry, c.customer_id.as_deref())?;
         tx.commit().map_err(&e)?;
         Ok(c)
     }
@@ -416,7 +576,7 @@ impl CaseStore for SqliteCaseStore {
             if scoped && !p.teams.contains(&team) {
                 continue;
             }
-            let mut c = parse_case(&doc)?;
+            let mut c = parse_case(&self.sealer, &doc)?;
             if p.masked() {
                 mask_case(&mut c);
             }
@@ -432,46 +592,12 @@ impl CaseStore for SqliteCaseStore {
         if let Err(err) = p.check_read(id, &team) {
             return Err(self.denied(p, err));
         }
-        let e = db_err(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT actor, at, action, before, after, note FROM audit
-                 WHERE case_id = ?1 ORDER BY seq",
-            )
-            .map_err(&e)?;
-        let rows = stmt
-            .query_map([id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                ))
-            })
-            .map_err(&e)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (actor, at, action, before, after, note) = row.map_err(&e)?;
-            let at = DateTime::parse_from_rfc3339(&at)
-                .map_err(|x| CxError::invalid("audit.at", None, &at, x.to_string()))?;
-            let mut before: serde_json::Value = serde_json::from_str(&before).map_err(doc_err)?;
-            let mut after: serde_json::Value = serde_json::from_str(&after).map_err(doc_err)?;
-            if p.masked() {
-                mask_json(&mut before);
-                mask_json(&mut after);
+        let mut out = chain::case_entries(&self.conn, &self.sealer, id)?;
+        if p.masked() {
+            for a in &mut out {
+                mask_json(&mut a.before);
+                mask_json(&mut a.after);
             }
-            out.push(AuditEntry {
-                case_id: id.into(),
-                actor,
-                at,
-                action,
-                before,
-                after,
-                note,
-            });
         }
         Ok(out)
     }
