@@ -114,23 +114,23 @@ impl PyRouter {
 
 /// The SQLite case store for one principal (wrapped by `cx.cases.CaseStore`).
 #[pyclass(frozen, module = "cx._cx", name = "_CaseStore")]
-struct PyCaseStore {
-    store: Mutex<SqliteCaseStore>,
-    principal: Principal,
+pub(crate) struct PyCaseStore {
+    pub(crate) store: Mutex<SqliteCaseStore>,
+    pub(crate) principal: Principal,
 }
 
-fn instant(s: &str, field: &str) -> cx_core::Result<DateTime<FixedOffset>> {
+pub(crate) fn instant(s: &str, field: &str) -> cx_core::Result<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(s).map_err(|e| CxError::invalid(field, None, s, e.to_string()))
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> cx_core::Result<String> {
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> cx_core::Result<String> {
     serde_json::to_string(v).map_err(|e| CxError::Format {
         what: "case store record".into(),
         reason: e.to_string(),
     })
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> cx_core::Result<T> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> cx_core::Result<T> {
     serde_json::from_str(s).map_err(|e| CxError::Format {
         what: what.into(),
         reason: e.to_string(),
@@ -170,7 +170,7 @@ fn change_from_json(s: &str) -> cx_core::Result<CaseChange> {
 }
 
 impl PyCaseStore {
-    fn with<T: Send>(
+    pub(crate) fn with<T: Send>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&mut SqliteCaseStore, &Principal) -> cx_core::Result<T> + Send,

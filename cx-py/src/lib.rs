@@ -25,6 +25,7 @@ mod scale_ops;
 mod segments;
 mod spc;
 mod stats;
+mod privacy_store;
 
 /// Run core work with the GIL released, mapping the core error to a Python exception.
 ///
@@ -59,5 +60,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     scale::register(m)?;
     scale_ops::register(m)?;
     report::register(m)?;
+    privacy_store::register(m)?;
     Ok(())
 }

@@ -24,12 +24,23 @@ from typing import Any
 
 from cx import _cx
 from cx._frames import select
+from cx._privacy_store import (
+    AuditVerification,
+    ErasureReport,
+    FeedbackExport,
+    RetentionReport,
+    _PrivacyMethods,
+)
 
 __all__ = [
     "AuditEntry",
+    "AuditVerification",
     "Case",
     "CaseStore",
+    "ErasureReport",
+    "FeedbackExport",
     "Principal",
+    "RetentionReport",
     "RouteDecision",
     "Router",
     "load_rules",
@@ -342,7 +353,7 @@ def _instant(at: Any) -> str:
     raise TypeError(msg)
 
 
-class CaseStore:
+class CaseStore(_PrivacyMethods):
     """A durable case store in one SQLite file, used as one principal (same semantics as the
     Rust ``SqliteCaseStore``): schema migrations, WAL, one transaction per change, optimistic
     concurrency (a stale ``version`` raises `ConflictError`), team scope and roles (a denial

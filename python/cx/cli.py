@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cx import _cli_privacy
 from cx.exceptions import CxError
 
 __all__ = ["main"]
@@ -61,6 +62,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rep.add_argument("-o", "--output", metavar="FILE", default="report.html", help="HTML file")
     rep.add_argument("--lang", choices=["zh", "en"], default=None, help="report language")
     rep.add_argument("--config", metavar="FILE", help="configuration (.yaml or .json)")
+    _cli_privacy.add_parsers(sub)
     return p
 
 
@@ -171,11 +173,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "redact": _cmd_redact,
         "sample": _cmd_sample,
         "report": _cmd_report,
+        **_cli_privacy.handlers,
     }
     if args.command not in handlers:
         parser.print_help(sys.stderr)
         return 2
-    where = getattr(args, "data", None) or getattr(args, "input", None) or args.command
+    where = (
+        getattr(args, "data", None)
+        or getattr(args, "input", None)
+        or getattr(args, "store", None)
+        or args.command
+    )
     if isinstance(where, list):
         where = ", ".join(where) or args.command
     try:
