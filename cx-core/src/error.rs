@@ -140,6 +140,32 @@ pub enum CxError {
         /// Why it was refused.
         reason: String,
     },
+    /// A sealed value cannot be opened: wrong key, wrong associated data,
+    /// tampered or truncated ciphertext, or not a sealed value at all. Nothing
+    /// is ever returned half-decrypted, and the message never contains key
+    /// material or plaintext.
+    #[error("cannot open sealed value under key id {key_id:?}: {reason}")]
+    Decryption {
+        /// The key id named by the value (empty when the value names none).
+        key_id: String,
+        /// What failed (never contains key material or plaintext).
+        reason: String,
+    },
+    /// A sealed value names a key id the key provider does not know (the key
+    /// was retired, or the provider is not the one the data was sealed with).
+    #[error("unknown key id {key_id:?}: the key provider has no key with this id")]
+    UnknownKey {
+        /// The key id asked for.
+        key_id: String,
+    },
+    /// Key material or a key source is not acceptable (bad length or
+    /// encoding, a key file readable by others, an invalid key id). The
+    /// message never contains key material.
+    #[error("invalid key: {reason}")]
+    InvalidKey {
+        /// What is wrong (names the variable, file or key id, never the key).
+        reason: String,
+    },
     /// An I/O failure while reading or writing.
     #[error("I/O error on {path}: {message}")]
     Io {
@@ -182,6 +208,9 @@ impl CxError {
             CxError::IllegalTransition { .. } => "illegal_transition",
             CxError::Conflict { .. } => "conflict",
             CxError::AccessDenied { .. } => "access_denied",
+            CxError::Decryption { .. } => "decryption",
+            CxError::UnknownKey { .. } => "unknown_key",
+            CxError::InvalidKey { .. } => "invalid_key",
         }
     }
 
@@ -202,6 +231,8 @@ impl CxError {
             CxError::IllegalTransition { case, .. }
             | CxError::Conflict { case, .. }
             | CxError::AccessDenied { case, .. } => Some(case),
+            CxError::Decryption { key_id, .. } | CxError::UnknownKey { key_id } => Some(key_id),
+            CxError::InvalidKey { .. } => None,
         }
     }
 

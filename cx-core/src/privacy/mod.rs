@@ -1,4 +1,5 @@
-//! Privacy: redaction of personal data in free text and keyed pseudonymisation.
+//! Privacy: redaction of personal data in free text, keyed pseudonymisation,
+//! and field-level encryption at rest ([`crypto`]).
 //!
 //! * [`redact`], [`find_pii`] and the reusable [`Redactor`] find e-mail
 //!   addresses, phone numbers, Chinese resident identity numbers, payment card
@@ -10,6 +11,9 @@
 //!   with stable keyed HMAC-SHA256 pseudonyms, so that records of one customer
 //!   can still be joined without exposing who the customer is. No unkeyed hash
 //!   is offered: an unkeyed hash of a phone number is reversible by brute force.
+//! * [`FieldCipher`] seals personal fields with XChaCha20-Poly1305 under keys
+//!   from a [`KeyProvider`], naming the key id beside each ciphertext so keys
+//!   can be rotated ([`crypto`]).
 //!
 //! Detection is deliberately conservative about numbers: every digit-based
 //! detector validates what it finds (check digits, birth dates, Luhn, octet
@@ -28,9 +32,14 @@
 //! assert_eq!(r.matches[0].kind, PiiKind::Phone);
 //! ```
 
+pub mod crypto;
 mod pseudonym;
 mod redact;
 
+pub use crypto::{
+    EnvKeyProvider, FieldCipher, FileKeyProvider, Key, KeyProvider, StaticKeyProvider,
+    is_valid_key_id,
+};
 pub use pseudonym::Pseudonymizer;
 pub use redact::{Redactor, find_pii, redact};
 
