@@ -19,13 +19,13 @@ mod metrics;
 mod metrics_group;
 mod ops;
 mod privacy;
+mod privacy_store;
 mod report;
 mod scale;
 mod scale_ops;
 mod segments;
 mod spc;
 mod stats;
-mod privacy_store;
 
 /// Run core work with the GIL released, mapping the core error to a Python exception.
 ///

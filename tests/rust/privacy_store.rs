@@ -666,3 +666,164 @@ fn subject_access_export_holds_everything_about_the_customer() {
     assert_eq!(x["feedback"].as_array().unwrap().len(), 0);
     assert!(!x.to_string().contains(PHONE));
 }
+
+// ---------------------------------------------------------------- encryption at rest
+
+use cx_core::privacy::{FieldCipher, Key, StaticKeyProvider};
+use std::sync::Arc;
+
+fn cipher(current: &str, ids: &[&str]) -> FieldCipher {
+    let keys = ids
+        .iter()
+        .map(|id| {
+            let b = id
+                .bytes()
+                .fold(7u8, |a, x| a.wrapping_mul(31).wrapping_add(x));
+            ((*id).to_owned(), Key::from_bytes([b; 32]))
+        })
+        .collect();
+    FieldCipher::new(Arc::new(StaticKeyProvider::new(current, keys).unwrap()))
+}
+
+/// Everything readable: customer, export, cases, audit chain, subject export.
+fn read_everything(s: &mut SqliteCaseStore, id: &str) {
+    let p = admin();
+    let c = s.get_customer(&p, id).unwrap();
+    assert_eq!(c.phone.unwrap().expose(), PHONE);
+    assert_eq!(c.name.unwrap().expose(), NAME);
+    let fb = s.export_feedback(&p, false).unwrap();
+    assert!(
+        fb.records
+            .iter()
+            .all(|r| r.text.as_ref().unwrap().expose().contains(PHONE))
+    );
+    let k = s.get(&p, &format!("{id}-K0")).unwrap();
+    assert_eq!(k.contact.unwrap().expose(), PHONE);
+    let trail = s.audit(&p, &format!("{id}-K0")).unwrap();
+    assert_eq!(trail[0].after["contact"], PHONE);
+    assert!(s.verify_audit(&p).unwrap().ok);
+    let x = s.export_customer(&p, id).unwrap();
+    assert_eq!(x["customer"]["phone"], PHONE);
+    assert_eq!(
+        x["cases"][0]["summary"].as_str().unwrap().contains(PHONE),
+        true
+    );
+}
+
+#[test]
+fn personal_fields_are_sealed_at_rest_and_read_back() {
+    let db = tmp("enc");
+    {
+        let mut s = SqliteCaseStore::open_with_cipher(&db, cipher("k1", &["k1"])).unwrap();
+        populate(&mut s, "C1", 3, 1);
+        read_everything(&mut s, "C1");
+        s.checkpoint().unwrap();
+    }
+    // Nowhere in the file in clear.
+    let bytes = raw_bytes(&db);
+    assert!(!contains(&bytes, PHONE.as_bytes()));
+    assert!(!contains(&bytes, NAME.as_bytes()));
+    assert!(contains(&bytes, b"cx1:k1:"));
+    // Without keys: a typed error, never ciphertext as text.
+    let mut s = SqliteCaseStore::open(&db).unwrap();
+    assert_eq!(
+        s.get_customer(&admin(), "C1").unwrap_err().code(),
+        "decryption"
+    );
+    assert_eq!(s.get(&admin(), "C1-K0").unwrap_err().code(), "decryption");
+    assert_eq!(
+        s.export_feedback(&admin(), false).unwrap_err().code(),
+        "decryption"
+    );
+    assert_eq!(s.verify_audit(&admin()).unwrap_err().code(), "decryption");
+    drop(s);
+    // A wrong key of the same id: a typed error.
+    let wrong = FieldCipher::new(Arc::new(
+        StaticKeyProvider::new("k1", vec![("k1".into(), Key::from_bytes([1; 32]))]).unwrap(),
+    ));
+    let mut s = SqliteCaseStore::open_with_cipher(&db, wrong).unwrap();
+    assert_eq!(
+        s.get_customer(&admin(), "C1").unwrap_err().code(),
+        "decryption"
+    );
+    drop(s);
+    // A ciphertext moved to another row does not open (aad binds table/row/field).
+    {
+        let mut s = SqliteCaseStore::open_with_cipher(&db, cipher("k1", &["k1"])).unwrap();
+        s.upsert_customer(&admin(), &customer("C9", Consent::none()), at(T0))
+            .unwrap();
+    }
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute(
+        "UPDATE customers SET phone = (SELECT phone FROM customers WHERE id = 'C1') WHERE id = 'C9'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let mut s = SqliteCaseStore::open_with_cipher(&db, cipher("k1", &["k1"])).unwrap();
+    assert_eq!(
+        s.get_customer(&admin(), "C9").unwrap_err().code(),
+        "decryption"
+    );
+    // Erasure works on sealed data too.
+    s.erase_customer(&admin(), "C1", at(T0)).unwrap();
+    assert!(s.verify_audit(&admin()).unwrap().ok);
+}
+
+#[test]
+fn key_rotation_interrupted_resumed_then_old_key_retired() {
+    let db = tmp("rotate");
+    {
+        let mut s = SqliteCaseStore::open_with_cipher(&db, cipher("k1", &["k1"])).unwrap();
+        populate(&mut s, "C1", 6, 2);
+        populate(&mut s, "C2", 2, 1);
+    }
+    {
+        let mut s = SqliteCaseStore::open_with_cipher(&db, cipher("k2", &["k1", "k2"])).unwrap();
+        s.fail_after_batches(Some(1));
+        let e = s.rotate_keys(&admin(), 1).unwrap_err();
+        assert_eq!(e.code(), "io");
+    }
+    // Half-rotated: both keys in the file.
+    let bytes = raw_bytes(&db);
+    assert!(contains(&bytes, b"cx1:k1:") && contains(&bytes, b"cx1:k2:"));
+    let done = {
+        let mut s = SqliteCaseStore::open_with_cipher(&db, cipher("k2", &["k1", "k2"])).unwrap();
+        let r = s.rotate_keys(&admin(), 3).unwrap();
+        assert_eq!(r.key_id, "k2");
+        // Rows re-sealed by the resumed run: everything but the one batch (1 customer row).
+        assert_eq!(r.resealed["customers"], 1);
+        assert_eq!(r.resealed["feedback"], 8);
+        assert_eq!(r.resealed["cases"], 3);
+        assert!(r.resealed["audit_payload"] > 0);
+        // Nothing left.
+        assert_eq!(s.rotate_keys(&admin(), 3).unwrap().total(), 0);
+        r
+    };
+    assert!(done.total() > 0);
+    // Retire k1: everything still reads.
+    let mut s = SqliteCaseStore::open_with_cipher(&db, cipher("k2", &["k2"])).unwrap();
+    read_everything(&mut s, "C1");
+    read_everything(&mut s, "C2");
+    drop(s);
+    assert!(!contains(&raw_bytes(&db), b"cx1:k1:"));
+}
+
+#[test]
+fn a_plaintext_store_is_sealed_by_rotation() {
+    let db = tmp("seal-legacy");
+    {
+        let mut s = SqliteCaseStore::open(&db).unwrap();
+        populate(&mut s, "C1", 2, 1);
+    }
+    assert!(contains(&raw_bytes(&db), PHONE.as_bytes()));
+    let mut s = SqliteCaseStore::open_with_cipher(&db, cipher("k1", &["k1"])).unwrap();
+    read_everything(&mut s, "C1");
+    let r = s.rotate_keys(&admin(), 100).unwrap();
+    assert_eq!(r.resealed["customers"], 1);
+    read_everything(&mut s, "C1");
+    drop(s);
+    let bytes = raw_bytes(&db);
+    assert!(!contains(&bytes, PHONE.as_bytes()));
+    assert!(!contains(&bytes, NAME.as_bytes()));
+}

@@ -32,7 +32,7 @@ mod sqlite;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteCaseStore;
 #[cfg(feature = "sqlite")]
-pub use sqlite::{chain, customers, erase, retention};
+pub use sqlite::{chain, customers, erase, retention, rotate};
 
 /// A role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -551,10 +551,21 @@ pub(crate) fn verify(conn: &Connection, sealer: &Sealer) -> Result<AuditVerifica
             None => {
                 let plain = match open_body(sealer, seq, &body) {
                     Ok(v) => v,
-                    Err(CxError::Format { .. }) if !Sealer::is_sealed(&body) => {
+                    Err(CxError::Format { .. }) => {
                         return Ok(broken(
                             seq,
                             "payload is not valid JSON",
+                            entries,
+                            scrubbed,
+                            &prev,
+                        ));
+                    }
+                    // With keys, a sealed field that does not open was tampered with
+                    // (or moved): a broken entry. Without keys it is the caller's error.
+                    Err(CxError::Decryption { .. }) if sealer.has_cipher() => {
+                        return Ok(broken(
+                            seq,
+                            "a sealed payload field does not open (tampered or moved)",
                             entries,
                             scrubbed,
                             &prev,

@@ -351,7 +351,7 @@ impl SqliteCaseStore {
         tx.commit().map_err(io)
     }
 
-    fn customer_in(&self, id: &str) -> Result<Option<Customer>> {
+    pub(crate) fn customer_in(&self, id: &str) -> Result<Option<Customer>> {
         let row = self
             .conn
             .prepare_cached(

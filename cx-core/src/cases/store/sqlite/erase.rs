@@ -407,7 +407,7 @@ impl SqliteCaseStore {
         customer_id: &str,
     ) -> Result<serde_json::Value> {
         self.require(p, "export_customer", &[Role::Admin])?;
-        let customer = self.get_customer(p, customer_id).ok();
+        let customer = self.customer_in(customer_id)?;
         let consent_history = consent_history_in(&self.conn, customer_id)?;
         let feedback: Vec<_> = self
             .export_feedback(p, false)?
@@ -431,20 +431,34 @@ impl SqliteCaseStore {
             let mut s = self
                 .conn
                 .prepare(
-                    "SELECT case_id, at, kind, actor, detail FROM case_events
+                    "SELECT case_id, at, kind, actor, detail, id FROM case_events
                      WHERE case_id IN (SELECT id FROM cases WHERE customer_id = ?1) ORDER BY case_id, at, id",
                 )
                 .map_err(io)?;
+            type Ev = (String, i64, String, String, Option<String>, i64);
             let it = s
                 .query_map([customer_id], |r| {
-                    Ok(serde_json::json!({
-                        "case_id": r.get::<_, String>(0)?, "at": r.get::<_, i64>(1)?,
-                        "kind": r.get::<_, String>(2)?, "actor": r.get::<_, String>(3)?,
-                        "detail": r.get::<_, Option<String>>(4)?,
-                    }))
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
                 })
                 .map_err(io)?;
-            it.collect::<rusqlite::Result<_>>().map_err(io)?
+            let rows: Vec<Ev> = it.collect::<rusqlite::Result<_>>().map_err(io)?;
+            let mut out = Vec::new();
+            for (case_id, t, kind, actor, detail, id) in rows {
+                let detail = self
+                    .sealer
+                    .open_opt(&format!("case_events/{id}/detail"), detail)?;
+                out.push(serde_json::json!({
+                    "case_id": case_id, "at": t, "kind": kind, "actor": actor, "detail": detail,
+                }));
+            }
+            out
         };
         let audit = chain::records(
             &self.conn,
