@@ -683,7 +683,7 @@ impl CaseStore for SqliteCaseStore {
         if self.sealer.has_cipher() {
             // Sealed details are bound to their row id, so ids are given here
             // (the immediate transaction makes this the only writer).
-            let mut next: i64 = tx
+            let first: i64 = tx
                 .query_row(
                     "SELECT COALESCE(MAX(id), 0) + 1 FROM case_events",
                     [],
@@ -695,13 +695,12 @@ impl CaseStore for SqliteCaseStore {
                     "INSERT INTO case_events (id, case_id, at, kind, actor, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(&e)?;
-            for ev in events {
+            for (id, ev) in (first..).zip(events) {
                 let detail = self
                     .sealer
-                    .seal_opt(&format!("case_events/{next}/detail"), ev.detail.as_deref())?;
-                stmt.execute(params![next, ev.case_id, ev.at, ev.kind, ev.actor, detail])
+                    .seal_opt(&format!("case_events/{id}/detail"), ev.detail.as_deref())?;
+                stmt.execute(params![id, ev.case_id, ev.at, ev.kind, ev.actor, detail])
                     .map_err(&e)?;
-                next += 1;
             }
         } else {
             let mut stmt = tx
