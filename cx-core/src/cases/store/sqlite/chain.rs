@@ -66,29 +66,42 @@ fn fmt_err(e: impl std::fmt::Display) -> CxError {
 }
 
 /// JSON with object keys sorted at every level (the form that is hashed).
+/// Independent of serde_json's `preserve_order` feature, so a dependency
+/// that turns it on cannot change the hashes of an existing trail.
 pub fn canonical(v: &serde_json::Value) -> String {
+    let mut out = String::new();
+    canonical_into(v, &mut out);
+    out
+}
+
+fn canonical_into(v: &serde_json::Value, out: &mut String) {
     use serde_json::Value;
     match v {
         Value::Object(o) => {
             let mut keys: Vec<&String> = o.keys().collect();
             keys.sort();
-            let parts: Vec<String> = keys
-                .into_iter()
-                .map(|k| {
-                    format!(
-                        "{}:{}",
-                        Value::String(k.clone()),
-                        canonical(o.get(k).unwrap_or(&Value::Null))
-                    )
-                })
-                .collect();
-            format!("{{{}}}", parts.join(","))
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                canonical_into(o.get(k).unwrap_or(&Value::Null), out);
+            }
+            out.push('}');
         }
         Value::Array(a) => {
-            let parts: Vec<String> = a.iter().map(canonical).collect();
-            format!("[{}]", parts.join(","))
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical_into(x, out);
+            }
+            out.push(']');
         }
-        other => other.to_string(),
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -152,14 +165,20 @@ pub(crate) fn append(
     };
     let at = a.at.to_rfc3339();
     let plain = payload(a, subject);
-    let payload_hash = sha256_hex(canonical(&plain).as_bytes());
+    let plain_text = canonical(&plain);
+    let payload_hash = sha256_hex(plain_text.as_bytes());
     let hash = link(
         &prev,
         &header(seq, &a.case_id, &a.actor, role, &at, &a.action),
         &payload_hash,
     );
-    let mut stored = plain;
-    seal_or_open(&mut stored, seq, &|aad, v| sealer.seal(aad, v))?;
+    let stored = if sealer.has_cipher() {
+        let mut stored = plain;
+        seal_or_open(&mut stored, seq, &|aad, v| sealer.seal(aad, v))?;
+        canonical(&stored)
+    } else {
+        plain_text
+    };
     tx.prepare_cached(
         "INSERT INTO audit (seq, case_id, actor, role, at, action, before, after, note, payload_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', '', NULL, ?7, ?8)",
@@ -178,7 +197,7 @@ pub(crate) fn append(
     })
     .map_err(io)?;
     tx.prepare_cached("INSERT INTO audit_payload (seq, customer_id, body) VALUES (?1, ?2, ?3)")
-        .and_then(|mut s| s.execute(params![seq, subject, canonical(&stored)]))
+        .and_then(|mut s| s.execute(params![seq, subject, stored]))
         .map_err(io)?;
     Ok(seq)
 }
