@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod cases;
 mod convert;
+mod crypto;
 mod datasets;
 mod dmaic;
 mod drivers;
@@ -59,5 +60,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     scale::register(m)?;
     scale_ops::register(m)?;
     report::register(m)?;
+    crypto::register(m)?;
     Ok(())
 }
