@@ -31,7 +31,7 @@ thread_local! {
 
 /// Run cipher work with the GIL released; a failure caused by a Python
 /// provider's exception gets that exception as `__cause__`.
-fn run_cipher<T: Send>(
+pub(crate) fn run_cipher<T: Send>(
     py: Python<'_>,
     f: impl FnOnce() -> cx_core::Result<T> + Send,
 ) -> PyResult<T> {
