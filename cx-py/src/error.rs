@@ -19,6 +19,9 @@ mod exc {
     pyo3::import_exception!(cx.exceptions, IllegalTransitionError);
     pyo3::import_exception!(cx.exceptions, ConflictError);
     pyo3::import_exception!(cx.exceptions, AccessDeniedError);
+    pyo3::import_exception!(cx.exceptions, DecryptionError);
+    pyo3::import_exception!(cx.exceptions, UnknownKeyError);
+    pyo3::import_exception!(cx.exceptions, InvalidKeyError);
 }
 
 /// Newtype so that `?` turns a core error into the right Python exception (orphan rule).
@@ -57,6 +60,9 @@ impl From<PyCxError> for PyErr {
             CxError::IllegalTransition { .. } => exc::IllegalTransitionError::new_err(args),
             CxError::Conflict { .. } => exc::ConflictError::new_err(args),
             CxError::AccessDenied { .. } => exc::AccessDeniedError::new_err(args),
+            CxError::Decryption { .. } => exc::DecryptionError::new_err(args),
+            CxError::UnknownKey { .. } => exc::UnknownKeyError::new_err(args),
+            CxError::InvalidKey { .. } => exc::InvalidKeyError::new_err(args),
             _ => exc::CxError::new_err(args),
         }
     }

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod cases;
 mod convert;
+mod crypto;
 mod datasets;
 mod dmaic;
 mod drivers;
@@ -60,6 +61,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     scale::register(m)?;
     scale_ops::register(m)?;
     report::register(m)?;
+    crypto::register(m)?;
     privacy_store::register(m)?;
     Ok(())
 }

@@ -2464,3 +2464,199 @@ def _store_erase_customer(
 ) -> str: ...
 def _store_export_customer(store: _CaseStore, customer_id: str, /) -> str: ...
 def _store_fail_after_batches(store: _CaseStore, batches: int | None, /) -> None: ...
+
+# --- crypto ---
+
+from collections.abc import Mapping as _Mapping  # noqa: E402 (section-local import)
+from typing import Protocol as _Protocol  # noqa: E402 (section-local import)
+
+class _KeyProviderLike(_Protocol):
+    """A key provider written in Python (a KMS or Vault client, say)."""
+
+    def current_key_id(self) -> str: ...
+    def key(self, key_id: str, /) -> str: ...
+
+@final
+class KeyProvider:
+    """Where keys come from: made by `env_keys`, `file_keys` or `static_keys`.
+
+    Opaque: key material never comes back to Python; the repr shows key ids only.
+
+    >>> p = static_keys("k2", {"k1": "00" * 32, "k2": "11" * 32})
+    >>> p
+    static_keys(current='k2', key_ids=['k1', 'k2'])
+    >>> p.current_key_id()
+    'k2'
+
+    """
+
+    def current_key_id(self) -> str:
+        """Id of the key new values are sealed under."""
+
+def env_keys(*, prefix: str = "CX_KEY_") -> KeyProvider:
+    """Keys from environment variables, read at each use.
+
+    `<prefix><ID>` holds the key with id `<ID>` (64 hex digits or 44 characters of
+    base64) and `<prefix>CURRENT` names the current key id, so a deployment rotates
+    by adding `CX_KEY_2026B` and switching `CX_KEY_CURRENT`.
+
+    Raises (on use):
+        InvalidKeyError: `<prefix>CURRENT` unset, or a variable that is not a key
+            (the message names the variable, never its value).
+        UnknownKeyError: no variable for a key id.
+
+    >>> import os
+    >>> os.environ["DOCTEST_KEY_CURRENT"] = "k1"
+    >>> os.environ["DOCTEST_KEY_k1"] = generate_key()
+    >>> cipher = FieldCipher(env_keys(prefix="DOCTEST_KEY_"))
+    >>> cipher.seal("13800138000").startswith("cx1:k1:")
+    True
+    >>> del os.environ["DOCTEST_KEY_CURRENT"], os.environ["DOCTEST_KEY_k1"]
+
+    """
+
+def file_keys(path: str | os.PathLike[str], /) -> KeyProvider:
+    """Keys from a key file, read once: `id = key` lines, one `current = id` line, `#` comments.
+
+    On Unix the file must not be accessible by group or others (`chmod 600`).
+
+    Raises:
+        InvalidKeyError: a file accessible by group or others (the message gives the
+            path and mode), a malformed line (by number), a bad key, a duplicate id or
+            no valid `current` line. Never shows key material.
+        CxIOError: the file cannot be read.
+
+    >>> import os, tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> path = os.path.join(d, "keys.txt")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write(os.linesep.join([f"k1 = {generate_key()}", "current = k1"]))
+    >>> os.chmod(path, 0o600)
+    >>> file_keys(path).current_key_id()
+    'k1'
+    >>> os.chmod(path, 0o644)
+    >>> try:
+    ...     file_keys(path)
+    ... except InvalidKeyError as e:
+    ...     "0644" in str(e)
+    True
+
+    """
+
+def static_keys(current: str, keys: _Mapping[str, str | bytes], /) -> KeyProvider:
+    """Keys held in memory: `{key_id: key}` with keys as 64 hex digits, 44 base64
+    characters or 32 bytes; new values are sealed under `current`.
+
+    Key ids are 1 to 64 characters of `A-Z a-z 0-9 . _ -`.
+
+    Raises:
+        InvalidKeyError: a bad key (names its id), an invalid or duplicate id, or
+            `current` not among the ids.
+
+    >>> static_keys("k1", {"k1": bytes(range(32))})
+    static_keys(current='k1', key_ids=['k1'])
+    >>> try:
+    ...     static_keys("k1", {"k1": "abcd"})
+    ... except InvalidKeyError as e:
+    ...     e.code
+    'invalid_key'
+
+    """
+
+def generate_key() -> str:
+    """A fresh random 256-bit key from the operating system, as 64 hex digits.
+
+    Store it in a secret store or a `chmod 600` key file, never in code or logs.
+
+    >>> k = generate_key()
+    >>> len(k), k != generate_key()
+    (64, True)
+
+    """
+
+@final
+class FieldCipher:
+    """Field-level authenticated encryption (XChaCha20-Poly1305) under a provider's keys.
+
+    A sealed value is ASCII text naming its key: `cx1:<key_id>:<base64url(nonce ‖
+    ciphertext ‖ tag)>`, with a fresh random 24-byte nonce per seal. `aad` binds a
+    value to its place (e.g. `"customers/42/phone"`): opened with another `aad` it
+    fails, as does a value sealed under another key, altered or truncated. Nothing
+    is ever returned half-decrypted, and no repr, message or exception shows key
+    material or plaintext.
+
+    `provider` is a `KeyProvider` or any object with `current_key_id() -> str` and
+    `key(key_id) -> str` (hex or base64); for the latter, a `KeyError` from `key`
+    becomes `UnknownKeyError` and any other exception `InvalidKeyError`, with the
+    original as `__cause__`.
+
+    >>> cipher = FieldCipher(static_keys("k1", {"k1": "00" * 32}))
+    >>> sealed = cipher.seal("张三 13800138000", aad="customers/42/phone")
+    >>> sealed.startswith("cx1:k1:")
+    True
+    >>> cipher.open(sealed, aad="customers/42/phone")
+    '张三 13800138000'
+    >>> try:
+    ...     cipher.open(sealed, aad="customers/43/phone")
+    ... except DecryptionError as e:
+    ...     e.code, e.field
+    ('decryption', 'k1')
+    >>> cipher
+    FieldCipher(static_keys(current='k1', key_ids=['k1']))
+
+    """
+
+    def __new__(cls, provider: KeyProvider | _KeyProviderLike, /) -> FieldCipher: ...
+    def seal(self, plaintext: str, /, *, aad: str = "") -> str:
+        """Seal `plaintext` under the current key, bound to `aad`.
+
+        Raises:
+            UnknownKeyError, InvalidKeyError: from the provider.
+        """
+    def open(self, sealed: str, /, *, aad: str = "") -> str:
+        """Open a sealed value with the `aad` it was sealed with.
+
+        Raises:
+            DecryptionError: wrong key, wrong `aad`, an altered or truncated value, or
+                not a sealed value (`.field` is the key id).
+            UnknownKeyError: the provider has no key with the value's id.
+        """
+    def reseal(self, sealed: str, /, *, aad: str = "") -> str | None:
+        """Re-seal under the current key; `None` when `sealed` is already under it.
+
+        Rotation: make a new key current, reseal every stored value (rerunning is
+        harmless: current values are skipped unopened), then retire the old key.
+
+        >>> old = FieldCipher(static_keys("k1", {"k1": "00" * 32}))
+        >>> sealed = old.seal("13800138000")
+        >>> new = FieldCipher(static_keys("k2", {"k1": "00" * 32, "k2": "11" * 32}))
+        >>> new.needs_rotation(sealed)
+        True
+        >>> moved = new.reseal(sealed)
+        >>> FieldCipher.key_id_of(moved), new.reseal(moved), new.open(moved)
+        ('k2', None, '13800138000')
+
+        """
+    def needs_rotation(self, sealed: str, /) -> bool:
+        """Whether `sealed` is under another key than the current one (reads the header only)."""
+    def current_key_id(self) -> str:
+        """Id of the key new values are sealed under."""
+    @staticmethod
+    def is_sealed(value: str, /) -> bool:
+        """Whether `value` looks like a sealed value (`cx1:` prefix).
+
+        >>> FieldCipher.is_sealed("cx1:k1:AAAA"), FieldCipher.is_sealed("13800138000")
+        (True, False)
+
+        """
+    @staticmethod
+    def key_id_of(sealed: str, /) -> str:
+        """The key id of a sealed value, without decrypting.
+
+        Raises:
+            DecryptionError: not a well-formed sealed value.
+
+        >>> FieldCipher.key_id_of("cx1:2026-k2:AAAA")
+        '2026-k2'
+
+        """

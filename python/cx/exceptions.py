@@ -27,10 +27,12 @@ __all__ = [
     "ConflictError",
     "CxError",
     "CxIOError",
+    "DecryptionError",
     "EmptyInputError",
     "EncodingError",
     "FormatError",
     "IllegalTransitionError",
+    "InvalidKeyError",
     "InvalidOptionError",
     "InvalidValueError",
     "LengthMismatchError",
@@ -38,6 +40,7 @@ __all__ = [
     "MissingTimeZoneError",
     "TollgateNotMetError",
     "TooFewObservationsError",
+    "UnknownKeyError",
 ]
 
 
@@ -169,4 +172,28 @@ class AccessDeniedError(CxError, PermissionError):
     """The principal may not read or change this case; the denial is recorded in the audit trail.
 
     ``field`` is the case id (empty when none).
+    """
+
+
+class DecryptionError(CxError, ValueError):
+    """A sealed value cannot be opened: wrong key, wrong ``aad``, altered or truncated, or not sealed.
+
+    ``field`` is the key id the value names (empty when it names none). Nothing is ever
+    returned half-decrypted; the message never contains key material or plaintext.
+    """
+
+
+class UnknownKeyError(CxError, ValueError):
+    """A sealed value names a key id the key provider does not know (retired or wrong provider).
+
+    ``field`` is the key id.
+    """
+
+
+class InvalidKeyError(CxError, ValueError):
+    """Key material or a key source is not acceptable.
+
+    A key of the wrong length or encoding, a key file readable by group or others, an invalid
+    key id, or a failing Python key provider (its exception is the ``__cause__``). The message
+    names the variable, file, line or key id, never the key.
     """

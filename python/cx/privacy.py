@@ -1,10 +1,37 @@
-"""Personal data in free text: redaction with an audit trail, and keyed pseudonyms.
+"""Personal data: redaction with an audit trail, keyed pseudonyms, and encryption at rest.
 
 >>> import cx
 >>> cx.privacy.redact("请回电 13800138000").text
 '请回电 [PHONE]'
+>>> cipher = cx.privacy.FieldCipher(cx.privacy.static_keys("k1", {"k1": cx.privacy.generate_key()}))
+>>> cipher.open(cipher.seal("13800138000", aad="customers/42/phone"), aad="customers/42/phone")
+'13800138000'
 """
 
-from cx._cx import PiiMatch, Pseudonymizer, Redacted, redact, redact_many
+from cx._cx import (
+    FieldCipher,
+    KeyProvider,
+    PiiMatch,
+    Pseudonymizer,
+    Redacted,
+    env_keys,
+    file_keys,
+    generate_key,
+    redact,
+    redact_many,
+    static_keys,
+)
 
-__all__ = ["PiiMatch", "Pseudonymizer", "Redacted", "redact", "redact_many"]
+__all__ = [
+    "FieldCipher",
+    "KeyProvider",
+    "PiiMatch",
+    "Pseudonymizer",
+    "Redacted",
+    "env_keys",
+    "file_keys",
+    "generate_key",
+    "redact",
+    "redact_many",
+    "static_keys",
+]
