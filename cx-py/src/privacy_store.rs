@@ -12,7 +12,14 @@ use cx_core::model::{Consent, Customer, CustomerId, Personal};
 use pyo3::prelude::*;
 use serde::Deserialize;
 
+use std::sync::Mutex;
+
+use cx_core::cases::store::{Principal, SqliteCaseStore};
+use cx_core::privacy::FieldCipher;
+
 use crate::cases::{PyCaseStore, from_json, instant, to_json};
+use crate::error::to_py;
+use crate::run;
 
 /// The JSON form of a customer from Python.
 #[derive(Deserialize)]
@@ -253,7 +260,37 @@ fn _store_fail_after_batches(
     })
 }
 
+#[pyfunction]
+#[pyo3(signature = (path, principal_json, keys, /))]
+fn _store_open_with_keys(
+    py: Python<'_>,
+    path: String,
+    principal_json: &str,
+    keys: &Bound<'_, PyAny>,
+) -> PyResult<PyCaseStore> {
+    let (provider, _) = crate::crypto::provider_from_py(keys)?;
+    let principal: Principal = from_json(principal_json, "principal").map_err(to_py)?;
+    let cipher = FieldCipher::new(provider);
+    let store = run(py, move || SqliteCaseStore::open_with_cipher(&path, cipher))?;
+    Ok(PyCaseStore {
+        store: Mutex::new(store),
+        principal,
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (store, batch_size, /))]
+fn _store_rotate_keys(
+    py: Python<'_>,
+    store: PyRef<'_, PyCaseStore>,
+    batch_size: usize,
+) -> PyResult<String> {
+    store.with(py, |s, p| to_json(&s.rotate_keys(p, batch_size)?))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_store_open_with_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(_store_rotate_keys, m)?)?;
     m.add_function(wrap_pyfunction!(_store_upsert_customer, m)?)?;
     m.add_function(wrap_pyfunction!(_store_set_consent, m)?)?;
     m.add_function(wrap_pyfunction!(_store_get_customer, m)?)?;

@@ -17,7 +17,14 @@ from cx import _cx
 if TYPE_CHECKING:
     from cx.cases import Case
 
-__all__ = ["AuditVerification", "ErasureReport", "FeedbackExport", "RetentionReport"]
+__all__ = [
+    "AuditVerification",
+    "ErasureReport",
+    "FeedbackExport",
+    "RetentionReport",
+    "RotationReport",
+    "load_retention_policy",
+]
 
 
 def _now_or(at: Any) -> str:
@@ -108,6 +115,26 @@ class RetentionReport:
     def total(self) -> int:
         """Records in all."""
         return sum(n for per in self.counts.values() for n in per.values())
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    """What `CaseStore.rotate_keys` re-sealed.
+
+    >>> RotationReport("k2", {"customers": 2, "feedback": 5}).total
+    7
+    """
+
+    key_id: str
+    """The key everything is now sealed under."""
+    resealed: dict[str, int] = field(default_factory=dict)
+    """Rows re-sealed per table (``customers``, ``feedback``, ``cases``, ``case_events``,
+    ``audit_payload``)."""
+
+    @property
+    def total(self) -> int:
+        """Rows re-sealed in all."""
+        return sum(self.resealed.values())
 
 
 def load_retention_policy(source: Any, /) -> dict[str, Any]:
@@ -349,6 +376,24 @@ class _PrivacyMethods:
         """
         out: dict[str, Any] = json.loads(_cx._store_export_customer(self._inner, customer_id))
         return out
+
+    def rotate_keys(self, *, batch_size: int = 500) -> RotationReport:
+        """Re-seal every personal field not sealed under the key provider's current key
+        (plaintext written before the store had keys included), `batch_size` rows per
+        transaction. Resumable: after an interruption, call it again. When it reports
+        nothing left, old keys can be removed from the provider.
+
+        >>> from cx.cases import CaseStore, Principal
+        >>> from cx.privacy import generate_key, static_keys
+        >>> k1, k2 = generate_key(), generate_key()
+        >>> s = CaseStore(":memory:", principal=Principal("root", "admin"),
+        ...               keys=static_keys("k1", {"k1": k1}))
+        >>> s.upsert_customer("C1", phone="13800138000")
+        >>> s.rotate_keys().total  # already under the current key
+        0
+        """
+        d = json.loads(_cx._store_rotate_keys(self._inner, batch_size))
+        return RotationReport(d["key_id"], d["resealed"])
 
     def _fail_after_batches(self, batches: int | None) -> None:
         _cx._store_fail_after_batches(self._inner, batches)

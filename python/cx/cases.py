@@ -29,7 +29,9 @@ from cx._privacy_store import (
     ErasureReport,
     FeedbackExport,
     RetentionReport,
+    RotationReport,
     _PrivacyMethods,
+    load_retention_policy,
 )
 
 __all__ = [
@@ -41,8 +43,10 @@ __all__ = [
     "FeedbackExport",
     "Principal",
     "RetentionReport",
+    "RotationReport",
     "RouteDecision",
     "Router",
+    "load_retention_policy",
     "load_rules",
 ]
 
@@ -362,6 +366,10 @@ class CaseStore(_PrivacyMethods):
     Args:
         path: the database file (created if absent); ``":memory:"`` for a private one.
         principal: a `Principal`, or a dict with ``name``, ``role``, ``teams``.
+        keys: a key provider (`cx.privacy.env_keys`, `file_keys`, `static_keys`, or an object
+            with ``current_key_id()`` and ``key(key_id)``): personal fields are then sealed at
+            rest (see ``docs/guide/data-protection.md``). A store written with keys and opened
+            without them raises `DecryptionError` on reading a sealed field.
 
     >>> store = CaseStore(":memory:", principal=Principal("root", "admin"))
     >>> c = store.create("K1", team="logistics", at="2024-03-01T09:00:00+08:00")
@@ -372,7 +380,9 @@ class CaseStore(_PrivacyMethods):
     True
     """
 
-    def __init__(self, path: str | os.PathLike[str], /, *, principal: Any) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], /, *, principal: Any, keys: Any = None
+    ) -> None:
         if isinstance(principal, dict):
             principal = Principal(**principal)
         if not isinstance(principal, Principal):
@@ -384,7 +394,10 @@ class CaseStore(_PrivacyMethods):
         """Who uses the store."""
         self.path = str(path)
         """The database file."""
-        self._inner = _cx._CaseStore(self.path, principal._json())
+        if keys is None:
+            self._inner = _cx._CaseStore(self.path, principal._json())
+        else:
+            self._inner = _cx._store_open_with_keys(self.path, principal._json(), keys)
 
     def __repr__(self) -> str:
         return f"CaseStore({self.path!r}, principal={self.principal!r})"

@@ -294,3 +294,94 @@ def test_cli_erase_retention_and_audit(tmp_path: Path) -> None:
     missing = run_cli("audit", "verify", "--store", str(tmp_path / "nope.db"))
     assert missing.returncode == 1
     assert "no such case store" in missing.stderr
+
+
+# ------------------------------------------------------------------ encryption at rest
+
+
+def keyed_store(path: Path | str, current: str, keys: dict[str, str]) -> CaseStore:
+    from cx.privacy import static_keys
+
+    return CaseStore(path, principal=Principal("root", "admin"), keys=static_keys(current, keys))
+
+
+def check_readable(s: CaseStore, cid: str) -> None:
+    assert s.get_customer(cid)["phone"] == PHONE
+    assert s.get(f"{cid}-K0")["contact"] == PHONE
+    recs = s.export_feedback(require_analytics_consent=False).records
+    assert all(PHONE in r["text"] for r in recs if r["customer_id"] == cid)
+    assert s.audit(f"{cid}-K0")[0].after["contact"] == PHONE
+    assert s.verify_audit().ok
+    assert s.export_customer(cid)["customer"]["name"] == NAME
+
+
+def test_personal_fields_are_sealed_and_a_store_without_keys_refuses(tmp_path: Path) -> None:
+    from cx.privacy import generate_key
+
+    k1 = generate_key()
+    db = tmp_path / "cases.db"
+    s = keyed_store(db, "k1", {"k1": k1})
+    populate(s, "C1")
+    check_readable(s, "C1")
+    del s
+    data = raw_bytes(db)
+    assert PHONE.encode() not in data
+    assert NAME.encode() not in data
+    assert b"cx1:k1:" in data
+    plain = admin_store(db)
+    with pytest.raises(cx.exceptions.DecryptionError):
+        plain.get_customer("C1")
+    with pytest.raises(cx.exceptions.DecryptionError):
+        plain.get("C1-K0")
+    wrong = keyed_store(db, "k1", {"k1": generate_key()})
+    with pytest.raises(cx.exceptions.DecryptionError):
+        wrong.get_customer("C1")
+
+
+def test_key_rotation_interrupted_resumed_and_old_key_retired(tmp_path: Path) -> None:
+    from cx.privacy import generate_key
+
+    k1, k2 = generate_key(), generate_key()
+    db = tmp_path / "cases.db"
+    s = keyed_store(db, "k1", {"k1": k1})
+    populate(s, "C1", n_feedback=5, n_cases=2)
+    del s
+    s = keyed_store(db, "k2", {"k1": k1, "k2": k2})
+    s._fail_after_batches(1)
+    with pytest.raises(cx.exceptions.CxError):
+        s.rotate_keys(batch_size=1)
+    del s
+    data = raw_bytes(db)
+    assert b"cx1:k1:" in data
+    assert b"cx1:k2:" in data
+    s = keyed_store(db, "k2", {"k1": k1, "k2": k2})
+    r = s.rotate_keys(batch_size=2)
+    assert r.key_id == "k2"
+    assert r.resealed["feedback"] == 5
+    assert s.rotate_keys().total == 0
+    del s
+    retired = keyed_store(db, "k2", {"k2": k2})
+    check_readable(retired, "C1")
+    with pytest.raises(cx.exceptions.UnknownKeyError):
+        keyed_store(db, "k1", {"k1": k1}).get_customer("C1")
+
+
+def test_cli_uses_keys_from_the_environment(tmp_path: Path) -> None:
+    import os
+
+    from cx.privacy import generate_key
+
+    k1 = generate_key()
+    db = tmp_path / "cases.db"
+    s = keyed_store(db, "k1", {"k1": k1})
+    populate(s, "C1")
+    del s
+    env = {**os.environ, "CX_KEY_k1": k1, "CX_KEY_CURRENT": "k1"}
+    ok = run_cli("audit", "verify", "--store", str(db), env=env)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    no_keys = {k: v for k, v in env.items() if not k.startswith("CX_KEY_")}
+    refused = run_cli("audit", "verify", "--store", str(db), env=no_keys)
+    assert refused.returncode == 1
+    assert "without keys" in refused.stderr
+    erased = run_cli("erase", "--store", str(db), "--customer", "C1", env=env)
+    assert erased.returncode == 0, erased.stderr
