@@ -21,8 +21,9 @@
 //! bytes, not the plaintext, so key rotation keeps the chain valid.
 //!
 //! [`verify`] reports the first broken seq: an edited header or payload, a
-//! removed, inserted or reordered entry, a scrubbed payload without a covering
-//! tombstone, and a removed tail (checked against SQLite's `sqlite_sequence`).
+//! removed, inserted or reordered entry, and a removed tail (checked against
+//! SQLite's `sqlite_sequence`); when the chain itself is intact, the first
+//! scrubbed payload without a covering `erase` entry.
 //! A rewrite of the whole chain from some point on (every later hash
 //! recomputed) is only detectable against a head hash kept outside the
 //! database: [`super::SqliteCaseStore::verify_audit`] returns it for that purpose.
@@ -522,6 +523,7 @@ pub(crate) fn verify(conn: &Connection, sealer: &Sealer) -> Result<AuditVerifica
     let rows = s.query_map([], raw).map_err(io)?;
     let mut prev = GENESIS.to_owned();
     let (mut last, mut entries, mut scrubbed) = (0i64, 0u64, 0u64);
+    let mut uncovered: Option<i64> = None;
     let broken = |seq: i64, why: &str, entries, scrubbed, prev: &str| AuditVerification {
         ok: false,
         entries,
@@ -556,14 +558,11 @@ pub(crate) fn verify(conn: &Connection, sealer: &Sealer) -> Result<AuditVerifica
         };
         match erased_by {
             Some(e) => {
-                if covers.get(&seq) != Some(&e) || e <= seq {
-                    return Ok(broken(
-                        seq,
-                        "payload scrubbed without a covering erase entry",
-                        entries,
-                        scrubbed,
-                        &prev,
-                    ));
+                // Coverage comes from chained erase payloads: trust it only once
+                // the whole chain verified, so a tampered erase entry is reported
+                // at its own seq rather than at the tombstones it covered.
+                if (covers.get(&seq) != Some(&e) || e <= seq) && uncovered.is_none() {
+                    uncovered = Some(seq);
                 }
                 scrubbed += 1;
             }
@@ -633,6 +632,15 @@ pub(crate) fn verify(conn: &Connection, sealer: &Sealer) -> Result<AuditVerifica
         return Ok(broken(
             last + 1,
             "entries missing at the end of the trail",
+            entries,
+            scrubbed,
+            &prev,
+        ));
+    }
+    if let Some(seq) = uncovered {
+        return Ok(broken(
+            seq,
+            "payload scrubbed without a covering erase entry",
             entries,
             scrubbed,
             &prev,
