@@ -141,9 +141,12 @@ def load_retention_policy(source: Any, /) -> dict[str, Any]:
     """A retention policy as a dict, from a dict, JSON text or a `.json`/`.yaml`/`.yml` file
     (YAML needs PyYAML). The format is documented in ``docs/guide/data-protection.md``.
 
-    >>> load_retention_policy('{"rules": [{"kind": "feedback_text", "keep_days": 730, '
-    ...                       '"action": "delete"}]}')["rules"][0]["keep_days"]
-    730
+    >>> policy = load_retention_policy(
+    ...     '{"rules": [{"kind": "feedback_text", "keep_days": 730, "action": "delete"}]}'
+    ... )
+    >>> rule = policy["rules"].pop()
+    >>> rule["keep_days"], rule["action"]
+    (730, 'delete')
     """
     from cx.cases import load_rules
 
