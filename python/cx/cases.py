@@ -550,7 +550,9 @@ class CaseStore(_PrivacyMethods):
     ) -> Case:
         """Plan the follow-up call (回访) of a resolved case, due `delay_hours` after resolution.
         With ``consent=False`` (the customer withdrew consent to follow-up calls) no task is
-        created and the case is returned unchanged."""
+        created and the case is returned unchanged. When the case's customer is in the store,
+        their consent **as stored now** is checked as well, so ``consent=True`` from a stale
+        copy never overrides a withdrawal (see `plan_follow_up_by_consent`)."""
         change = {
             "op": "plan_follow_up",
             "follow_up_calls": bool(consent),
