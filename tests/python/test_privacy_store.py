@@ -385,3 +385,31 @@ def test_cli_uses_keys_from_the_environment(tmp_path: Path) -> None:
     assert "without keys" in refused.stderr
     erased = run_cli("erase", "--store", str(db), "--customer", "C1", env=env)
     assert erased.returncode == 0, erased.stderr
+
+
+def test_a_python_key_provider_object_works_and_no_key_leaks(tmp_path: Path) -> None:
+    from cx.privacy import generate_key
+
+    secret = generate_key()
+
+    class Vault:
+        def current_key_id(self) -> str:
+            return "vault-1"
+
+        def key(self, key_id: str) -> str:
+            if key_id != "vault-1":
+                raise KeyError(key_id)
+            return secret
+
+    db = tmp_path / "cases.db"
+    s = CaseStore(db, principal=Principal("root", "admin"), keys=Vault())
+    populate(s, "C1", n_feedback=1)
+    check_readable(s, "C1")
+    assert secret not in repr(s)
+    trail = "".join(
+        s.export_audit(start="2000-01-01T00:00:00Z", end="2100-01-01T00:00:00Z").splitlines()
+    )
+    assert secret not in trail
+    del s
+    assert secret.encode() not in raw_bytes(db)
+    assert PHONE.encode() not in raw_bytes(db)
