@@ -19,6 +19,7 @@ mod metrics;
 mod metrics_group;
 mod ops;
 mod privacy;
+mod progress;
 mod report;
 mod scale;
 mod scale_ops;
