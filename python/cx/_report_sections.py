@@ -65,11 +65,18 @@ def _f64(col: Any) -> Any:
 
 
 def _month_of(days: Any) -> Any:
+    """Months since 1970-01 of day numbers (int64; -1 where the day is missing)."""
     import numpy as np
 
-    d = days.astype("datetime64[D]")
-    m = d.astype("datetime64[M]").astype(str)
-    return np.where(days >= 0, m, "")
+    m = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return np.where(days >= 0, m, -1)
+
+
+def _month_label(month: int) -> str:
+    """`YYYY-MM` of a month number of `_month_of`."""
+    import numpy as np
+
+    return str(np.datetime64(int(month), "M"))
 
 
 def _ticket_frame(d: ReportData) -> dict[str, Any] | None:
@@ -213,11 +220,13 @@ def _sla(d: ReportData, by: str) -> list[dict[str, Any]] | None:
     return out
 
 
-def _months_change(tf: dict[str, Any]) -> tuple[str, str] | None:
+def _months_change(tf: dict[str, Any]) -> tuple[int, int] | None:
+    """The last two months with tickets (month numbers of `_month_of`)."""
     import numpy as np
 
-    months = [str(m) for m in np.unique(tf["month"]) if m]
-    return (months[-2], months[-1]) if len(months) >= 2 else None
+    months = np.unique(tf["month"])
+    months = months[months >= 0]
+    return (int(months[-2]), int(months[-1])) if len(months) >= 2 else None
 
 
 def kpis(d: ReportData) -> dict[str, Any] | None:
@@ -249,9 +258,10 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
         from cx.stats import mann_whitney_u
 
         pair = _months_change(tf)
-        month = np.array(tf["month"])
+        month = tf["month"]
         cur = month == pair[1] if pair else np.ones(len(month), bool)
         prev = month == pair[0] if pair else np.zeros(len(month), bool)
+        note = _month_label(pair[1]) if pair else ""
         for label, arr, scale, unit in (
             ("frt_median", tf["frt"], 60.0, " min"),
             ("resolution_median", tf["res"], 3600.0, " h"),
@@ -266,7 +276,7 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
                 "n": int(a.size),
                 "unit": unit,
                 "higher_is_better": False,
-                "note": str(pair[1]) if pair else "",
+                "note": note,
             }
             if b.size:
                 card["change"] = float(np.median(a) - np.median(b))
@@ -281,7 +291,7 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
                 "value": 100.0 * x1 / n1,
                 "n": n1,
                 "unit": "%",
-                "note": str(pair[1]) if pair else "",
+                "note": note,
             }
             if n0:
                 c = compare_proportions(x1, n1, x0, n0)
