@@ -13,7 +13,8 @@
 //!
 //! Units are the kernel's: bytes of the input file for the readers
 //! ([`crate::ingest::read_feedback_file_progress`], [`crate::summary::summarize_file_progress`]),
-//! resamples for the bootstrap ([`crate::metrics::nps::nps_progress`]).
+//! resamples for the bootstrap ([`crate::metrics::nps::nps_progress`],
+//! [`crate::drivers::analyze_progress`]).
 //!
 //! # Examples
 //! ```
@@ -35,8 +36,8 @@
 //! ```
 
 use std::io::Read;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::{CxError, Result};
 
@@ -86,9 +87,11 @@ pub struct Ticker<'a> {
     step: u64,
     /// Next `done` at which to report (`u64::MAX`: never).
     next: AtomicU64,
-    /// Largest `done` reported so far.
+    /// Largest `done` reported so far (`u64::MAX`: none yet).
     last: AtomicU64,
     error: OnceLock<CxError>,
+    /// Serialises reports from several worker threads (so they stay monotone).
+    lock: Mutex<()>,
 }
 
 impl std::fmt::Debug for Ticker<'_> {
@@ -96,7 +99,7 @@ impl std::fmt::Debug for Ticker<'_> {
         f.debug_struct("Ticker")
             .field("active", &self.progress.is_some())
             .field("total", &self.total)
-            .field("last", &self.last.load(Ordering::Relaxed))
+            .field("reported", &self.last.load(Ordering::Relaxed))
             .finish_non_exhaustive()
     }
 }
@@ -113,8 +116,9 @@ impl<'a> Ticker<'a> {
             total,
             step,
             next: AtomicU64::new(if progress.is_some() { step } else { u64::MAX }),
-            last: AtomicU64::new(0),
+            last: AtomicU64::new(u64::MAX),
             error: OnceLock::new(),
+            lock: Mutex::new(()),
         }
     }
 
@@ -148,9 +152,6 @@ impl<'a> Ticker<'a> {
     /// # Errors
     /// The error of the [`Progress`].
     pub fn finish(&self) -> Result<()> {
-        if self.progress.is_some() && self.next.load(Ordering::Relaxed) == u64::MAX {
-            return self.error.get().map_or(Ok(()), |e| Err(e.clone()));
-        }
         self.report(self.total)
     }
 
@@ -164,11 +165,16 @@ impl<'a> Ticker<'a> {
         let Some(p) = self.progress else {
             return Ok(());
         };
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(e) = self.error.get() {
             return Err(e.clone());
         }
-        // Monotone: never report less than before.
-        let done = done.max(self.last.fetch_max(done, Ordering::Relaxed));
+        // Monotone: never report a value again, or less than before.
+        let last = self.last.load(Ordering::Relaxed);
+        if last != u64::MAX && done <= last {
+            return Ok(());
+        }
+        self.last.store(done, Ordering::Relaxed);
         let next = if done >= self.total {
             u64::MAX
         } else {
@@ -234,7 +240,6 @@ impl<R: Read> Read for ProgressRead<'_, '_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
 
     type Seen = Mutex<Vec<(u64, u64)>>;
 
@@ -295,6 +300,29 @@ mod tests {
         assert_eq!(stopped, Some(CxError::option("progress", "stop")));
         assert!(t.tick(100).is_err() && t.finish().is_err());
         assert_eq!(calls.load(Ordering::Relaxed), 50);
+    }
+
+    #[test]
+    fn reports_from_several_threads_stay_monotone() -> Result<()> {
+        let seen = Seen::default();
+        let p = |d, t| rec(&seen, d, t);
+        let t = Ticker::new(Some(&p), 100_000);
+        let done = AtomicU64::new(0);
+        t.start()?;
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..25_000 {
+                        let _ = t.tick(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    }
+                });
+            }
+        });
+        t.finish()?;
+        let v = seen.into_inner().unwrap_or_default();
+        assert!(v.windows(2).all(|w| w[0].0 < w[1].0), "{v:?}");
+        assert_eq!(v.last(), Some(&(100_000, 100_000)));
+        Ok(())
     }
 
     #[test]

@@ -2327,6 +2327,7 @@ def _drivers_arrow(
     importance_cut: float | None = None,
     performance_cut: float | None = None,
     kind: str = "pyarrow",
+    progress: _Callable[[str, int, int], object] | None = None,
 ) -> KeyDrivers:
     """The work behind `cx.drivers.analyze` on an Arrow table (private)."""
 

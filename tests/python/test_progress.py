@@ -129,6 +129,19 @@ def test_callback_exception_propagates_from_bootstrap() -> None:
         cx.nps([10, 9, 3, 7] * 50, ci="bootstrap", resamples=200, progress=stop_at_half)
 
 
+def test_drivers_bootstrap_reports_replicates_from_worker_threads() -> None:
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=300), rng.normal(size=300)
+    frame = {"y": a + 0.5 * b + rng.normal(size=300), "a": a, "b": b}
+    rec = Recorder()
+    kd = cx.drivers.analyze(frame, outcome="y", bootstrap=400, seed=2, progress=rec)
+    assert_monotone_to_total(rec.calls, "bootstrap", 400)
+    plain = cx.drivers.analyze(frame, outcome="y", bootstrap=400, seed=2)
+    assert kd.table.equals(plain.table)
+    with pytest.raises(Stop, match="bootstrap stopped"):
+        cx.drivers.analyze(frame, outcome="y", bootstrap=400, progress=stop_at_half)
+
+
 def test_progress_must_be_callable() -> None:
     with pytest.raises(TypeError, match="progress"):
         cx.nps([10, 9], ci="bootstrap", progress=3)  # type: ignore[arg-type]
