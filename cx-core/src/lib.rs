@@ -31,6 +31,7 @@ pub mod model;
 pub mod ops;
 pub mod pareto;
 pub mod privacy;
+pub mod progress;
 pub mod report;
 pub mod scale;
 pub mod segments;

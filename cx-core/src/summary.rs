@@ -24,6 +24,7 @@ use serde::Serialize;
 use crate::ingest::{FeedbackBatch, FeedbackReader, MISSING_RATING, ReadOptions, Rejection};
 use crate::metrics::tally::{MeanTally, NpsTally, ProportionTally};
 use crate::metrics::{NpsOptions, ProportionInterval};
+use crate::progress::{Progress, ProgressRead, Ticker};
 use crate::{CxError, Result};
 
 /// How many rejections the summary keeps as examples.
@@ -577,25 +578,49 @@ pub fn summarize_file(
     read: &ReadOptions,
     opts: SummaryOptions,
 ) -> Result<FeedbackSummary> {
-    let path = path.as_ref();
-    let io_err = |e: std::io::Error| CxError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
+    summarize_path(path.as_ref(), read, opts, None)
+}
+
+/// [`summarize_file`] reporting the bytes read of the file's size to `progress`
+/// (see [`crate::progress`]); `(size, size)` is reported once the summary is complete.
+///
+/// # Errors
+/// As [`summarize_file`], and the error of `progress`, which stops the reading.
+pub fn summarize_file_progress(
+    path: impl AsRef<std::path::Path>,
+    read: &ReadOptions,
+    opts: SummaryOptions,
+    progress: &dyn Progress,
+) -> Result<FeedbackSummary> {
+    summarize_path(path.as_ref(), read, opts, Some(progress))
+}
+
+fn summarize_path(
+    path: &std::path::Path,
+    read: &ReadOptions,
+    opts: SummaryOptions,
+    progress: Option<&dyn Progress>,
+) -> Result<FeedbackSummary> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     if matches!(ext.as_deref(), Some("jsonl" | "ndjson" | "json")) {
-        let ing = crate::ingest::read_feedback_file(path, read)?;
+        let ing = match progress {
+            Some(p) => crate::ingest::read_feedback_file_progress(path, read, p)?,
+            None => crate::ingest::read_feedback_file(path, read)?,
+        };
         let mut b = SummaryBuilder::new();
         b.ignored_columns(&ing.ignored_columns);
         b.update(&ing.accepted, opts)?;
         b.reject(&ing.rejected);
         return b.finish(opts);
     }
-    let file = std::fs::File::open(path).map_err(io_err)?;
-    summarize_csv(std::io::BufReader::new(file), read, opts)
+    let (file, size) = crate::ingest::open_sized(path)?;
+    let ticker = Ticker::new(progress, size);
+    ticker.start()?;
+    let got = summarize_csv(ProgressRead::new(file, &ticker), read, opts);
+    ProgressRead::<std::fs::File>::result(&ticker, got)
 }
 
 #[cfg(test)]

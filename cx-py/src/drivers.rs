@@ -19,7 +19,7 @@ use crate::error::{bad_literal, to_py};
 use crate::metrics::html_escape;
 use crate::metrics_group::PyGroupedTable;
 use crate::metrics_group::columns::f64_from_arrow;
-use crate::run;
+use crate::progress::PyProgress;
 
 const METHODS: &[&str] = &["lmg", "relative-weight", "beta", "pearson", "spearman"];
 
@@ -263,7 +263,7 @@ impl PyKeyDrivers {
 
 /// Key-driver analysis of an Arrow table (the work behind `cx.drivers.analyze`).
 #[pyfunction]
-#[pyo3(signature = (table, /, *, outcome, drivers=None, method="lmg", bootstrap=0, seed=0, level=0.95, exact_max=20, permutations=2000, importance_cut=None, performance_cut=None, kind="pyarrow"))]
+#[pyo3(signature = (table, /, *, outcome, drivers=None, method="lmg", bootstrap=0, seed=0, level=0.95, exact_max=20, permutations=2000, importance_cut=None, performance_cut=None, kind="pyarrow", progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn _drivers_arrow(
     py: Python<'_>,
@@ -279,7 +279,9 @@ fn _drivers_arrow(
     importance_cut: Option<f64>,
     performance_cut: Option<f64>,
     kind: &str,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyKeyDrivers> {
+    let progress = PyProgress::new(progress, "bootstrap")?;
     let importance: Importance = method
         .parse()
         .map_err(|_| bad_literal("method", METHODS, method))?;
@@ -316,13 +318,16 @@ fn _drivers_arrow(
         .exact_max(exact_max)
         .permutations(permutations)
         .cuts(importance_cut, performance_cut);
-    let inner = run(py, || {
+    let inner = PyProgress::run(py, &progress, || {
         let cols: Vec<Column<'_>> = names
             .iter()
             .zip(&xs)
             .map(|(n, x)| Column::new(n, x))
             .collect();
-        drivers::analyze(Column::new(outcome, &y), &cols, options)
+        match PyProgress::as_dyn(&progress) {
+            Some(p) => drivers::analyze_progress(Column::new(outcome, &y), &cols, options, p),
+            None => drivers::analyze(Column::new(outcome, &y), &cols, options),
+        }
     })?;
     Ok(PyKeyDrivers {
         inner,

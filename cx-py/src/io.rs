@@ -3,15 +3,17 @@
 use arrow_array::RecordBatch;
 use cx_core::ingest::{
     ColumnMapping, Encoding, ErrorPolicy, FeedbackBatch, FeedbackReader, Ingested, MISSING_RATING,
-    ReadOptions, Rejection, read_feedback_file,
+    ReadOptions, Rejection, read_feedback_file, read_feedback_file_progress,
 };
 use cx_core::metrics::CsatScale;
-use cx_core::summary::{SummaryOptions, summarize_file};
+use cx_core::progress::{Progress, ProgressRead, Ticker};
+use cx_core::summary::{SummaryOptions, summarize_file, summarize_file_progress};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use pyo3_arrow::PyTable;
 
 use crate::error::{bad_literal, to_py};
+use crate::progress::PyProgress;
 use crate::run;
 
 /// One row that ingestion rejected, and why.
@@ -268,30 +270,46 @@ fn one_batch(ing: Ingested<FeedbackBatch>) -> Loaded {
     }
 }
 
-/// Read a file keeping the reader's batches (CSV streams in batches; JSON Lines is one batch).
-fn read_batches(path: &std::path::Path, opts: &ReadOptions) -> cx_core::Result<Loaded> {
+/// Read a file keeping the reader's batches (CSV streams in batches; JSON Lines is one
+/// batch), reporting the bytes read to `progress`.
+fn read_batches(
+    path: &std::path::Path,
+    opts: &ReadOptions,
+    progress: Option<&dyn Progress>,
+) -> cx_core::Result<Loaded> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     if matches!(ext.as_deref(), Some("jsonl" | "ndjson" | "json")) {
-        return read_feedback_file(path, opts).map(one_batch);
+        return match progress {
+            Some(p) => read_feedback_file_progress(path, opts, p),
+            None => read_feedback_file(path, opts),
+        }
+        .map(one_batch);
     }
-    let file = std::fs::File::open(path).map_err(|e| cx_core::CxError::Io {
+    let io = |e: std::io::Error| cx_core::CxError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
-    })?;
-    let mut reader = FeedbackReader::new(file, opts.clone())?;
-    let mut batches = Vec::new();
-    while let Some(b) = reader.next_batch()? {
-        batches.push(b);
-    }
-    Ok(Loaded {
-        accepted: batches,
-        rejected: reader.take_rejected(),
-        rows_read: reader.rows_read(),
-        ignored_columns: reader.ignored_columns().to_vec(),
-    })
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    let ticker = Ticker::new(progress, size);
+    ticker.start()?;
+    let read = || {
+        let mut reader = FeedbackReader::new(ProgressRead::new(file, &ticker), opts.clone())?;
+        let mut batches = Vec::new();
+        while let Some(b) = reader.next_batch()? {
+            batches.push(b);
+        }
+        Ok(Loaded {
+            accepted: batches,
+            rejected: reader.take_rejected(),
+            rows_read: reader.rows_read(),
+            ignored_columns: reader.ignored_columns().to_vec(),
+        })
+    };
+    ProgressRead::<std::fs::File>::result(&ticker, read())
 }
 
 /// Convert batches to Arrow on all cores (each batch is independent).
@@ -329,7 +347,7 @@ fn to_record_batches(batches: &[FeedbackBatch]) -> cx_core::Result<Vec<RecordBat
 
 /// Read a CSV or JSON Lines feedback file, or validate a data frame.
 #[pyfunction]
-#[pyo3(signature = (source, /, *, mapping=None, encoding=None, tz=None, errors="raise", allow_other_channels=false, csat_scale=None))]
+#[pyo3(signature = (source, /, *, mapping=None, encoding=None, tz=None, errors="raise", allow_other_channels=false, csat_scale=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn read_feedback(
     py: Python<'_>,
@@ -340,7 +358,9 @@ fn read_feedback(
     errors: &str,
     allow_other_channels: bool,
     csat_scale: Option<&str>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyIngested> {
+    let progress = PyProgress::new(progress, "read feedback")?;
     let opts = read_options(
         mapping,
         encoding,
@@ -361,7 +381,9 @@ fn read_feedback(
                 "`source` must be a path or a data frame with the Arrow PyCapsule interface (pyarrow, polars, pandas >= 2.2)",
             )
         })?;
-        run(py, || read_batches(&path, &opts))?
+        PyProgress::run(py, &progress, || {
+            read_batches(&path, &opts, PyProgress::as_dyn(&progress))
+        })?
     };
     let record_batches = run(py, || to_record_batches(&ing.accepted))?;
     let rejected = ing
@@ -381,7 +403,7 @@ fn read_feedback(
 
 /// Summarise a feedback file; returns the summary as a JSON string (wrapped by `cx.io`).
 #[pyfunction]
-#[pyo3(signature = (path, /, *, mapping=None, encoding=None, tz=None, errors="collect", allow_other_channels=false, csat_scale="1-5", level=0.95, top_tags=10))]
+#[pyo3(signature = (path, /, *, mapping=None, encoding=None, tz=None, errors="collect", allow_other_channels=false, csat_scale="1-5", level=0.95, top_tags=10, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn summarize_feedback_json(
     py: Python<'_>,
@@ -394,7 +416,9 @@ fn summarize_feedback_json(
     csat_scale: &str,
     level: f64,
     top_tags: usize,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
+    let progress = PyProgress::new(progress, "read feedback")?;
     let read = read_options(
         mapping,
         encoding,
@@ -408,8 +432,11 @@ fn summarize_feedback_json(
         .level(level)
         .csat_scale(lo, hi)
         .top_tags(top_tags);
-    run(py, || {
-        let s = summarize_file(&path, &read, opts)?;
+    PyProgress::run(py, &progress, || {
+        let s = match PyProgress::as_dyn(&progress) {
+            Some(p) => summarize_file_progress(&path, &read, opts, p)?,
+            None => summarize_file(&path, &read, opts)?,
+        };
         serde_json::to_string(&s).map_err(|e| cx_core::CxError::Format {
             what: "summary".into(),
             reason: e.to_string(),

@@ -21,6 +21,7 @@ mod metrics_group;
 mod ops;
 mod privacy;
 mod privacy_store;
+mod progress;
 mod report;
 mod scale;
 mod scale_ops;

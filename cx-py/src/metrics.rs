@@ -10,6 +10,7 @@ use pyo3::types::PyDict;
 
 use crate::convert::F64Column;
 use crate::error::{bad_literal, to_py};
+use crate::progress::PyProgress;
 use crate::run;
 
 /// Define a frozen result class with getters, `to_dict()`, `__repr__` and `_repr_html_`.
@@ -178,7 +179,8 @@ pub(crate) fn parse<T: std::str::FromStr<Err = cx_core::CxError>>(s: &str) -> Py
 
 /// Net Promoter Score with a confidence interval.
 #[pyfunction]
-#[pyo3(signature = (scores, /, *, weights=None, ci="adjusted-wald", level=0.95, resamples=2000, seed=0))]
+#[pyo3(signature = (scores, /, *, weights=None, ci="adjusted-wald", level=0.95, resamples=2000, seed=0, progress=None))]
+#[allow(clippy::too_many_arguments)]
 fn nps(
     py: Python<'_>,
     scores: &Bound<'_, PyAny>,
@@ -187,19 +189,28 @@ fn nps(
     level: f64,
     resamples: u32,
     seed: u64,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyNpsSummary> {
     let opts = nps_options(ci, level, resamples, seed)?;
+    let progress = PyProgress::new(progress, "bootstrap")?;
     if weights.is_none()
         && let Ok(a) = scores.extract::<PyReadonlyArray1<'_, u8>>()
         && a.is_contiguous()
     {
         let s = a.as_slice().unwrap_or(&[]);
-        return run(py, || metrics::nps_u8(s, opts)).map(PyNpsSummary);
+        return PyProgress::run(py, &progress, || match PyProgress::as_dyn(&progress) {
+            Some(p) => metrics::nps_u8_progress(s, opts, p),
+            None => metrics::nps_u8(s, opts),
+        })
+        .map(PyNpsSummary);
     }
     let scores = F64Column::extract(scores, "scores")?;
     let s = scores.values();
     match weights {
-        None => run(py, || metrics::nps(s, opts)),
+        None => PyProgress::run(py, &progress, || match PyProgress::as_dyn(&progress) {
+            Some(p) => metrics::nps_progress(s, opts, p),
+            None => metrics::nps(s, opts),
+        }),
         Some(w) => {
             let w = F64Column::extract(w, "weights")?;
             let wv = w.values();

@@ -4,7 +4,7 @@ pub(crate) mod table_html;
 
 use pyo3::prelude::*;
 
-use cx_core::report::{Chart, ControlView, Lang, Report};
+use cx_core::report::{Chart, ControlView, Lang, Note, NoteData, Report};
 
 use crate::error::bad_literal;
 use crate::run;
@@ -46,7 +46,17 @@ fn _control_view(
         .map_err(|e| crate::error::to_py(cx_core::CxError::option("chart", e.to_string())))
 }
 
+/// The facts of a control chart's summary as a JSON report note (`kind = "control_summary"`).
+#[pyfunction]
+#[pyo3(signature = (chart, /))]
+fn _control_summary(chart: PyRef<'_, PyControlChart>) -> PyResult<String> {
+    let note = Note::Data(NoteData::ControlSummary(chart.0.summary_data()));
+    serde_json::to_string(&note)
+        .map_err(|e| crate::error::to_py(cx_core::CxError::option("chart", e.to_string())))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_control_summary, m)?)?;
     m.add_function(wrap_pyfunction!(_chart_svg, m)?)?;
     m.add_function(wrap_pyfunction!(_render_report, m)?)?;
     m.add_function(wrap_pyfunction!(_control_view, m)?)?;

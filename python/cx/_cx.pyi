@@ -5,6 +5,7 @@ Hand-written; checked against the extension by ``python -m mypy.stubtest cx._cx`
 
 import datetime as _dt
 import os
+from collections.abc import Callable as _Callable
 from collections.abc import Iterable as _Iterable
 from collections.abc import Sequence
 from typing import Any, Literal, final
@@ -306,6 +307,7 @@ def nps(
     level: float = 0.95,
     resamples: int = 2000,
     seed: int = 0,
+    progress: _Callable[[str, int, int], object] | None = None,
 ) -> NpsSummary:
     """Net Promoter Score of 0–10 scores: promoters 9–10, detractors 0–6.
 
@@ -319,6 +321,11 @@ def nps(
         level: confidence level in (0, 1).
         resamples: bootstrap resamples.
         seed: bootstrap seed (the same seed gives the same interval).
+        progress: `progress(step, done, total)`, called with `step="bootstrap"` and the
+            resamples done at every 1 % of `resamples` (from `(0, resamples)` to
+            `(resamples, resamples)`); only the bootstrap reports. The work runs without
+            the GIL, which is taken only for the call; an exception raised by the callback
+            stops the bootstrap and is raised by `nps`.
 
     Raises:
         InvalidValueError: a score that is not an integer 0–10 (names the row).
@@ -329,6 +336,11 @@ def nps(
     >>> s = nps([10, 9, 8, 3, 7, 10])
     >>> round(s.score, 4), s.n_promoters, s.n_detractors
     (33.3333, 3, 1)
+    >>> seen = []
+    >>> b = nps([10, 9, 8, 3, 7, 10], ci="bootstrap", resamples=200,
+    ...         progress=lambda step, done, total: seen.append((step, done, total)))
+    >>> seen[0], seen[-1], len(seen)
+    (('bootstrap', 0, 200), ('bootstrap', 200, 200), 101)
 
     """
 
@@ -503,6 +515,7 @@ def read_feedback(
     errors: str = "raise",
     allow_other_channels: bool = False,
     csat_scale: str | None = None,
+    progress: _Callable[[str, int, int], object] | None = None,
 ) -> Ingested:
     """Read a CSV or JSON Lines feedback file, or validate an Arrow-speaking data frame
     (use `cx.read_feedback`, which takes a dict mapping).
@@ -528,6 +541,7 @@ def summarize_feedback_json(
     csat_scale: str = "1-5",
     level: float = 0.95,
     top_tags: int = 10,
+    progress: _Callable[[str, int, int], object] | None = None,
 ) -> str:
     """The summary of a feedback file as JSON text (use `cx.summarize_feedback`)."""
 
@@ -1922,8 +1936,8 @@ class JourneyAnalysis:
 
     Tables come as frames of the kind passed in (pandas, polars, pyarrow; a `GroupedTable`
     for other Arrow objects). Findings are lists of dicts with `touchpoint_id`, `stage_id`,
-    `kind`, `n`, `score`, `gap`, `p_value`, `q_value` (Benjamini–Hochberg), `impact` and
-    `reason`.
+    `kind`, `n`, `score`, `gap`, `statistic` (Welch t), `p_value`, `q_value`
+    (Benjamini–Hochberg), `impact` and `reason`.
     """
 
     @property
@@ -2313,6 +2327,7 @@ def _drivers_arrow(
     importance_cut: float | None = None,
     performance_cut: float | None = None,
     kind: str = "pyarrow",
+    progress: _Callable[[str, int, int], object] | None = None,
 ) -> KeyDrivers:
     """The work behind `cx.drivers.analyze` on an Arrow table (private)."""
 
@@ -2326,6 +2341,10 @@ def _render_report(spec: str, /) -> str:
 
 def _control_view(chart: ControlChart, /, *, title: str = "", x: list[str] | None = None) -> str:
     """The drawable view of a control chart as a JSON chart spec (``kind = "control"``)."""
+
+def _control_summary(chart: ControlChart, /) -> str:
+    """The facts of ``chart.summary`` as a JSON report note (``kind = "control_summary"``),
+    worded in the report's language when rendered."""
 
 # --- scale ---
 

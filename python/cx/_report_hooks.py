@@ -147,7 +147,22 @@ def journey(d: ReportData) -> dict[str, Any] | None:
         y_label="score",
         reference=a.journey_score,
     )
-    notes = [p["reason"] for p in [*a.pain_points, *a.delight_points]]
+    names = {t["touchpoint_id"]: t["name"] for t in tps}
+    notes = [
+        {
+            "kind": "journey_finding",
+            "finding": p["kind"],
+            "touchpoint": names.get(p["touchpoint_id"], p["touchpoint_id"]),
+            "n": p["n"],
+            "score": p["score"],
+            "gap": p["gap"],
+            "statistic": p["statistic"],
+            "p_value": p["p_value"],
+            "q_value": p["q_value"],
+            "journey_score": a.journey_score,
+        }
+        for p in [*a.pain_points, *a.delight_points]
+    ]
     return {"id": "journey", "charts": [stage.to_dict(), touch.to_dict()], "notes": notes}
 
 

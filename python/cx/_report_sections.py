@@ -10,6 +10,9 @@ from typing import Any
 from cx import reporting
 from cx._report_data import ReportData
 
+#: Sections that read the event-log passes (`prefetch_jobs`): computed after the others.
+NEEDS_EVENT_PASSES = frozenset({"kpis", "control", "sla", "quality"})
+
 _SIG = 0.05
 _REALTIME = ("phone", "live_chat")
 _METRICS = (("nps", "nps", 1, ""), ("csat", "csat", 1, "%"), ("ces", "ces", 2, ""))
@@ -62,11 +65,18 @@ def _f64(col: Any) -> Any:
 
 
 def _month_of(days: Any) -> Any:
+    """Months since 1970-01 of day numbers (int64; -1 where the day is missing)."""
     import numpy as np
 
-    d = days.astype("datetime64[D]")
-    m = d.astype("datetime64[M]").astype(str)
-    return np.where(days >= 0, m, "")
+    m = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return np.where(days >= 0, m, -1)
+
+
+def _month_label(month: int) -> str:
+    """`YYYY-MM` of a month number of `_month_of`."""
+    import numpy as np
+
+    return str(np.datetime64(int(month), "M"))
 
 
 def _ticket_frame(d: ReportData) -> dict[str, Any] | None:
@@ -75,7 +85,6 @@ def _ticket_frame(d: ReportData) -> dict[str, Any] | None:
         return d.cache["tickets_frame"]  # type: ignore[no-any-return]
     out = None
     if d.events is not None:
-        import numpy as np
         import pyarrow as pa
 
         tm = d.ticket_metrics()
@@ -85,8 +94,7 @@ def _ticket_frame(d: ReportData) -> dict[str, Any] | None:
         out = {
             "day": days,
             "month": _month_of(days),
-            "channel": np.array(tm.column("channel").to_pylist(), dtype=object),
-            "priority": np.array(tm.column("priority").to_pylist(), dtype=object),
+            "channel": tm.column("channel"),  # Arrow: filtered with pyarrow.compute
             "frt": _f64(tm.column("first_reply_secs")),
             "res": _f64(tm.column("full_resolution_secs")),
             "fcr": _f64(tm.column("one_touch")),
@@ -136,7 +144,8 @@ def _wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]
     return mid - half, mid + half
 
 
-def _sla_status(d: ReportData) -> dict[str, list[Any]] | None:
+def _sla_status(d: ReportData) -> Any:
+    """`cx.ops.sla_status` of the events as of the last event (a pyarrow Table), or None."""
     if d.events is None or not d.events.num_rows:
         return None
     import pyarrow.compute as pc
@@ -146,7 +155,7 @@ def _sla_status(d: ReportData) -> dict[str, list[Any]] | None:
     last = pc.max(d.events.column("at")).as_py()
     as_of = last.isoformat() if hasattr(last, "isoformat") else str(last)
     st = ops.sla_status(d.events, policies=_policies(d), as_of=as_of)
-    return {c: st.column(c).to_pylist() for c in ("metric", "state", "priority", "channel")}
+    return st.select(["metric", "state", "priority", "channel"])
 
 
 def _log_issues(d: ReportData) -> list[dict[str, Any]]:
@@ -176,14 +185,22 @@ def _sla(d: ReportData, by: str) -> list[dict[str, Any]] | None:
     st = d.cached("sla_status", lambda: _sla_status(d))
     if st is None:
         return None
-    keys = ["all"] * len(st["state"]) if by == "all" else st[by]
+    import pyarrow as pa
+
+    keys = pa.repeat("all", st.num_rows) if by == "all" else st.column(by)
+    counts = (
+        pa.table({"key": keys, "state": st.column("state")})
+        .group_by(["key", "state"])
+        .aggregate([([], "count_all")])
+        .to_pylist()
+    )
     tally: dict[str, list[int]] = {}
-    for k, state in zip(keys, st["state"], strict=True):
-        t = tally.setdefault(str(k) if k is not None else "—", [0, 0])
-        if state == "achieved":
-            t[0] += 1
-        elif state == "breached":
-            t[1] += 1
+    for r in counts:
+        t = tally.setdefault(str(r["key"]) if r["key"] is not None else "—", [0, 0])
+        if r["state"] == "achieved":
+            t[0] += r["count_all"]
+        elif r["state"] == "breached":
+            t[1] += r["count_all"]
     out = []
     for k in sorted(tally):
         a, b = tally[k]
@@ -203,9 +220,13 @@ def _sla(d: ReportData, by: str) -> list[dict[str, Any]] | None:
     return out
 
 
-def _months_change(tf: dict[str, Any]) -> tuple[str, str] | None:
-    months = sorted({str(m) for m in tf["month"] if m})
-    return (months[-2], months[-1]) if len(months) >= 2 else None
+def _months_change(tf: dict[str, Any]) -> tuple[int, int] | None:
+    """The last two months with tickets (month numbers of `_month_of`)."""
+    import numpy as np
+
+    months = np.unique(tf["month"])
+    months = months[months >= 0]
+    return (int(months[-2]), int(months[-1])) if len(months) >= 2 else None
 
 
 def kpis(d: ReportData) -> dict[str, Any] | None:
@@ -237,9 +258,10 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
         from cx.stats import mann_whitney_u
 
         pair = _months_change(tf)
-        month = np.array(tf["month"])
+        month = tf["month"]
         cur = month == pair[1] if pair else np.ones(len(month), bool)
         prev = month == pair[0] if pair else np.zeros(len(month), bool)
+        note = _month_label(pair[1]) if pair else ""
         for label, arr, scale, unit in (
             ("frt_median", tf["frt"], 60.0, " min"),
             ("resolution_median", tf["res"], 3600.0, " h"),
@@ -254,7 +276,7 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
                 "n": int(a.size),
                 "unit": unit,
                 "higher_is_better": False,
-                "note": str(pair[1]) if pair else "",
+                "note": note,
             }
             if b.size:
                 card["change"] = float(np.median(a) - np.median(b))
@@ -269,7 +291,7 @@ def kpis(d: ReportData) -> dict[str, Any] | None:
                 "value": 100.0 * x1 / n1,
                 "n": n1,
                 "unit": "%",
-                "note": str(pair[1]) if pair else "",
+                "note": note,
             }
             if n0:
                 c = compare_proportions(x1, n1, x0, n0)
@@ -382,6 +404,16 @@ def _weekly(
     return labels, [float(x) for x in agg], [int(k) for k in n]
 
 
+def _control_note(chart: Any) -> dict[str, Any]:
+    """The chart's summary as facts, worded in the report's language when rendered."""
+    import json
+
+    from cx import _cx
+
+    note: dict[str, Any] = json.loads(_cx._control_summary(chart))
+    return note
+
+
 def control(d: ReportData) -> dict[str, Any] | None:
     import numpy as np
 
@@ -391,11 +423,20 @@ def control(d: ReportData) -> dict[str, Any] | None:
     notes = []
     tf = _ticket_frame(d)
     if tf is not None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         chans = d.config.get("control_channels")
         if chans is None:  # the real-time channels, whose first replies are minutes apart
-            present = set(tf["channel"].tolist())
+            present = set(pc.unique(tf["channel"]).to_pylist())
             chans = [c for c in _REALTIME if c in present] or None
-        keep = np.array([chans is None or c in chans for c in tf["channel"]], dtype=bool)
+        keep = (
+            np.ones(len(tf["frt"]), dtype=bool)
+            if chans is None
+            else pc.is_in(tf["channel"], value_set=pa.array(chans, pa.string()))
+            .fill_null(False)
+            .to_numpy(zero_copy_only=False)
+        )
         frt = np.where(keep, tf["frt"] / 60.0, np.nan)
         weeks, vals, _ = _weekly(tf["day"], frt)
         if len(vals) >= 8:
@@ -404,7 +445,7 @@ def control(d: ReportData) -> dict[str, Any] | None:
             view = reporting.control_chart_view(ch, x=weeks, title="frt_weekly")
             view.spec["y_label"] = "minutes"
             charts.append(view.to_dict())
-            notes.append(ch.summary)
+            notes.append(_control_note(ch))
     fb = d.feedback
     if fb is not None and len(fb) and "kind" in fb.column_names:
         import pyarrow.compute as pc
@@ -420,7 +461,7 @@ def control(d: ReportData) -> dict[str, Any] | None:
             view = reporting.control_chart_view(ch, x=weeks, title="complaint_rate")
             view.spec["y_label"] = "share"
             charts.append(view.to_dict())
-            notes.append(ch.summary)
+            notes.append(_control_note(ch))
     return {"id": "control", "charts": charts, "notes": notes} if charts else None
 
 

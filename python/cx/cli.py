@@ -82,6 +82,7 @@ def _fail(where: str, e: BaseException) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
+    from cx._progress import for_stderr
     from cx.io import summarize_feedback
 
     summary = summarize_feedback(
@@ -89,6 +90,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         tz=args.tz,
         encoding=args.encoding,
         errors="raise" if args.strict else "collect",
+        progress=for_stderr(),
     )
     if args.format == "json":
         json.dump(summary.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
@@ -144,10 +146,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from cx._report_data import TerminalProgress
+    from cx._progress import for_stderr
     from cx.reporting import report
 
-    progress = TerminalProgress() if sys.stderr.isatty() else None
+    progress = for_stderr()
     r = report(*args.data, path=args.output, lang=args.lang, config=args.config, progress=progress)
     print(Path(args.output).resolve())
     t = r.timings

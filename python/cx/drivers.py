@@ -16,7 +16,7 @@ and the importance–performance quadrant. Formulas and sources are in the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cx import _cx, _frames
@@ -53,6 +53,7 @@ def analyze(
     permutations: int = 2000,
     importance_cut: float | None = None,
     performance_cut: float | None = None,
+    progress: Callable[[str, int, int], object] | None = None,
 ) -> KeyDrivers:
     """Key-driver analysis of `outcome` on `drivers`.
 
@@ -82,6 +83,10 @@ def analyze(
         permutations: orderings of sampled LMG.
         importance_cut: importance cut line of the matrix (default: mean importance).
         performance_cut: performance cut line (default: mean of the driver means).
+        progress: `progress(step, done, total)`, called with `step="bootstrap"` and the
+            replicates done at every 1 % of `bootstrap`, ending at `(bootstrap, bootstrap)`
+            (the shape of `cx.report`'s callback; taken with the GIL only for the call).
+            An exception it raises stops the bootstrap and is raised here.
 
     Raises:
         MissingFieldError: a named column is not in the frame.
@@ -113,6 +118,7 @@ def analyze(
         importance_cut=importance_cut,
         performance_cut=performance_cut,
         kind=kind,
+        progress=progress,
     )
 
 

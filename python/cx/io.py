@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cx._cx import Ingested, Rejection, summarize_feedback_json
@@ -40,6 +40,7 @@ def read_feedback(
     errors: str = "raise",
     allow_other_channels: bool = False,
     csat_scale: str | None = None,
+    progress: Callable[[str, int, int], object] | None = None,
 ) -> Ingested:
     """Read a feedback file (CSV, or JSON Lines for `.jsonl`/`.ndjson`/`.json`), or validate a frame.
 
@@ -56,6 +57,12 @@ def read_feedback(
             or `"collect"` (bad rows are listed in `.rejected`; `rows_read = accepted + rejected`).
         allow_other_channels: keep unknown channel names as "other" channels instead of rejecting.
         csat_scale: the CSAT scale to validate against (`"1-5"`, `"1-7"`, `"1-10"`, `"0-10"`).
+        progress: `progress(step, done, total)` for a file: called with
+            `step="read feedback"` and the bytes read of the file's size, at every 1 %,
+            ending with `(size, size)` once every row is parsed (the shape of the
+            `cx.report` callback). The reading runs without the GIL, which is taken only
+            for the call; an exception raised by the callback stops the reading and is
+            raised here. Data frames are not reported.
 
     Returns:
         `Ingested`: `.table` (pyarrow), `.to_pandas()`, `.to_polars()`, `.records()`,
@@ -71,6 +78,7 @@ def read_feedback(
         errors=errors,
         allow_other_channels=allow_other_channels,
         csat_scale=csat_scale,
+        progress=progress,
     )
 
 
@@ -173,16 +181,23 @@ def summarize_feedback(
     csat_scale: str = "1-5",
     level: float = 0.95,
     top_tags: int = 10,
+    progress: Callable[[str, int, int], object] | None = None,
 ) -> FeedbackSummary:
     """Summarise a feedback file, streaming it in batches (bounded memory).
 
     Bad rows are counted and listed (`errors="collect"`, the default here) unless
     `errors="raise"`. NPS uses the adjusted-Wald interval; CSAT top-2 box and CES
-    agreement use Wilson; means use Student's t.
+    agreement use Wilson; means use Student's t. `progress(step, done, total)` is called
+    as in `read_feedback` (bytes of the file; `cx summary` draws it as a bar on a terminal).
 
     >>> s = summarize_feedback(cx.datasets.sample_path("feedback"))
     >>> s["rows_read"], s["rejected"]
     (4000, 0)
+    >>> import os
+    >>> seen = []
+    >>> s = summarize_feedback(cx.datasets.sample_path("feedback"), progress=lambda *a: seen.append(a))
+    >>> seen[0][:2], seen[-1][1] == seen[-1][2] == os.path.getsize(cx.datasets.sample_path("feedback"))
+    (('read feedback', 0), True)
     """
     text = summarize_feedback_json(
         os.fspath(path),
@@ -194,5 +209,6 @@ def summarize_feedback(
         csat_scale=csat_scale,
         level=level,
         top_tags=top_tags,
+        progress=progress,
     )
     return FeedbackSummary(json.loads(text), source=os.fspath(path))

@@ -397,6 +397,8 @@ class Report:
         self.spec = spec
         self.html = html
         self.timings = timings or {}
+        #: Seconds spent computing each section (waits for the event-log passes included).
+        self.section_timings: dict[str, float] = {}
         self.path: str | None = None
 
     @property

@@ -1,5 +1,7 @@
 //! [`analyze`]: every measure from the correlation matrix, the bootstrap and the matrix.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::corr::{self, Complete};
 use super::linalg;
 use super::lmg;
@@ -7,6 +9,7 @@ use super::{
     Collinearity, Column, DriverIntervals, DriverOptions, DriverResult, Importance, Interval,
     KeyDrivers, LmgMethod, Quadrant,
 };
+use crate::progress::{Progress, Ticker};
 use crate::stats::Xoshiro256;
 use crate::{CxError, Result};
 
@@ -140,15 +143,23 @@ fn interval(mut v: Vec<f64>, level: f64) -> Interval {
 }
 
 /// Run `b` bootstrap replicates; the successful ones, and the failure count.
+/// Replicates done are reported to `ticker` (from any worker thread); once its progress
+/// fails, the workers stop and its error is returned.
 fn bootstrap(
     cols: &[&[f64]],
     plan: &Plan<'_>,
     b: usize,
     seed: u64,
     threads: usize,
-) -> (Vec<Measures>, usize) {
+    ticker: &Ticker<'_>,
+) -> Result<(Vec<Measures>, usize)> {
     let n = cols[0].len();
+    let done = AtomicU64::new(0);
+    ticker.start()?;
     let replicate = |i: usize| -> Option<Measures> {
+        if ticker.error().is_some() {
+            return None;
+        }
         // One stream per replicate: the results do not depend on the thread count.
         let mut rng =
             Xoshiro256::new(seed.wrapping_add((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)));
@@ -161,7 +172,9 @@ fn bootstrap(
             seed: plan.seed.wrapping_add(i as u64 + 1),
             ..*plan
         };
-        measures(cols, Some(&w), &inner).ok()
+        let m = measures(cols, Some(&w), &inner).ok();
+        let _ = ticker.tick(done.fetch_add(1, Ordering::Relaxed) + 1);
+        m
     };
     let threads = threads.clamp(1, b.max(1));
     let results: Vec<Option<Measures>> = if threads == 1 {
@@ -181,9 +194,13 @@ fn bootstrap(
         });
         slots
     };
+    if let Some(e) = ticker.error() {
+        return Err(e.clone());
+    }
+    ticker.finish()?;
     let ok: Vec<Measures> = results.into_iter().flatten().collect();
     let failed = b - ok.len();
-    (ok, failed)
+    Ok((ok, failed))
 }
 
 /// Key-driver analysis of `outcome` on `drivers`; see the [module docs](super).
@@ -208,6 +225,29 @@ pub fn analyze(
     outcome: Column<'_>,
     drivers: &[Column<'_>],
     options: DriverOptions,
+) -> Result<KeyDrivers> {
+    analyze_with(outcome, drivers, options, None)
+}
+
+/// [`analyze`] reporting the bootstrap replicates done to `progress`
+/// (see [`crate::progress`]; nothing is reported without `bootstrap`).
+///
+/// # Errors
+/// As [`analyze`], and the error of `progress`, which stops the bootstrap.
+pub fn analyze_progress(
+    outcome: Column<'_>,
+    drivers: &[Column<'_>],
+    options: DriverOptions,
+    progress: &dyn Progress,
+) -> Result<KeyDrivers> {
+    analyze_with(outcome, drivers, options, Some(progress))
+}
+
+fn analyze_with(
+    outcome: Column<'_>,
+    drivers: &[Column<'_>],
+    options: DriverOptions,
+    progress: Option<&dyn Progress>,
 ) -> Result<KeyDrivers> {
     let p = drivers.len();
     if p == 0 {
@@ -297,7 +337,15 @@ pub fn analyze(
     };
     let m = measures(&cols, None, &plan)?;
     let (reps, failed) = if options.bootstrap > 0 {
-        bootstrap(&cols, &plan, options.bootstrap, options.seed, threads)
+        let ticker = Ticker::new(progress, options.bootstrap as u64);
+        bootstrap(
+            &cols,
+            &plan,
+            options.bootstrap,
+            options.seed,
+            threads,
+            &ticker,
+        )?
     } else {
         (Vec::new(), 0)
     };

@@ -39,7 +39,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-pub use analysis::analyze;
+pub use analysis::{analyze, analyze_progress};
 
 use crate::CxError;
 

@@ -24,6 +24,7 @@ use super::encoding::{self, Encoding, UTF8_BOM};
 use super::mapping::{Field, N_FIELDS, Resolved, resolve};
 use super::validate::{Cells, FxHasher, Validator};
 use super::{ErrorPolicy, Ingested, ReadOptions, Rejection, redacted};
+use crate::progress::{Progress, ProgressRead, Ticker};
 use crate::{CxError, Result};
 
 /// 128-bit fingerprint of an id for the duplicate check (two SipHash-1-3
@@ -720,22 +721,67 @@ pub fn read_feedback_file(
     path: impl AsRef<Path>,
     opts: &ReadOptions,
 ) -> Result<Ingested<FeedbackBatch>> {
-    let path = path.as_ref();
+    read_file(path.as_ref(), opts, None)
+}
+
+/// [`read_feedback_file`] reporting the bytes read of the file's size to `progress`
+/// (see [`crate::progress`]); `(size, size)` is reported once every row is parsed.
+///
+/// # Errors
+/// As [`read_feedback_file`], and the error of `progress`, which stops the reading.
+/// # Examples
+/// ```
+/// use std::sync::Mutex;
+/// use cx_core::ingest::{read_feedback_file_progress, ReadOptions};
+/// let path = std::env::temp_dir().join(format!("cx-progress-doc-{}.csv", std::process::id()));
+/// std::fs::write(&path, "feedback_id,channel,timestamp,nps\nA,email,2024-03-01T09:00:00Z,9\n")?;
+/// let last = Mutex::new((0, 0));
+/// let keep = |d: u64, t: u64| { if let Ok(mut l) = last.lock() { *l = (d, t); } Ok(()) };
+/// let got = read_feedback_file_progress(&path, &ReadOptions::new(), &keep)?;
+/// let size = std::fs::metadata(&path)?.len();
+/// assert_eq!((got.rows_read, *last.lock().map_err(|_| cx_core::CxError::option("x", "y"))?), (1, (size, size)));
+/// std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_feedback_file_progress(
+    path: impl AsRef<Path>,
+    opts: &ReadOptions,
+    progress: &dyn Progress,
+) -> Result<Ingested<FeedbackBatch>> {
+    read_file(path.as_ref(), opts, Some(progress))
+}
+
+/// Open `path` for reading with its size (for progress).
+pub(crate) fn open_sized(path: &Path) -> Result<(std::fs::File, u64)> {
     let io = |e: std::io::Error| CxError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
     };
     let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    Ok((file, size))
+}
+
+fn read_file(
+    path: &Path,
+    opts: &ReadOptions,
+    progress: Option<&dyn Progress>,
+) -> Result<Ingested<FeedbackBatch>> {
+    let (file, size) = open_sized(path)?;
+    let ticker = Ticker::new(progress, size);
+    ticker.start()?;
+    let input = ProgressRead::new(file, &ticker);
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
+    let got = match ext.as_deref() {
         Some("jsonl" | "ndjson" | "json") => {
-            super::read_feedback_jsonl(std::io::BufReader::new(file), opts)
+            super::read_feedback_jsonl(std::io::BufReader::with_capacity(1 << 16, input), opts)
         }
-        _ => read_feedback_csv(file, opts),
-    }
+        _ => read_feedback_csv(input, opts),
+    };
+    ProgressRead::<std::fs::File>::result(&ticker, got)
 }
 
 /// Value of a whole record for errors: never its content.

@@ -43,7 +43,8 @@ mod validate;
 
 pub use batch::{FeedbackBatch, MISSING_RATING, NAMED_CHANNELS};
 pub use column::{ListColumn, StrColumn};
-pub use csv::{FeedbackReader, read_feedback_csv, read_feedback_file};
+pub(crate) use csv::open_sized;
+pub use csv::{FeedbackReader, read_feedback_csv, read_feedback_file, read_feedback_file_progress};
 pub use encoding::Encoding;
 pub use jsonl::read_feedback_jsonl;
 pub use mapping::{ColumnMapping, Field};

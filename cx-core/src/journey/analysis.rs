@@ -200,6 +200,8 @@ pub struct Finding {
     pub score: f64,
     /// Score minus the rest of the journey.
     pub gap: f64,
+    /// Welch t statistic of the touchpoint against the rest.
+    pub statistic: f64,
     /// Raw p-value of the Welch test.
     pub p_value: f64,
     /// Benjamini–Hochberg adjusted p-value.
@@ -571,17 +573,52 @@ fn stage_results(
     Ok(out)
 }
 
-fn fmt_reason(t: &TouchpointResult, c: &Comparison, q: f64, journey: f64) -> String {
+/// The reason of a pain or delight point, in English (also used by the report's notes).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn reason_en(
+    kind: FindingKind,
+    score: f64,
+    gap: f64,
+    statistic: f64,
+    p_value: f64,
+    q_value: f64,
+    journey: f64,
+    n: u64,
+) -> String {
+    let side = if kind == FindingKind::Pain {
+        "below"
+    } else {
+        "above"
+    };
     format!(
-        "score {:.1} vs {:.1} for the rest of the journey (gap {:+.1}, Welch t = {:.2}, p = {:.2e}, BH q = {:.2e}); journey {:.1}; n = {}",
+        "significantly {side} the rest: score {:.1} vs {:.1} for the rest of the journey (gap {:+.1}, Welch t = {:.2}, p = {:.2e}, BH q = {:.2e}); journey {:.1}; n = {}",
+        score,
+        score - gap,
+        gap,
+        statistic,
+        p_value,
+        q_value,
+        journey,
+        n
+    )
+}
+
+fn fmt_reason(
+    kind: FindingKind,
+    t: &TouchpointResult,
+    c: &Comparison,
+    q: f64,
+    journey: f64,
+) -> String {
+    reason_en(
+        kind,
         t.score.unwrap_or(f64::NAN),
-        t.score.unwrap_or(f64::NAN) - c.difference,
         c.difference,
         c.statistic,
         c.p_value,
         q,
         journey,
-        t.n
+        t.n,
     )
 }
 
@@ -615,6 +652,7 @@ fn findings(
             n: t.n,
             score,
             gap: c.difference,
+            statistic: c.statistic,
             p_value: c.p_value,
             q_value: q,
             impact,
@@ -622,16 +660,10 @@ fn findings(
         };
         let impact = c.difference * t.n as f64 / nf;
         if q <= opts.fdr && c.difference < 0.0 {
-            let why = format!(
-                "significantly below the rest: {}",
-                fmt_reason(t, &c, q, journey)
-            );
+            let why = fmt_reason(FindingKind::Pain, t, &c, q, journey);
             pain.push(finding(FindingKind::Pain, impact, why));
         } else if q <= opts.fdr && c.difference > 0.0 {
-            let why = format!(
-                "significantly above the rest: {}",
-                fmt_reason(t, &c, q, journey)
-            );
+            let why = fmt_reason(FindingKind::Delight, t, &c, q, journey);
             delight.push(finding(FindingKind::Delight, impact, why));
         } else if t.n as f64 >= vol_cut && score <= journey && best.is_finite() {
             let potential = (best - score) * t.n as f64 / nf;

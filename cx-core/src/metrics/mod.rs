@@ -25,6 +25,9 @@ pub use compare::{
 };
 pub use csat::{CsatOptions, CsatScale, CsatSummary, csat};
 pub use interval::{Interval, ProportionInterval};
-pub use nps::{NpsCounts, NpsInterval, NpsOptions, NpsSummary, nps, nps_u8, weighted_nps};
+pub use nps::{
+    NpsCounts, NpsInterval, NpsOptions, NpsSummary, nps, nps_progress, nps_u8, nps_u8_progress,
+    weighted_nps,
+};
 pub use sample_size::{SampleSize, sample_size_nps, sample_size_proportion};
 pub use tally::{MeanTally, NpsTally, ProportionTally};

@@ -7,6 +7,7 @@
 //! interval bounds are in NPS points (−100 … 100); shares are ratios (0–1).
 
 use crate::error::{CxError, Result};
+use crate::progress::{Progress, Ticker};
 use crate::stats::{Xoshiro256, dist};
 
 /// Sentinel for a missing score in the `u8` fast paths (e.g. an Arrow null).
@@ -359,6 +360,50 @@ pub fn nps_u8(scores: &[u8], opts: NpsOptions) -> Result<NpsSummary> {
 /// # Ok::<(), cx_core::CxError>(())
 /// ```
 pub fn summarize(counts: NpsCounts, n_missing: u64, opts: NpsOptions) -> Result<NpsSummary> {
+    summarize_progress(counts, n_missing, opts, None)
+}
+
+/// [`nps`] reporting the bootstrap's resamples done to `progress`
+/// (see [`crate::progress`]; only the bootstrap interval reports, the others are instant).
+///
+/// # Errors
+/// As [`nps`], and the error of `progress`, which stops the bootstrap.
+/// # Examples
+/// See [`crate::progress`].
+pub fn nps_progress(
+    scores: &[f64],
+    opts: NpsOptions,
+    progress: &dyn Progress,
+) -> Result<NpsSummary> {
+    dist::check_level(opts.level)?;
+    let (counts, missing) = count_f64(scores)?;
+    summarize_progress(counts, missing, opts, Some(progress))
+}
+
+/// [`nps_u8`] reporting the bootstrap's progress, as [`nps_progress`].
+///
+/// # Errors
+/// As [`nps_progress`].
+pub fn nps_u8_progress(
+    scores: &[u8],
+    opts: NpsOptions,
+    progress: &dyn Progress,
+) -> Result<NpsSummary> {
+    dist::check_level(opts.level)?;
+    let (counts, missing) = count_u8(scores)?;
+    summarize_progress(counts, missing, opts, Some(progress))
+}
+
+/// [`summarize`] with an optional progress receiver for the bootstrap.
+///
+/// # Errors
+/// As [`summarize`], and the error of `progress`.
+pub fn summarize_progress(
+    counts: NpsCounts,
+    n_missing: u64,
+    opts: NpsOptions,
+    progress: Option<&dyn Progress>,
+) -> Result<NpsSummary> {
     dist::check_level(opts.level)?;
     let n = counts.n();
     if n == 0 {
@@ -381,7 +426,7 @@ pub fn summarize(counts: NpsCounts, n_missing: u64, opts: NpsOptions) -> Result<
             (se, (pa - da) - z * se, (pa - da) + z * se)
         }
         NpsInterval::Bootstrap { resamples, seed } => {
-            bootstrap(counts, resamples, seed, opts.level)?
+            bootstrap(counts, resamples, seed, opts.level, progress)?
         }
     };
     Ok(NpsSummary {
@@ -414,13 +459,21 @@ pub(crate) fn adjusted(c: NpsCounts) -> (f64, f64, f64) {
 }
 
 /// Percentile bootstrap on the ratio scale: `(sd, low, high)`.
-fn bootstrap(c: NpsCounts, resamples: u32, seed: u64, level: f64) -> Result<(f64, f64, f64)> {
+fn bootstrap(
+    c: NpsCounts,
+    resamples: u32,
+    seed: u64,
+    level: f64,
+    progress: Option<&dyn Progress>,
+) -> Result<(f64, f64, f64)> {
     if resamples < 2 {
         return Err(CxError::option(
             "resamples",
             format!("need at least 2 bootstrap resamples, got {resamples}"),
         ));
     }
+    let ticker = Ticker::new(progress, u64::from(resamples));
+    ticker.start()?;
     let n = c.n();
     let (tp, tpa) = (c.promoters, c.promoters + c.passives);
     let mut rng = Xoshiro256::new(seed);
@@ -434,7 +487,9 @@ fn bootstrap(c: NpsCounts, resamples: u32, seed: u64, level: f64) -> Result<(f64
             nd += u64::from(i >= tpa);
         }
         reps.push((np as f64 - nd as f64) / n as f64);
+        ticker.tick(reps.len() as u64)?;
     }
+    ticker.finish()?;
     reps.sort_by(f64::total_cmp);
     let mean = reps.iter().sum::<f64>() / reps.len() as f64;
     let var = reps.iter().map(|r| (r - mean) * (r - mean)).sum::<f64>() / (reps.len() - 1) as f64;

@@ -286,8 +286,8 @@ pub fn render_html(report: &Report) -> Result<String> {
         for t in &s.tables {
             table_html(&mut out, t, lang);
         }
-        for n in &s.notes {
-            let _ = write!(out, r#"<p class="cx-note">{}</p>"#, esc(tr(lang, n)));
+        for n in super::notes::render_all(&s.notes, lang)? {
+            let _ = write!(out, r#"<p class="cx-note">{}</p>"#, esc(&n));
         }
         out.push_str("</section>");
     }

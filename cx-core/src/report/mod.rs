@@ -29,6 +29,7 @@ mod charts;
 mod control;
 mod html;
 pub mod i18n;
+mod notes;
 pub mod svg;
 
 pub use bars::{BoxSummary, DistributionChart, FunnelChart, IntervalBars, ParetoChart, RefLine};
@@ -36,6 +37,7 @@ pub use charts::{Chart, LineChart, Marker, Point, QuadrantChart, Series, Tone};
 pub use control::{ControlView, SignalPoint};
 pub use html::render_html;
 pub use i18n::{Lang, tr};
+pub use notes::{JourneyNote, Note, NoteData};
 
 use serde::{Deserialize, Serialize};
 
@@ -172,9 +174,10 @@ pub struct Section {
     /// Tables, after the charts.
     #[serde(default)]
     pub tables: Vec<Table>,
-    /// Paragraphs of text (translation keys or free text).
+    /// Paragraphs: translation keys, free text, or structured facts worded in the
+    /// report's language ([`Note`]).
     #[serde(default)]
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl Section {

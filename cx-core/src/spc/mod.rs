@@ -33,6 +33,7 @@ mod report;
 pub mod rules;
 pub mod runchart;
 pub mod sigma;
+mod summary;
 pub mod variables;
 
 pub use attributes::{c_chart, laney_p, laney_u, np_chart, p_chart, u_chart};
@@ -50,6 +51,7 @@ pub use sigma::{
     SigmaLevel, dpmo_to_sigma, first_time_yield, rolled_throughput_yield, sigma_level,
     sigma_to_dpmo,
 };
+pub use summary::ControlSummary;
 pub use variables::{
     SubgroupStats, Subgroups, r_chart, s_chart, xbar_r, xbar_r_from_stats, xbar_s,
     xbar_s_from_stats, xmr,

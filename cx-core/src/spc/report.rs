@@ -3,78 +3,11 @@
 use std::fmt::Write;
 
 use super::chart::ControlChart;
-use super::rules::{Rule, summary_code};
 
-/// One or two sentences a CX lead can read out in a review.
+/// One or two sentences a CX lead can read out in a review (the English wording of
+/// [`ControlChart::summary_data`]).
 pub(crate) fn summary(c: &ControlChart) -> String {
-    let n = c.len();
-    let family = c.rules.family();
-    let mut per_rule = [0usize; 8];
-    let mut first: Option<usize> = None;
-    for (i, &f) in c.flags.iter().enumerate() {
-        if f != 0 {
-            first.get_or_insert(i);
-        }
-        for (r, slot) in per_rule.iter_mut().enumerate() {
-            if f & (1 << r) != 0 {
-                *slot += 1;
-            }
-        }
-    }
-    let mut s = format!("{} chart of {n} points", c.kind.name());
-    if c.stages.len() > 1 {
-        let _ = write!(s, " in {} stages", c.stages.len());
-    }
-    if c.phase1 < n {
-        let _ = write!(
-            s,
-            " ({} in phase I, {} judged against frozen limits)",
-            c.phase1,
-            n - c.phase1
-        );
-    }
-    match first {
-        None => {
-            s.push_str(": no rule violations; the process looks stable (in statistical control).")
-        }
-        Some(i) => {
-            let flagged = c.flags.iter().filter(|&&f| f != 0).count();
-            let _ = write!(
-                s,
-                ": {flagged} point(s) signal a special cause, first at point {i}"
-            );
-            if let Some(code) = c.flags.get(i).copied().and_then(summary_code) {
-                let _ = write!(
-                    s,
-                    " ({})",
-                    Rule {
-                        family,
-                        number: code
-                    }
-                    .description()
-                );
-            }
-            s.push_str(". By rule: ");
-            let parts: Vec<String> = per_rule
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| **k > 0)
-                .map(|(r, k)| {
-                    format!(
-                        "{} {k}",
-                        Rule {
-                            family,
-                            number: r as u8 + 1
-                        }
-                        .code()
-                    )
-                })
-                .collect();
-            s.push_str(&parts.join(", "));
-            s.push_str(". Investigate these points before trusting the limits.");
-        }
-    }
-    s
+    c.summary_data().english()
 }
 
 impl ControlChart {

@@ -76,6 +76,7 @@ fn findings_list<'py>(py: Python<'py>, f: &[Finding]) -> PyResult<Bound<'py, PyL
         d.set_item("n", x.n)?;
         d.set_item("score", x.score)?;
         d.set_item("gap", x.gap)?;
+        d.set_item("statistic", x.statistic)?;
         d.set_item("p_value", x.p_value)?;
         d.set_item("q_value", x.q_value)?;
         d.set_item("impact", x.impact)?;
