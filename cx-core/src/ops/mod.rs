@@ -8,7 +8,7 @@
 pub mod calendar;
 
 pub use calendar::{
-    BusinessCalendar, CalendarBuilder, CalendarSpec, ChinaHolidays, Schedule, Span, SpecialDay,
+    BusinessCalendar, CalendarIndex, CalendarBuilder, CalendarSpec, ChinaHolidays, Schedule, Span, SpecialDay,
     WeeklyHours, china_holidays,
 };
 pub mod sla;
@@ -24,6 +24,7 @@ pub use ticket_metrics::{
     Validation, datetime_at, metrics_of_log, parse_instant, ticket_metrics,
 };
 pub mod backlog;
+pub mod columnar;
 pub mod quantile;
 
 pub use backlog::{AgeBucket, BacklogPeriod, Period, age_buckets, backlog, open_at};
