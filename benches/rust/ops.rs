@@ -177,8 +177,30 @@ fn table(n: usize, seed: u64) -> Table {
         Some("agent:a2"),
         Some("system"),
     ];
-    let from = [None, None, Some("new"), None, Some("open"), None, Some("pending"), None, None, None];
-    let to = [None, None, Some("open"), None, Some("pending"), None, Some("open"), None, None, None];
+    let from = [
+        None,
+        None,
+        Some("new"),
+        None,
+        Some("open"),
+        None,
+        Some("pending"),
+        None,
+        None,
+        None,
+    ];
+    let to = [
+        None,
+        None,
+        Some("open"),
+        None,
+        Some("pending"),
+        None,
+        Some("open"),
+        None,
+        None,
+        None,
+    ];
     let mut t = Table {
         ticket: Vec::with_capacity(10 * n),
         at: Vec::with_capacity(10 * n),
@@ -206,7 +228,8 @@ fn table(n: usize, seed: u64) -> Table {
             };
             t.kind.push(kind);
             t.actor.push(actor);
-            t.public.push(if (k == 3 || k == 7) && no_reply { 0 } else { 2 });
+            t.public
+                .push(if (k == 3 || k == 7) && no_reply { 0 } else { 2 });
             t.from.push(from[k]);
             t.to.push(to[k]);
         }
@@ -247,7 +270,14 @@ fn bench_columnar(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n as u64));
     for threads in [1, 2] {
         g.bench_function(format!("business/threads={threads}"), |b| {
-            b.iter(|| ticket_metrics_columnar(black_box(&ev), Some(&cal), MetricDefinitions::new(), threads))
+            b.iter(|| {
+                ticket_metrics_columnar(
+                    black_box(&ev),
+                    Some(&cal),
+                    MetricDefinitions::new(),
+                    threads,
+                )
+            })
         });
     }
     g.bench_function("calendar/threads=1", |b| {
@@ -268,7 +298,11 @@ fn bench_columnar(c: &mut Criterion) {
         })
         .collect();
     let idx = CalendarIndex::new(&cal, 1_704_067_200, 1_704_067_200 + 371 * 86_400);
-    assert!(pairs.iter().all(|&(a, z)| idx.duration(a, z) == cal.duration_unix(a, z)));
+    assert!(
+        pairs
+            .iter()
+            .all(|&(a, z)| idx.duration(a, z) == cal.duration_unix(a, z))
+    );
     g.bench_function("china_index", |b| {
         b.iter(|| pairs.iter().map(|&(a, z)| idx.duration(a, z)).sum::<i64>())
     });

@@ -52,14 +52,15 @@ fn calendars() -> &'static [BusinessCalendar] {
                     WeeklyHours::weekdays(&["08:00-20:00".parse().unwrap()]),
                 )
                 .week_from(d(2025, 2, 3), WeeklyHours::always())
-                .holiday(
-                    SpecialDay::new(d(2024, 12, 24)).hours(&["09:00-11:00".parse().unwrap()]),
-                )
+                .holiday(SpecialDay::new(d(2024, 12, 24)).hours(&["09:00-11:00".parse().unwrap()]))
                 .workday(d(2024, 3, 30))
                 .build()
                 .unwrap(),
             BusinessCalendar::builder("Australia/Lord_Howe")
-                .week(WeeklyHours::always().day(chrono::Weekday::Sun, &["01:00-03:00".parse().unwrap()]))
+                .week(
+                    WeeklyHours::always()
+                        .day(chrono::Weekday::Sun, &["01:00-03:00".parse().unwrap()]),
+                )
                 .build()
                 .unwrap(),
             BusinessCalendar::always(),
@@ -153,11 +154,7 @@ fn columns(rows: &[Row], attrs: bool) -> EventColumns<'_> {
     ev.kind = StrColumn::encode(rows.iter().map(|r| Some(r.kind.as_str())));
     ev.at = rows.iter().map(|r| r.at).collect();
     ev.actor = opt(|r| r.actor.as_deref());
-    ev.public = Some(
-        rows.iter()
-            .map(|r| r.public.map_or(2, u8::from))
-            .collect(),
-    );
+    ev.public = Some(rows.iter().map(|r| r.public.map_or(2, u8::from)).collect());
     ev.from = opt(|r| r.from.as_deref());
     ev.to = opt(|r| r.to.as_deref());
     ev.team = opt(|r| r.team.as_deref());
@@ -190,18 +187,27 @@ fn assert_same(fast: &ColumnarMetrics<'_>, slow: &[TicketMetrics]) {
         assert_eq!(fast.tickets[c.ticket[i] as usize], m.ticket.as_str());
         let id = m.ticket.as_str();
         assert_eq!(
-            name(c.channel[i], &|k| fast.channels.get(k).map(|x| x.as_str().to_owned())),
+            name(c.channel[i], &|k| fast
+                .channels
+                .get(k)
+                .map(|x| x.as_str().to_owned())),
             m.channel.as_ref().map(|x| x.as_str().to_owned()),
             "{id} channel"
         );
         assert_eq!(c.priority[i], m.priority, "{id} priority");
         assert_eq!(
-            name(c.team[i], &|k| fast.teams.get(k).map(|x| x.as_str().to_owned())),
+            name(c.team[i], &|k| fast
+                .teams
+                .get(k)
+                .map(|x| x.as_str().to_owned())),
             m.team.as_ref().map(|x| x.as_str().to_owned()),
             "{id} team"
         );
         assert_eq!(
-            name(c.customer[i], &|k| fast.customers.get(k).map(|x| x.as_str().to_owned())),
+            name(c.customer[i], &|k| fast
+                .customers
+                .get(k)
+                .map(|x| x.as_str().to_owned())),
             m.customer.as_ref().map(|x| x.as_str().to_owned()),
             "{id} customer"
         );
@@ -232,12 +238,33 @@ fn assert_same(fast: &ColumnarMetrics<'_>, slow: &[TicketMetrics]) {
                 "{id} business duration {k}"
             );
         }
-        let lo = if i == 0 { 0 } else { c.next_end[i - 1] as usize };
+        let lo = if i == 0 {
+            0
+        } else {
+            c.next_end[i - 1] as usize
+        };
         let hi = c.next_end[i] as usize;
         let cal: Vec<i64> = c.next_reply[0][lo..hi].to_vec();
-        let bus: Vec<Option<i64>> = c.next_reply[1][lo..hi].iter().map(|&x| opt_i64(x)).collect();
-        assert_eq!(cal, m.next_replies.iter().map(|e| e.calendar_secs).collect::<Vec<_>>(), "{id}");
-        assert_eq!(bus, m.next_replies.iter().map(|e| e.business_secs).collect::<Vec<_>>(), "{id}");
+        let bus: Vec<Option<i64>> = c.next_reply[1][lo..hi]
+            .iter()
+            .map(|&x| opt_i64(x))
+            .collect();
+        assert_eq!(
+            cal,
+            m.next_replies
+                .iter()
+                .map(|e| e.calendar_secs)
+                .collect::<Vec<_>>(),
+            "{id}"
+        );
+        assert_eq!(
+            bus,
+            m.next_replies
+                .iter()
+                .map(|e| e.business_secs)
+                .collect::<Vec<_>>(),
+            "{id}"
+        );
         let counts = [
             m.agent_replies,
             m.requester_comments,
@@ -258,7 +285,10 @@ fn assert_same(fast: &ColumnarMetrics<'_>, slow: &[TicketMetrics]) {
 }
 
 fn sample_rows() -> Vec<Row> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../python/cx/data/ticket_events.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../python/cx/data/ticket_events.csv"
+    );
     let mut rdr = csv::Reader::from_path(path).unwrap();
     let s = |v: &str| (!v.is_empty()).then(|| v.to_owned());
     rdr.records()
@@ -341,7 +371,11 @@ fn random_rows(seed: u64, n: usize, break_one: bool) -> Vec<Row> {
     let prios = ["low", "normal", "high", "urgent"];
     let mut rows = Vec::new();
     for t in 0..n {
-        let id = if rnd(7) == 0 { format!(" T{t}") } else { format!("T{t}") };
+        let id = if rnd(7) == 0 {
+            format!(" T{t}")
+        } else {
+            format!("T{t}")
+        };
         let created = LO + rnd(600 * 86_400) as i64;
         let by_agent = rnd(4) == 0;
         let cust = format!("c{}", rnd(5));
@@ -351,7 +385,11 @@ fn random_rows(seed: u64, n: usize, break_one: bool) -> Vec<Row> {
             ticket: id.clone(),
             at: created,
             kind: "created".into(),
-            actor: Some(if by_agent { "agent:a1".into() } else { "requester".into() }),
+            actor: Some(if by_agent {
+                "agent:a1".into()
+            } else {
+                "requester".into()
+            }),
             ..Row::default()
         };
         if rnd(2) == 0 {
@@ -365,7 +403,11 @@ fn random_rows(seed: u64, n: usize, break_one: bool) -> Vec<Row> {
         let mut status = 0usize;
         let mut prio = rnd(4) as usize;
         for _ in 0..rnd(14) {
-            at += if rnd(5) == 0 { 0 } else { rnd(3 * 86_400) as i64 };
+            at += if rnd(5) == 0 {
+                0
+            } else {
+                rnd(3 * 86_400) as i64
+            };
             let mut r = Row {
                 ticket: id.clone(),
                 at,
@@ -401,8 +443,12 @@ fn random_rows(seed: u64, n: usize, break_one: bool) -> Vec<Row> {
                 6 => {
                     r.kind = "assignment".into();
                     r.team = [None, Some("t1".into()), Some("t2 ".into())][rnd(3) as usize].clone();
-                    r.agent = [None, Some("a1".into()), Some("a2".into()), Some("a3".into())]
-                        [rnd(4) as usize]
+                    r.agent = [
+                        None,
+                        Some("a1".into()),
+                        Some("a2".into()),
+                        Some("a3".into()),
+                    ][rnd(4) as usize]
                         .clone();
                 }
                 7 => {
@@ -427,7 +473,10 @@ fn random_rows(seed: u64, n: usize, break_one: bool) -> Vec<Row> {
     }
     // Shuffle part of the rows (tickets interleave, times out of order).
     for _ in 0..rows.len() / 3 {
-        let (i, j) = (rnd(rows.len() as u64) as usize, rnd(rows.len() as u64) as usize);
+        let (i, j) = (
+            rnd(rows.len() as u64) as usize,
+            rnd(rows.len() as u64) as usize,
+        );
         rows.swap(i, j);
     }
     if break_one && !rows.is_empty() {

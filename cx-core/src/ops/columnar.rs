@@ -165,8 +165,7 @@ impl MetricColumns {
         for (a, b) in self.counts.iter_mut().zip(o.counts.iter_mut()) {
             a.append(b);
         }
-        self.escalated_to_urgent
-            .append(&mut o.escalated_to_urgent);
+        self.escalated_to_urgent.append(&mut o.escalated_to_urgent);
         self.one_touch.append(&mut o.one_touch);
         self.repeat_free.append(&mut o.repeat_free);
     }
@@ -298,7 +297,9 @@ impl<'a> Tables<'a> {
         let mut customers = Names::default();
         let mut topics = Names::default();
         let status = |c: &Option<StrColumn<'a>>| {
-            map_vals(c, |v| non_blank(v).and_then(|v| v.parse::<TicketStatus>().ok()))
+            map_vals(c, |v| {
+                non_blank(v).and_then(|v| v.parse::<TicketStatus>().ok())
+            })
         };
         let prio = |c: &Option<StrColumn<'a>>| {
             map_vals(c, |v| non_blank(v).and_then(|v| v.parse::<Priority>().ok()))
@@ -339,7 +340,9 @@ impl<'a> Tables<'a> {
                 }
             },
         });
-        let customer = map_vals(&ev.customer, |v| trimmed(v).map_or(NULL, |s| customers.code(s)));
+        let customer = map_vals(&ev.customer, |v| {
+            trimmed(v).map_or(NULL, |s| customers.code(s))
+        });
         let topic = map_vals(&ev.topic, |v| trimmed(v).map_or(NULL, |s| topics.code(s)));
         if bad {
             return None;
@@ -420,12 +423,10 @@ impl<'a> Ctx<'a, '_> {
                 get(&tb.who, c).flatten()
             }
         };
-        let st = |k: usize, col: &Option<StrColumn<'_>>| {
-            get(&tb.status[k], code_at(col, row)).flatten()
-        };
-        let pr = |k: usize, col: &Option<StrColumn<'_>>| {
-            get(&tb.prio[k], code_at(col, row)).flatten()
-        };
+        let st =
+            |k: usize, col: &Option<StrColumn<'_>>| get(&tb.status[k], code_at(col, row)).flatten();
+        let pr =
+            |k: usize, col: &Option<StrColumn<'_>>| get(&tb.prio[k], code_at(col, row)).flatten();
         Some(match self.tag(row)? {
             Tag::Created => K::Created(who()?),
             Tag::Comment => {
@@ -667,10 +668,7 @@ impl<'a> Ctx<'a, '_> {
         let st = |f: fn(&[[i64; 2]; 3], usize) -> i64| -> [i64; 2] {
             match status_times {
                 None => [NONE, NONE],
-                Some(a) => [
-                    f(&a, 0),
-                    if self.idx.is_some() { f(&a, 1) } else { NONE },
-                ],
+                Some(a) => [f(&a, 0), if self.idx.is_some() { f(&a, 1) } else { NONE }],
             }
         };
         let vals: [[i64; 2]; 7] = [
@@ -923,9 +921,13 @@ pub fn ticket_metrics_columnar<'a>(
                 .map(|h| h.join().ok().flatten())
                 .collect()
         });
-        let mut all = new_cols(0);
+        let parts: Vec<MetricColumns> = parts.into_iter().collect::<Option<_>>()?;
+        let mut all = new_cols(nt);
+        let replies: usize = parts.iter().map(|p| p.next_reply[0].len()).sum();
+        all.next_reply[0].reserve(replies);
+        all.next_reply[1].reserve(replies);
         for p in parts {
-            all.append(p?);
+            all.append(p);
         }
         all
     };

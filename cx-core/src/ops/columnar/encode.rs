@@ -8,8 +8,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub const NULL: u32 = u32::MAX;
 
 /// A small multiplicative hasher for short strings (the FxHash scheme of
-/// rustc: rotate, xor, multiply by a 64-bit odd constant). Not DoS-resistant;
-/// used only for interning column values.
+/// rustc: rotate, xor, multiply by a 64-bit odd constant, 8 bytes at a time)
+/// with a murmur3 finaliser. Not DoS-resistant; used only for interning
+/// column values.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct Fx(u64);
 
@@ -54,9 +55,18 @@ impl Hasher for Fx {
     fn write_usize(&mut self, i: usize) {
         self.mix(i as u64);
     }
+    /// A multiplicative hash leaves its low bits depending on the low input
+    /// bits only (hashbrown picks buckets by the low bits): ids that differ in
+    /// their last characters would collide. The murmur3 `fmix64` finaliser
+    /// spreads every bit.
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
@@ -101,6 +111,27 @@ pub struct DictEncoder<'a> {
     values: Vec<&'a str>,
     codes: Vec<u32>,
     prev: Option<(&'a str, u32)>,
+    /// Direct-mapped cache in front of the map (slot from length and end
+    /// bytes): columns with few distinct values (`type`, `actor`, statuses)
+    /// hit it on nearly every row.
+    cache: Vec<Option<(&'a str, u32)>>,
+    /// Whether the map is in use. Until a value arrives that is not greater
+    /// than the previous distinct one, values are strictly increasing, hence
+    /// distinct, and need no hashing (ids exported in sorted order: each new
+    /// run of a ticket id is a new ticket).
+    hashed: bool,
+}
+
+const CACHE: usize = 256;
+
+#[inline]
+fn slot(v: &str) -> usize {
+    let b = v.as_bytes();
+    let (f, l) = match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) => (f as usize, l as usize),
+        _ => (0, 0),
+    };
+    (b.len().wrapping_mul(31) ^ f.wrapping_mul(7) ^ l.wrapping_mul(131) ^ (l >> 3)) % CACHE
 }
 
 impl<'a> DictEncoder<'a> {
@@ -122,10 +153,41 @@ impl<'a> DictEncoder<'a> {
         {
             return c;
         }
+        if !self.hashed {
+            match self.values.last() {
+                Some(last) if v <= *last => {
+                    self.hashed = true;
+                    self.map.reserve(self.values.len());
+                    for (i, x) in self.values.iter().enumerate() {
+                        self.map.insert(x, i as u32);
+                    }
+                }
+                _ => {
+                    let c = self.values.len() as u32;
+                    self.values.push(v);
+                    self.prev = Some((v, c));
+                    return c;
+                }
+            }
+        }
+        if self.cache.is_empty() {
+            self.cache = vec![None; CACHE];
+        }
+        let k = slot(v);
+        if let Some(Some((p, c))) = self.cache.get(k)
+            && *p == v
+        {
+            let c = *c;
+            self.prev = Some((v, c));
+            return c;
+        }
         let next = self.values.len() as u32;
         let c = *self.map.entry(v).or_insert(next);
         if c == next {
             self.values.push(v);
+        }
+        if let Some(e) = self.cache.get_mut(k) {
+            *e = Some((v, c));
         }
         self.prev = Some((v, c));
         c
@@ -162,9 +224,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ids_differing_in_last_characters_spread_over_buckets() {
+        use std::hash::BuildHasher;
+        let b = BuildHasherDefault::<Fx>::default();
+        let mut low: Vec<u64> = (0..4096)
+            .map(|i| b.hash_one(format!("T{i:07}").as_str()) & 0xfff)
+            .collect();
+        low.sort_unstable();
+        low.dedup();
+        assert!(low.len() > 2000, "{} distinct low-bit patterns", low.len());
+    }
+
+    #[test]
     fn codes_in_first_appearance_order() {
         let c = StrColumn::encode([Some("b"), Some("a"), None, Some("b"), Some("a")]);
         assert_eq!(c.values, ["b", "a"]);
         assert_eq!(c.codes, [0, 1, NULL, 0, 1]);
+        // Sorted ids first (no hashing), then a repeat: switches to the map.
+        let v = ["a", "a", "b", "c", "c", "b", "d", "a", "e"];
+        let c = StrColumn::encode(v.iter().map(|s| Some(*s)));
+        assert_eq!(c.values, ["a", "b", "c", "d", "e"]);
+        assert_eq!(c.codes, [0, 0, 1, 2, 2, 1, 3, 0, 4]);
     }
 }
