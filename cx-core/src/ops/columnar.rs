@@ -430,10 +430,7 @@ impl<'a> Ctx<'a, '_> {
         Some(match self.tag(row)? {
             Tag::Created => K::Created(who()?),
             Tag::Comment => {
-                let public = match self.ev.public.as_ref().and_then(|p| p.get(row)) {
-                    Some(0) => false,
-                    _ => true,
-                };
+                let public = !matches!(self.ev.public.as_ref().and_then(|p| p.get(row)), Some(0));
                 K::Comment(who()?, public)
             }
             Tag::Status => K::Status(st(0, &self.ev.from)?, st(1, &self.ev.to)?),

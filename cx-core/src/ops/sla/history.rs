@@ -257,7 +257,7 @@ fn walk<'a>(
                 || target.pauses().contains(&s);
             if x < b || (x == end && i.stop.is_none()) {
                 let fresh = paused.is_none();
-                if paused != Some(is_paused) && !(fresh && !is_paused) {
+                if (is_paused || !fresh) && paused != Some(is_paused) {
                     emit(
                         &mut w,
                         x,
