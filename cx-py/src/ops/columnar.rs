@@ -122,11 +122,28 @@ fn seconds(a: &ArrayRef, out: &mut Vec<i64>) -> Option<()> {
 /// The events table as coded columns; `None` for a layout the fast path does
 /// not read (string timestamps, integer ids, a non-boolean `public`, …).
 pub(super) fn columns(batches: &[RecordBatch]) -> Option<EventColumns<'_>> {
+    // The ticket ids (one hash-map entry per ticket) on a second thread while
+    // this one reads the other columns (large tables only).
+    let n: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    if n < 200_000 {
+        let mut ev = other_columns(batches)?;
+        ev.ticket = str_col(batches, "ticket_id").flatten()?;
+        return Some(ev);
+    }
+    std::thread::scope(|s| {
+        let h = s.spawn(|| str_col(batches, "ticket_id").flatten());
+        let ev = other_columns(batches);
+        let ticket = h.join().ok().flatten();
+        let mut ev = ev?;
+        ev.ticket = ticket?;
+        Some(ev)
+    })
+}
+
+fn other_columns(batches: &[RecordBatch]) -> Option<EventColumns<'_>> {
     let n: usize = batches.iter().map(RecordBatch::num_rows).sum();
     let mut ev = EventColumns::default();
-    let need = |name: &str| str_col(batches, name).flatten();
-    ev.ticket = need("ticket_id")?;
-    ev.kind = need("type")?;
+    ev.kind = str_col(batches, "type").flatten()?;
     ev.at = Vec::with_capacity(n);
     for b in batches {
         seconds(b.column_by_name("at")?, &mut ev.at)?;
