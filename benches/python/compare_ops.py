@@ -1,37 +1,61 @@
-"""Compare per-ticket first reply and full resolution times: cx vs pandas vs duckdb.
+"""Per-ticket metrics on 1M tickets / 10M events: cx vs pandas vs duckdb, in one process.
 
-Usage (from the repository root, with a release build of cx):
+Usage (from the repository root, with a release build of cx: ``maturin develop --release``):
 
-    python benches/python/compare_ops.py [--tickets 1000000] [--repeat 3]
+    python benches/python/compare_ops.py [--tickets 1000000] [--repeat 3] [--row-path]
 
 Generates a seeded event log (10 events per ticket: 1M tickets = 10M events,
-string ticket ids, tz-aware UTC timestamps) as a Parquet file, then runs each
-contender in its own subprocess: load the file (not timed), compute per ticket
-the first reply time (creation → first public agent comment) and the full
-resolution time (creation → latest solve) in CALENDAR seconds, median of
-``--repeat`` timed runs after one warm-up. Every contender's result is checked
-against pandas before the ratios are printed. cx computes every ticket metric
-in one call (its timing covers all of them, including the Arrow conversion both
-ways); cx business time (China 2024/2025 calendar) is timed as well.
+string ticket ids, tz-aware UTC timestamps, loaded as one pyarrow table; not
+timed). Every contender computes, per ticket, the same CALENDAR-time metrics:
+
+- first reply time (creation → first public agent comment), first and full
+  resolution time (creation → first / latest solve);
+- the status times up to the latest solve: requester wait (new + open +
+  on-hold), agent wait (pending), on-hold and agent work (new + open);
+- counts of public agent replies and of solves.
+
+pandas does it idiomatically (boolean masks, ``groupby`` min/max/size, a
+stable sort plus ``groupby().shift(-1)`` for the status segments, ``unstack``);
+duckdb in SQL (``FILTER`` aggregates, ``lead()`` over a window). cx computes
+all its metrics in one call (every column of ``cx.ops.ticket_metrics``:
+the above plus next reply times, reopens, stations, FCR flags ...) and, for
+``cx+business``, each of them in business time too (China 2024/2025 calendar);
+its timing includes reading the Arrow table and building the Arrow result.
+
+All contenders run in the same process, interleaved (one repeat of each in
+turn, after one warm-up each); best and median of ``--repeat`` runs are
+printed with ratios. Results are checked for exact agreement on every ticket
+and metric first. ``--row-path`` also times cx's row-by-row path (the
+implementation before the columnar one; selected with ``validation="collect"``).
 
 The log has requester-created tickets only, so the Zendesk rule for
 agent-created tickets (second public agent comment) does not change the answer
 of the simpler pandas/duckdb queries; about 5 % of tickets get no public reply
-(an internal note instead) and 10 % are never solved (both stay null).
+(an internal note instead) and 10 % are never solved (their resolution and
+status times stay null).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+METRICS = [
+    "first_reply",
+    "first_resolution",
+    "full_resolution",
+    "requester_wait",
+    "agent_wait",
+    "on_hold",
+    "agent_work",
+    "agent_replies",
+    "solves",
+]
 
 
 def generate(path: str, tickets: int, seed: int = 42) -> None:
@@ -111,17 +135,104 @@ def generate(path: str, tickets: int, seed: int = 42) -> None:
 
 
 def run_pandas(table):
+    import numpy as np
+    import pandas as pd
+
     df = table.to_pandas()
-    created = df.loc[df["type"] == "created"].groupby("ticket_id")["at"].min()
-    is_reply = (
-        (df["type"] == "comment") & df["public"].eq(True) & df["actor"].str.startswith("agent:")
+    typ = df["type"]
+    created = df.loc[typ == "created"].groupby("ticket_id")["at"].min()
+    is_reply = (typ == "comment") & df["public"].eq(True) & df["actor"].str.startswith("agent:")
+    replies = df.loc[is_reply].groupby("ticket_id")["at"]
+    solved = df.loc[typ == "solved"].groupby("ticket_id")["at"]
+    out = pd.DataFrame({"created": created})
+    out["reply"] = replies.min()
+    out["first_solved"] = solved.min()
+    out["last_solved"] = solved.max()
+    out["agent_replies"] = replies.size()
+    out["solves"] = solved.size()
+    out[["agent_replies", "solves"]] = out[["agent_replies", "solves"]].fillna(0)
+    secs = {
+        "first_reply": out["reply"] - out["created"],
+        "first_resolution": out["first_solved"] - out["created"],
+        "full_resolution": out["last_solved"] - out["created"],
+    }
+    # Status segments: each status-setting event opens one, the ticket's next closes it;
+    # time counts up to the latest solve.
+    is_status = typ.isin(["created", "status_change", "solved", "reopened", "closed"])
+    st = df.loc[is_status, ["ticket_id", "at", "type", "to"]]
+    st = st.sort_values(["ticket_id", "at"], kind="stable")
+    status = np.select(
+        [st["type"] == "created", st["type"] == "status_change", st["type"] == "solved"],
+        ["new", st["to"], "solved"],
+        default=np.where(st["type"] == "reopened", "open", "closed"),
     )
-    reply = df.loc[is_reply].groupby("ticket_id")["at"].min()
-    solved = df.loc[df["type"] == "solved"].groupby("ticket_id")["at"].max()
-    out = created.to_frame("created").join(reply.rename("reply")).join(solved.rename("solved"))
-    frt = (out["reply"] - out["created"]).dt.total_seconds()
-    full = (out["solved"] - out["created"]).dt.total_seconds()
-    return out.index.to_numpy(), frt.to_numpy(), full.to_numpy()
+    st = st.assign(status=status, end=st.groupby("ticket_id")["at"].shift(-1))
+    st["last"] = st["ticket_id"].map(out["last_solved"])
+    st = st.loc[st["last"].notna() & (st["at"] < st["last"])]
+    dur = (st["end"].fillna(st["last"]).clip(upper=st["last"]) - st["at"]).dt.total_seconds()
+    per = dur.groupby([st["ticket_id"], st["status"]]).sum().unstack(fill_value=0.0)
+    per = per.reindex(columns=["new", "open", "pending", "on_hold"], fill_value=0.0)
+    per = per.reindex(out.index)
+    solved_mask = out["last_solved"].notna()
+    res = {k: v.dt.total_seconds() for k, v in secs.items()}
+    res["requester_wait"] = per["new"] + per["open"] + per["on_hold"]
+    res["agent_wait"] = per["pending"]
+    res["on_hold"] = per["on_hold"]
+    res["agent_work"] = per["new"] + per["open"]
+    for k in ("requester_wait", "agent_wait", "on_hold", "agent_work"):
+        res[k] = res[k].fillna(0.0).where(solved_mask)
+    res["agent_replies"] = out["agent_replies"].astype(float)
+    res["solves"] = out["solves"].astype(float)
+    return out.index.to_numpy(), {k: res[k].to_numpy(float) for k in METRICS}
+
+
+DUCKDB_SQL = """
+WITH t AS (
+  SELECT ticket_id,
+         min("at") FILTER (WHERE "type" = 'created') AS created,
+         min("at") FILTER (WHERE "type" = 'comment' AND "public" AND "actor" LIKE 'agent:%') AS reply,
+         min("at") FILTER (WHERE "type" = 'solved') AS first_solved,
+         max("at") FILTER (WHERE "type" = 'solved') AS last_solved,
+         count(*) FILTER (WHERE "type" = 'comment' AND "public" AND "actor" LIKE 'agent:%')
+           AS agent_replies,
+         count(*) FILTER (WHERE "type" = 'solved') AS solves
+  FROM events GROUP BY ticket_id
+),
+s AS (
+  SELECT ticket_id, "at",
+         CASE "type" WHEN 'created' THEN 'new' WHEN 'status_change' THEN "to"
+                     WHEN 'solved' THEN 'solved' WHEN 'reopened' THEN 'open'
+                     ELSE 'closed' END AS status,
+         lead("at") OVER (PARTITION BY ticket_id ORDER BY "at") AS next_at
+  FROM events
+  WHERE "type" IN ('created', 'status_change', 'solved', 'reopened', 'closed')
+),
+d AS (
+  SELECT s.ticket_id, s.status,
+         epoch(least(coalesce(s.next_at, t.last_solved), t.last_solved)) - epoch(s."at") AS secs
+  FROM s JOIN t USING (ticket_id)
+  WHERE t.last_solved IS NOT NULL AND s."at" < t.last_solved
+),
+p AS (
+  SELECT ticket_id,
+         sum(secs) FILTER (WHERE status IN ('new', 'open', 'on_hold')) AS requester_wait,
+         sum(secs) FILTER (WHERE status = 'pending') AS agent_wait,
+         sum(secs) FILTER (WHERE status = 'on_hold') AS on_hold,
+         sum(secs) FILTER (WHERE status IN ('new', 'open')) AS agent_work
+  FROM d GROUP BY ticket_id
+)
+SELECT t.ticket_id,
+       epoch(reply) - epoch(created) AS first_reply,
+       epoch(first_solved) - epoch(created) AS first_resolution,
+       epoch(last_solved) - epoch(created) AS full_resolution,
+       CASE WHEN last_solved IS NULL THEN NULL ELSE coalesce(requester_wait, 0) END
+         AS requester_wait,
+       CASE WHEN last_solved IS NULL THEN NULL ELSE coalesce(agent_wait, 0) END AS agent_wait,
+       CASE WHEN last_solved IS NULL THEN NULL ELSE coalesce(on_hold, 0) END AS on_hold,
+       CASE WHEN last_solved IS NULL THEN NULL ELSE coalesce(agent_work, 0) END AS agent_work,
+       agent_replies, solves
+FROM t LEFT JOIN p USING (ticket_id)
+"""
 
 
 def run_duckdb(table):
@@ -129,113 +240,97 @@ def run_duckdb(table):
 
     con = duckdb.connect()
     con.register("events", table)
-    res = con.sql(
-        """
-        SELECT ticket_id,
-               epoch(min("at") FILTER (
-                   WHERE "type" = 'comment' AND "public" AND "actor" LIKE 'agent:%'))
-                 - epoch(min("at") FILTER (WHERE "type" = 'created')) AS frt,
-               epoch(max("at") FILTER (WHERE "type" = 'solved'))
-                 - epoch(min("at") FILTER (WHERE "type" = 'created')) AS full_res
-        FROM events GROUP BY ticket_id ORDER BY ticket_id
-        """
-    ).to_arrow_table()
+    res = con.sql(DUCKDB_SQL).to_arrow_table()
     con.close()
-    return (
-        res.column("ticket_id").to_numpy(zero_copy_only=False),
-        res.column("frt").to_numpy(zero_copy_only=False),
-        res.column("full_res").to_numpy(zero_copy_only=False),
-    )
+    ids = res.column("ticket_id").to_numpy(zero_copy_only=False)
+    return ids, {k: res.column(k).to_numpy(zero_copy_only=False).astype(float) for k in METRICS}
 
 
-def run_cx(table, business: bool = False):
+def run_cx(table, business: bool = False, row_path: bool = False):
     import cx
 
     cal = cx.ops.BusinessCalendar.china([2024, 2025]) if business else None
-    out = cx.ops.ticket_metrics(table, calendar=cal)
-    col = "_business_secs" if business else "_secs"
-    return (
-        out.column("ticket_id").to_numpy(zero_copy_only=False),
-        out.column("first_reply" + col).to_numpy(zero_copy_only=False),
-        out.column("full_resolution" + col).to_numpy(zero_copy_only=False),
-    )
+    defs = cx.ops.MetricDefinitions(validation="collect") if row_path else None
+    out = cx.ops.ticket_metrics(table, calendar=cal, definitions=defs)
+    ids = out.column("ticket_id").to_numpy(zero_copy_only=False)
+    cols = {}
+    for k in METRICS:
+        name = k if k in ("agent_replies", "solves") else f"{k}_secs"
+        cols[k] = out.column(name).to_numpy(zero_copy_only=False).astype(float)
+    if business:
+        cols["_business_first_reply"] = (
+            out.column("first_reply_business_secs").to_numpy(zero_copy_only=False).astype(float)
+        )
+    return ids, cols
 
 
-CONTENDERS = {
-    "pandas": run_pandas,
-    "duckdb": run_duckdb,
-    "cx": run_cx,
-    "cx-business": lambda t: run_cx(t, business=True),
-}
-
-
-def child(name: str, path: str, repeat: int, out: str) -> None:
+def check(name, got, ref) -> None:
     import numpy as np
-    import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
-    fn = CONTENDERS[name]
-    ids, frt, full = fn(table)  # warm-up, and the result to check
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn(table)
-        times.append(time.perf_counter() - t)
-    order = np.argsort(ids.astype(str), kind="stable")
-    np.savez(
-        out,
-        ids=ids.astype(str)[order],
-        frt=np.asarray(frt, float)[order],
-        full=np.asarray(full, float)[order],
-    )
-    print(json.dumps({"median": statistics.median(times), "times": times}))
+    ids, cols = got
+    rids, rcols = ref
+    order, rorder = np.argsort(ids.astype(str)), np.argsort(rids.astype(str))
+    assert (ids.astype(str)[order] == rids.astype(str)[rorder]).all(), name
+    for k in METRICS:
+        a, b = cols[k][order], rcols[k][rorder]
+        assert np.array_equal(np.isnan(a), np.isnan(b)), (name, k)
+        ok = ~np.isnan(b)
+        assert np.array_equal(a[ok], b[ok]), (name, k)
+
+
+def load() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tickets", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--row-path", action="store_true", help="also time cx's row path")
     args = ap.parse_args()
-    if args.child:
-        name, path, repeat, out = args.child
-        child(name, path, int(repeat), out)
-        return
-    import numpy as np
+    import tempfile
 
-    env = dict(os.environ)
-    for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-        env.pop(k, None)
+    import numpy as np
+    import pyarrow.parquet as pq
+
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "events.parquet")
         t = time.perf_counter()
         generate(path, args.tickets)
-        secs = time.perf_counter() - t
-        print(f"generated {args.tickets:,} tickets / {10 * args.tickets:,} events in {secs:.1f} s")
-        results = {}
-        for name in CONTENDERS:
-            out = os.path.join(d, f"{name}.npz")
-            cmd = [sys.executable, __file__, "--child", name, path, str(args.repeat), out]
-            r = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
-            results[name] = (json.loads(r.stdout.strip().splitlines()[-1]), np.load(out))
-        ref = results["pandas"][1]
-        for name in ("duckdb", "cx"):
-            got = results[name][1]
-            assert (got["ids"] == ref["ids"]).all(), name
-            for k in ("frt", "full"):
-                assert np.array_equal(np.isnan(got[k]), np.isnan(ref[k])), (name, k)
-                ok = ~np.isnan(ref[k])
-                assert np.array_equal(got[k][ok], ref[k][ok]), (name, k)
-        bus = results["cx-business"][1]
-        ok = ~np.isnan(bus["frt"])
-        assert (bus["frt"][ok] <= ref["frt"][ok]).all()
-        print(
-            "agreement: cx and duckdb equal pandas on every ticket (first reply, full resolution)"
-        )
-        t_cx = results["cx"][0]["median"]
-        print(f"{'contender':<14}{'median s':>10}{'peer/cx':>10}")
-        for name, (timing, _) in results.items():
-            print(f"{name:<14}{timing['median']:>10.3f}{timing['median'] / t_cx:>10.2f}")
+        table = pq.read_table(path)
+    secs = time.perf_counter() - t
+    print(f"{args.tickets:,} tickets / {table.num_rows:,} events, generated in {secs:.1f} s")
+    contenders = {
+        "cx": lambda: run_cx(table),
+        "cx+business": lambda: run_cx(table, business=True),
+        "pandas": lambda: run_pandas(table),
+        "duckdb": lambda: run_duckdb(table),
+    }
+    if args.row_path:
+        contenders["cx row path"] = lambda: run_cx(table, row_path=True)
+    # Warm-up and agreement.
+    results = {name: fn() for name, fn in contenders.items()}
+    ref = results["pandas"]
+    for name, got in results.items():
+        check(name, got, ref)
+    bus = results["cx+business"][1]
+    ok = ~np.isnan(bus["first_reply"])
+    assert (bus["_business_first_reply"][ok] <= bus["first_reply"][ok]).all()
+    print(f"agreement: every contender equals pandas on every ticket for {', '.join(METRICS)}")
+    del results
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    print(f"load before: {load()}")
+    for _ in range(args.repeat):
+        for name, fn in contenders.items():
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    print(f"load after:  {load()}")
+    best_cx, med_cx = min(times["cx+business"]), statistics.median(times["cx+business"])
+    print(f"{'contender':<14}{'best s':>9}{'median s':>10}{'best/cx+bus':>13}{'med/cx+bus':>12}")
+    for name, ts in times.items():
+        b, m = min(ts), statistics.median(ts)
+        print(f"{name:<14}{b:>9.3f}{m:>10.3f}{b / best_cx:>13.2f}{m / med_cx:>12.2f}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ use arrow_schema::Schema;
 use cx_core::CxError;
 use cx_core::ops::{
     AgeBucket, BacklogPeriod, BusinessCalendar, CalendarSpec, MetricDefinitions, Period,
-    SlaCompliance, SlaPolicy, SlaRecord, SlaSegment, SlaState, StatusTimesEnd, Validation,
+    PriorityChange, SlaCompliance, SlaPolicy, SlaRecord, SlaSegment, SlaState, StatusTimesEnd,
+    Validation,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -20,7 +21,9 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::convert::F64Column;
 
+mod columnar;
 mod events;
+mod sla_history;
 mod tables;
 
 use crate::error::{bad_literal, to_py};
@@ -286,6 +289,11 @@ fn ticket_metrics(
     let defs = defs_of(definitions);
     let cal = calendar.as_ref().map(|c| &c.0);
     let t = run(py, || {
+        if let events::Events::Arrow(batches) = &ev
+            && let Some(t) = columnar::ticket_metrics(batches, cal, defs)
+        {
+            return Ok(t);
+        }
         let log = build_log(ev, defs.validation)?;
         metrics_table(&cx_core::ops::metrics_of_log(&log, cal, defs).tickets)
     })?;
@@ -385,7 +393,34 @@ fn sla_records(
     policies: &Bound<'_, PyAny>,
     as_of: &Bound<'_, PyAny>,
     calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+    rule: &str,
 ) -> PyResult<Vec<SlaRecord>> {
+    let rule = priority_change(rule)?;
+    let (pols, as_of) = sla_inputs(policies, as_of)?;
+    let ev = events_in(events)?;
+    let cal = calendar.as_ref().map(|c| &c.0);
+    run(py, || {
+        let log = build_log(ev, Validation::Strict)?;
+        match rule {
+            PriorityChange::AtStart => cx_core::ops::sla_status(&log, &pols, cal, as_of),
+            r => cx_core::ops::sla_status_with(&log, &pols, cal, as_of, r),
+        }
+    })
+}
+
+fn priority_change(rule: &str) -> PyResult<PriorityChange> {
+    literal(
+        "priority_change",
+        &["at_start", "recalculate", "restart"],
+        rule,
+    )
+}
+
+/// Policies and the `as_of` instant of the SLA functions.
+fn sla_inputs(
+    policies: &Bound<'_, PyAny>,
+    as_of: &Bound<'_, PyAny>,
+) -> PyResult<(Vec<SlaPolicy>, chrono::DateTime<chrono::FixedOffset>)> {
     let mut pols = Vec::new();
     for p in policies.try_iter()? {
         let p = p?;
@@ -395,13 +430,7 @@ fn sla_records(
         pols.push(p.get().0.clone());
     }
     let (t, off) = instant(as_of, "as_of", None)?;
-    let as_of = fixed(t, off);
-    let ev = events_in(events)?;
-    let cal = calendar.as_ref().map(|c| &c.0);
-    run(py, || {
-        let log = build_log(ev, Validation::Strict)?;
-        cx_core::ops::sla_status(&log, &pols, cal, as_of)
-    })
+    Ok((pols, fixed(t, off)))
 }
 
 fn sla_table(rs: &[SlaRecord]) -> Result<(RecordBatch, Arc<Schema>), CxError> {
@@ -475,15 +504,16 @@ fn sla_table(rs: &[SlaRecord]) -> Result<(RecordBatch, Arc<Schema>), CxError> {
 
 /// SLA target states as of an instant, as an Arrow table.
 #[pyfunction]
-#[pyo3(name = "_sla_status", signature = (events, /, *, policies, as_of, calendar = None))]
+#[pyo3(name = "_sla_status", signature = (events, /, *, policies, as_of, calendar = None, priority_change = "at_start"))]
 fn sla_status(
     py: Python<'_>,
     events: &Bound<'_, PyAny>,
     policies: &Bound<'_, PyAny>,
     as_of: &Bound<'_, PyAny>,
     calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+    priority_change: &str,
 ) -> PyResult<Py<PyAny>> {
-    let recs = sla_records(py, events, policies, as_of, calendar)?;
+    let recs = sla_records(py, events, policies, as_of, calendar, priority_change)?;
     py_table(py, sla_table(&recs).map_err(to_py)?)
 }
 
@@ -501,7 +531,7 @@ fn compliance_table(cs: &[SlaCompliance]) -> Result<(RecordBatch, Arc<Schema>), 
 
 /// SLA achievement rates by segment with Wilson intervals, as an Arrow table.
 #[pyfunction]
-#[pyo3(name = "_sla_compliance", signature = (events, /, *, policies, as_of, calendar = None, by = "all", confidence = 0.95))]
+#[pyo3(name = "_sla_compliance", signature = (events, /, *, policies, as_of, calendar = None, by = "all", confidence = 0.95, priority_change = "at_start"))]
 #[allow(clippy::too_many_arguments)]
 fn sla_compliance(
     py: Python<'_>,
@@ -511,6 +541,7 @@ fn sla_compliance(
     calendar: Option<PyRef<'_, PyBusinessCalendar>>,
     by: &str,
     confidence: f64,
+    priority_change: &str,
 ) -> PyResult<Py<PyAny>> {
     let seg = match by {
         "all" => SlaSegment::All,
@@ -527,7 +558,7 @@ fn sla_compliance(
             ));
         }
     };
-    let recs = sla_records(py, events, policies, as_of, calendar)?;
+    let recs = sla_records(py, events, policies, as_of, calendar, priority_change)?;
     let t = run(py, || {
         compliance_table(&cx_core::ops::sla_compliance(&recs, seg, confidence)?)
     })?;
@@ -653,6 +684,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(log_issues, m)?)?;
     m.add_function(wrap_pyfunction!(sla_status, m)?)?;
     m.add_function(wrap_pyfunction!(sla_compliance, m)?)?;
+    m.add_function(wrap_pyfunction!(sla_history::sla_history, m)?)?;
     m.add_function(wrap_pyfunction!(backlog, m)?)?;
     m.add_function(wrap_pyfunction!(age_buckets, m)?)?;
     m.add_function(wrap_pyfunction!(summarize, m)?)?;

@@ -1594,7 +1594,13 @@ def _ticket_metrics(
     definitions: MetricDefinitions | None = None,
 ) -> _Any: ...
 def _sla_status(
-    events: _Any, /, *, policies: _Any, as_of: _Any, calendar: BusinessCalendar | None = None
+    events: _Any,
+    /,
+    *,
+    policies: _Any,
+    as_of: _Any,
+    calendar: BusinessCalendar | None = None,
+    priority_change: str = "at_start",
 ) -> _Any: ...
 def _sla_compliance(
     events: _Any,
@@ -1605,6 +1611,16 @@ def _sla_compliance(
     calendar: BusinessCalendar | None = None,
     by: str = "all",
     confidence: float = 0.95,
+    priority_change: str = "at_start",
+) -> _Any: ...
+def _sla_history(
+    events: _Any,
+    /,
+    *,
+    policies: _Any,
+    as_of: _Any,
+    calendar: BusinessCalendar | None = None,
+    priority_change: str = "recalculate",
 ) -> _Any: ...
 def _backlog(
     events: _Any, /, *, start: _Any, end: _Any, period: str = "day", time_zone: str = "UTC"

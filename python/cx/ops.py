@@ -36,6 +36,7 @@ from cx._cx import (
     _backlog,
     _log_issues,
     _sla_compliance,
+    _sla_history,
     _sla_status,
     _summarize,
     _ticket_metrics,
@@ -49,6 +50,7 @@ __all__ = [
     "backlog",
     "log_issues",
     "sla_compliance",
+    "sla_history",
     "sla_status",
     "summarize",
     "ticket_metrics",
@@ -123,6 +125,7 @@ def sla_status(
     policies: list[SlaPolicy],
     as_of: Any,
     calendar: BusinessCalendar | None = None,
+    priority_change: str = "at_start",
 ) -> Any:
     """State of every SLA target instance as of ``as_of`` (first matching policy wins).
 
@@ -130,10 +133,78 @@ def sla_status(
     (``achieved``/``breached``/``active``), ``at`` (stop or breach instant),
     ``elapsed_secs``, ``overshoot_secs``, ``remaining_secs``, ``paused``,
     ``priority``, ``channel``, ``team``.
+
+    ``priority_change`` says what a priority change during a running target does:
+    ``"at_start"`` (default: the priority at the start picks the policy for the
+    whole interval), ``"recalculate"`` (Zendesk: the new priority's target,
+    measured from the original start) or ``"restart"`` (the new target, measured
+    from the change); see :func:`sla_history` and ``docs/guide/ops.md``.
     """
-    return _like(
-        _sla_status(_prep(events), policies=policies, as_of=as_of, calendar=calendar), events
+    out = _sla_status(
+        _prep(events),
+        policies=policies,
+        as_of=as_of,
+        calendar=calendar,
+        priority_change=priority_change,
     )
+    return _like(out, events)
+
+
+def sla_history(
+    events: Any,
+    /,
+    *,
+    policies: list[SlaPolicy],
+    as_of: Any,
+    calendar: BusinessCalendar | None = None,
+    priority_change: str = "recalculate",
+) -> Any:
+    """Every SLA target instance's states over time, as an event table.
+
+    One row per event, in time order per instance (instances in the order of
+    :func:`sla_status`): ``started``, ``paused`` (``status`` names the pausing
+    status), ``resumed``, ``target_changed`` (a priority change put another
+    policy or target in force), ``target_removed`` (the new priority has no
+    target for the metric: tracking ends), ``breached``, ``achieved`` and
+    ``stopped`` (the clock stopped after a breach). Columns: ``ticket_id,
+    metric, started_at, at, event, status, policy, target_secs, hours,
+    elapsed_secs, priority`` (policy, target and priority in force after the
+    event; elapsed seconds on the target's clock at the event).
+
+    ``priority_change`` defaults to Zendesk's ``"recalculate"``: after a change
+    the new priority's target applies to the time elapsed since the original
+    start, and if that is already exceeded the target is breached at the
+    change; ``"restart"`` measures the new target from the change instant;
+    ``"at_start"`` keeps the policy chosen at the start (as
+    :func:`sla_status`'s default).
+
+    >>> import cx
+    >>> ev = [
+    ...     {"ticket_id": "T1", "at": "2024-03-04T09:00:00Z", "type": "created",
+    ...      "actor": "requester", "priority": "normal"},
+    ...     {"ticket_id": "T1", "at": "2024-03-04T10:30:00Z", "type": "priority_change",
+    ...      "from": "normal", "to": "urgent"},
+    ...     {"ticket_id": "T1", "at": "2024-03-04T11:00:00Z", "type": "comment",
+    ...      "actor": "agent:a1", "public": True},
+    ... ]
+    >>> pols = [
+    ...     cx.ops.SlaPolicy("urgent", priorities=["urgent"],
+    ...                      targets={"first_reply": {"target_secs": 3600, "hours": "calendar"}}),
+    ...     cx.ops.SlaPolicy("normal",
+    ...                      targets={"first_reply": {"target_secs": 14400, "hours": "calendar"}}),
+    ... ]
+    >>> h = cx.ops.sla_history(ev, policies=pols, as_of="2024-03-04T12:00:00Z")
+    >>> [(r["event"], r["policy"], r["elapsed_secs"]) for r in h]
+    [('started', 'normal', 0), ('target_changed', 'urgent', 5400), ('breached', 'urgent', 5400), ('stopped', 'urgent', 7200)]
+    """
+    out = _sla_history(
+        _prep(events),
+        policies=policies,
+        as_of=as_of,
+        calendar=calendar,
+        priority_change=priority_change,
+    )
+    return _like(out, events)
 
 
 def sla_compliance(
@@ -145,10 +216,12 @@ def sla_compliance(
     calendar: BusinessCalendar | None = None,
     by: str = "all",
     confidence: float = 0.95,
+    priority_change: str = "at_start",
 ) -> Any:
     """Achievement rate achieved/(achieved+breached) by segment, with Wilson intervals.
 
-    ``by`` is one of ``all``, ``policy``, ``metric``, ``priority``, ``channel``, ``team``.
+    ``by`` is one of ``all``, ``policy``, ``metric``, ``priority``, ``channel``, ``team``;
+    ``priority_change`` as in :func:`sla_status`.
     """
     out = _sla_compliance(
         _prep(events),
@@ -157,6 +230,7 @@ def sla_compliance(
         calendar=calendar,
         by=by,
         confidence=confidence,
+        priority_change=priority_change,
     )
     return _like(out, events)
 

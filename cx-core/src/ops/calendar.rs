@@ -45,10 +45,12 @@ use crate::{CxError, Result};
 
 mod china;
 mod hours;
+mod index;
 
 pub use china::{ChinaHolidays, china_holidays};
 use hours::check_spans;
 pub use hours::{Schedule, Span, SpecialDay, WeeklyHours};
+pub use index::CalendarIndex;
 
 pub(crate) const DAY: i64 = 86_400;
 /// How far [`BusinessCalendar::add_secs`] searches for open hours (about 20 years).

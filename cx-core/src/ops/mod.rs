@@ -8,15 +8,16 @@
 pub mod calendar;
 
 pub use calendar::{
-    BusinessCalendar, CalendarBuilder, CalendarSpec, ChinaHolidays, Schedule, Span, SpecialDay,
-    WeeklyHours, china_holidays,
+    BusinessCalendar, CalendarBuilder, CalendarIndex, CalendarSpec, ChinaHolidays, Schedule, Span,
+    SpecialDay, WeeklyHours, china_holidays,
 };
 pub mod sla;
 pub mod ticket_metrics;
 
 pub use sla::{
-    Hours, ProportionInterval, SlaCompliance, SlaMetric, SlaPolicy, SlaRecord, SlaSegment,
-    SlaState, SlaTarget, sla_compliance, sla_status, wilson_interval,
+    Hours, PriorityChange, ProportionInterval, SlaCompliance, SlaEvent, SlaEventKind, SlaMetric,
+    SlaPolicy, SlaRecord, SlaSegment, SlaState, SlaTarget, sla_compliance, sla_history, sla_status,
+    sla_status_with, wilson_interval,
 };
 pub use ticket_metrics::{
     AgentCreated, BusinessRule, Elapsed, EventRow, LogIssue, LogIssueKind, MetricDefinitions,
@@ -24,6 +25,7 @@ pub use ticket_metrics::{
     Validation, datetime_at, metrics_of_log, parse_instant, ticket_metrics,
 };
 pub mod backlog;
+pub mod columnar;
 pub mod quantile;
 
 pub use backlog::{AgeBucket, BacklogPeriod, Period, age_buckets, backlog, open_at};

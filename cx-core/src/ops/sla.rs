@@ -31,6 +31,10 @@
 
 use std::collections::BTreeMap;
 
+mod history;
+
+pub use history::{PriorityChange, SlaEvent, SlaEventKind, sla_history, sla_status_with};
+
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -193,7 +197,7 @@ impl SlaPolicy {
         self.targets.push(t);
         self
     }
-    fn matches(&self, p: Option<Priority>, c: Option<&Channel>) -> bool {
+    pub(crate) fn matches(&self, p: Option<Priority>, c: Option<&Channel>) -> bool {
         (self.priorities.is_empty() || p.is_some_and(|p| self.priorities.contains(&p)))
             && (self.channels.is_empty() || c.is_some_and(|c| self.channels.contains(c)))
     }
@@ -274,6 +278,23 @@ pub fn sla_status(
     calendar: Option<&BusinessCalendar>,
     as_of: DateTime<FixedOffset>,
 ) -> Result<Vec<SlaRecord>> {
+    check_policies(policies, calendar)?;
+    let now = as_of.timestamp();
+    let mut out = Vec::new();
+    for t in &log.tickets {
+        if t.created > now {
+            continue;
+        }
+        ticket_sla(log, t, policies, calendar, now, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Negative targets and business-hours targets without a calendar are errors.
+pub(crate) fn check_policies(
+    policies: &[SlaPolicy],
+    calendar: Option<&BusinessCalendar>,
+) -> Result<()> {
     for p in policies {
         for t in &p.targets {
             if t.target_secs < 0 {
@@ -293,21 +314,22 @@ pub fn sla_status(
             }
         }
     }
-    let now = as_of.timestamp();
-    let mut out = Vec::new();
-    for t in &log.tickets {
-        if t.created > now {
-            continue;
-        }
-        ticket_sla(log, t, policies, calendar, now, &mut out)?;
-    }
-    Ok(out)
+    Ok(())
 }
 
-struct Instance {
-    metric: SlaMetric,
-    start: i64,
-    stop: Option<i64>,
+pub(crate) struct Instance {
+    pub(crate) metric: SlaMetric,
+    pub(crate) start: i64,
+    pub(crate) stop: Option<i64>,
+}
+
+/// A ticket's target instances as of `now`, with its priority changes
+/// (`(instant, priority)`, creation first), latest team and status segments.
+pub(crate) struct TicketInstances {
+    pub(crate) inst: Vec<Instance>,
+    pub(crate) prio: Vec<(i64, Option<Priority>)>,
+    pub(crate) team: Option<TeamId>,
+    pub(crate) segs: Vec<(TicketStatus, i64, i64)>,
 }
 
 fn ticket_sla(
@@ -318,6 +340,45 @@ fn ticket_sla(
     now: i64,
     out: &mut Vec<SlaRecord>,
 ) -> Result<()> {
+    let TicketInstances {
+        inst,
+        prio,
+        team,
+        segs,
+    } = ticket_instances(log, t, now);
+    for i in inst {
+        let p = prio
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= i.start)
+            .and_then(|x| x.1);
+        let Some(policy) = policies
+            .iter()
+            .find(|pol| pol.matches(p, t.attrs.channel.as_ref()))
+        else {
+            continue;
+        };
+        let Some(target) = policy.targets.iter().find(|x| x.metric == i.metric) else {
+            continue;
+        };
+        let state = run_clock(&i, target, &segs, cal, now, t.offset)?;
+        out.push(SlaRecord {
+            ticket: t.id.clone(),
+            policy: policy.name.clone(),
+            metric: i.metric,
+            hours: target.hours,
+            target_secs: target.target_secs,
+            started_at: datetime_at(i.start, t.offset),
+            state,
+            priority: p,
+            channel: t.attrs.channel.clone(),
+            team: team.clone(),
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn ticket_instances(log: &TicketLog, t: &TicketData, now: i64) -> TicketInstances {
     let evs: Vec<_> = log.events_of(t).iter().filter(|e| e.at <= now).collect();
     let by_agent = evs
         .iter()
@@ -410,36 +471,12 @@ fn ticket_sla(
         stop(&mut inst, SlaMetric::Resolution, s);
     }
     let segs = status_segments(log, t, now + 1);
-    for i in inst {
-        let p = prio
-            .iter()
-            .rev()
-            .find(|(at, _)| *at <= i.start)
-            .and_then(|x| x.1);
-        let Some(policy) = policies
-            .iter()
-            .find(|pol| pol.matches(p, t.attrs.channel.as_ref()))
-        else {
-            continue;
-        };
-        let Some(target) = policy.targets.iter().find(|x| x.metric == i.metric) else {
-            continue;
-        };
-        let state = run_clock(&i, target, &segs, cal, now, t.offset)?;
-        out.push(SlaRecord {
-            ticket: t.id.clone(),
-            policy: policy.name.clone(),
-            metric: i.metric,
-            hours: target.hours,
-            target_secs: target.target_secs,
-            started_at: datetime_at(i.start, t.offset),
-            state,
-            priority: p,
-            channel: t.attrs.channel.clone(),
-            team: team.clone(),
-        });
+    TicketInstances {
+        inst,
+        prio,
+        team,
+        segs,
     }
-    Ok(())
 }
 
 fn run_clock(
