@@ -15,7 +15,9 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::constants::Constants;
-use super::rules::{Rule, RulePoint, RuleSet, RuleState, summary_code};
+#[cfg(test)]
+use super::rules::RuleState;
+use super::rules::{Rule, RulePoint, RuleSet, summary_code};
 use crate::{CxError, Result};
 
 /// The kind of a control chart.
@@ -633,8 +635,83 @@ pub(crate) fn build_with<M: Model>(
 }
 
 /// Apply the rules to every point, restarting at each stage.
+///
+/// Runs the bit-parallel kernel of [`super::kernel`] (threads for long
+/// series); the result equals [`judge_sequential`], the point-by-point
+/// [`RuleState`] machine, bit for bit.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn judge(
+    stats: &[f64],
+    center: &PerPoint,
+    se: &PerPoint,
+    lcl: &PerPoint,
+    ucl: &PerPoint,
+    stages: &[Stage],
+    rules: RuleSet,
+    width: f64,
+) -> Vec<u8> {
+    use super::kernel::{ColLimits, ConstLimits, judge_stage, splits, threads};
+    let n = stats.len();
+    let mut flags = vec![0u8; n];
+    if rules.mask() == 0 {
+        return flags;
+    }
+    if let (Some(c), Some(s), Some(lo), Some(hi)) = (
+        center.constant(),
+        se.constant(),
+        lcl.constant(),
+        ucl.constant(),
+    ) {
+        if rules.mask() == 1 {
+            // Rule 1 alone needs no state.
+            for (f, &x) in flags.iter_mut().zip(stats) {
+                *f = u8::from((x > hi) | (x < lo));
+            }
+            return flags;
+        }
+        // Constant limits: one stage.
+        let lim = ConstLimits {
+            center: c,
+            se: s,
+            lcl: lo,
+            ucl: hi,
+        };
+        judge_stage(
+            stats,
+            &lim,
+            rules,
+            width,
+            &splits(n, threads(n)),
+            &mut flags,
+        );
+        return flags;
+    }
+    for st in stages {
+        let r = st.start.min(n)..st.end.min(n);
+        let lim = ColLimits {
+            center: col(center, r.clone()),
+            se: col(se, r.clone()),
+            lcl: col(lcl, r.clone()),
+            ucl: col(ucl, r.clone()),
+        };
+        let len = r.len();
+        judge_stage(
+            &stats[r.clone()],
+            &lim,
+            rules,
+            width,
+            &splits(len, threads(len)),
+            &mut flags[r],
+        );
+    }
+    flags
+}
+
+/// The reference implementation of [`judge`]: the [`RuleState`] machine
+/// pushed one point at a time (as [`crate::spc::SpcMonitor`] does).
+#[cfg(test)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn judge_sequential(
     stats: &[f64],
     center: &PerPoint,
     se: &PerPoint,
@@ -681,6 +758,14 @@ pub(crate) fn judge(
         }
     }
     flags
+}
+
+/// Column `r` of a per-point quantity, for the kernel.
+fn col(p: &PerPoint, r: std::ops::Range<usize>) -> super::kernel::Col<'_> {
+    match p {
+        PerPoint::Constant(v) => super::kernel::Col::Const(*v),
+        PerPoint::Varying(v) => super::kernel::Col::Slice(v.get(r).unwrap_or(&[])),
+    }
 }
 
 /// The rule input of one point; a zero standard error puts any point off the

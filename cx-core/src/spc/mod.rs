@@ -27,6 +27,7 @@ pub mod capability;
 pub mod chart;
 pub mod constants;
 pub mod ewma_cusum;
+mod kernel;
 pub mod monitor;
 pub mod rare;
 mod report;

@@ -272,6 +272,31 @@ impl Individuals<'_> {
     }
 }
 
+impl Individuals<'_> {
+    /// [`Self::estimate_at`] for a contiguous range with the moving-range
+    /// estimator: one pass (threads for long series) with eight partial sums,
+    /// which are also more accurate than one running sum.
+    fn estimate_range(&self, r: std::ops::Range<usize>) -> Result<(f64, f64)> {
+        let m = super::kernel::moments(self.x.get(r).unwrap_or(&[]));
+        if m.n < 2 {
+            return Err(CxError::TooFewObservations {
+                what: "individuals chart".into(),
+                min: 2,
+                got: m.n,
+            });
+        }
+        if m.mr_n == 0 {
+            return Err(CxError::TooFewObservations {
+                what: "moving ranges".into(),
+                min: 1,
+                got: 0,
+            });
+        }
+        let center = m.sum / m.n as f64;
+        Ok((center, m.mr_sum / m.mr_n as f64 / self.k.d2(2)?))
+    }
+}
+
 impl Model for Individuals<'_> {
     fn kind(&self) -> ChartKind {
         ChartKind::Individuals
@@ -284,6 +309,11 @@ impl Model for Individuals<'_> {
     }
     fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
         match calib {
+            Calib::Range(r)
+                if matches!(self.method, SigmaMethod::Auto | SigmaMethod::MovingRange) =>
+            {
+                self.estimate_range(r.clone())
+            }
             Calib::Range(r) => self.estimate_at(r.clone()),
             Calib::List(v) => self.estimate_at(v.iter().copied()),
         }
