@@ -6,6 +6,8 @@ mod monitor;
 use cx_core::spc::{
     self, ChartOptions, Constants, ControlChart, RuleFamily, RuleSet, SigmaMethod, Subgroups,
 };
+use std::sync::OnceLock;
+
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -15,12 +17,7 @@ use crate::convert::F64Column;
 use crate::error::{bad_literal, to_py};
 use crate::run;
 
-const KINDS: &[&str] = &[
-    "xmr", "xbar_r", "xbar_s", "r", "s", "p", "np", "c", "u", "laney_p", "laney_u", "ewma",
-    "cusum", "g", "t", "run",
-];
-
-pub(super) fn parse_rules(obj: &Bound<'_, PyAny>) -> PyResult<RuleSet> {
+pub(crate) fn parse_rules(obj: &Bound<'_, PyAny>) -> PyResult<RuleSet> {
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_str()?;
         return match s {
@@ -119,8 +116,56 @@ pub(super) fn to_ints(obj: Option<&Bound<'_, PyAny>>, param: &str) -> PyResult<O
 }
 
 /// A control chart (see `cx.spc.control_chart`).
+///
+/// An individuals chart of a numpy or Arrow column is built lean (limits and
+/// flags, read from the caller's buffer without a copy); its statistics and
+/// moving-range chart are read from the same buffer the first time something
+/// needs them ([`PyControlChart::full`]).
 #[pyclass(frozen, module = "cx._cx", name = "ControlChart")]
-pub(crate) struct PyControlChart(pub(crate) ControlChart);
+pub(crate) struct PyControlChart {
+    chart: ControlChart,
+    pending: Option<Pending>,
+    full: OnceLock<ControlChart>,
+}
+
+/// What a lean individuals chart needs to complete itself.
+struct Pending {
+    data: Py<PyAny>,
+    args: ChartArgs,
+}
+
+impl From<ControlChart> for PyControlChart {
+    fn from(chart: ControlChart) -> Self {
+        Self {
+            chart,
+            pending: None,
+            full: OnceLock::new(),
+        }
+    }
+}
+
+impl PyControlChart {
+    /// The chart's own fields (a lean chart has no statistics nor secondary).
+    pub(crate) fn core(&self) -> &ControlChart {
+        &self.chart
+    }
+
+    /// The complete chart (statistics and companion chart included).
+    pub(crate) fn full(&self, py: Python<'_>) -> PyResult<&ControlChart> {
+        let Some(p) = &self.pending else {
+            return Ok(&self.chart);
+        };
+        if let Some(c) = self.full.get() {
+            return Ok(c);
+        }
+        let col = F64Column::extract(p.data.bind(py), "data")?;
+        let mut c = self.chart.clone();
+        spc::xmr_complete(&mut c, col.values(), p.args.options()).map_err(to_py)?;
+        // Another thread may have completed it meanwhile: either copy is the same.
+        let _ = self.full.set(c);
+        Ok(self.full.get().unwrap_or(&self.chart))
+    }
+}
 
 fn arr<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
     v.into_pyarray(py)
@@ -131,62 +176,62 @@ impl PyControlChart {
     /// Chart kind.
     #[getter]
     fn kind(&self) -> &'static str {
-        self.0.kind.name()
+        self.core().kind.name()
     }
     /// Plotted statistics.
     #[getter]
-    fn statistics<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.statistics.clone())
+    fn statistics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        Ok(arr(py, self.full(py)?.statistics.clone()))
     }
     /// Centre line per point.
     #[getter]
     fn center<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.center.to_vec(self.0.len()))
+        arr(py, self.core().center.to_vec(self.core().len()))
     }
     /// Lower control limit per point.
     #[getter]
     fn lcl<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.lcl.to_vec(self.0.len()))
+        arr(py, self.core().lcl.to_vec(self.core().len()))
     }
     /// Upper control limit per point.
     #[getter]
     fn ucl<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.ucl.to_vec(self.0.len()))
+        arr(py, self.core().ucl.to_vec(self.core().len()))
     }
     /// Standard error of each point.
     #[getter]
     fn se<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.se.to_vec(self.0.len()))
+        arr(py, self.core().se.to_vec(self.core().len()))
     }
     /// Subgroup sizes, if any.
     #[getter]
     fn sizes<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray1<f64>>> {
-        self.0.sizes.clone().map(|s| arr(py, s))
+        self.core().sizes.clone().map(|s| arr(py, s))
     }
     /// Process sigma (first stage).
     #[getter]
     fn sigma(&self) -> f64 {
-        self.0.sigma()
+        self.core().sigma()
     }
     /// Limit width in standard errors.
     #[getter]
     fn nsigmas(&self) -> f64 {
-        self.0.nsigmas
+        self.core().nsigmas
     }
     /// Name of the sigma estimator.
     #[getter]
     fn sigma_method(&self) -> String {
-        self.0.sigma_method.clone()
+        self.core().sigma_method.clone()
     }
     /// Number of phase I points.
     #[getter]
     fn phase1(&self) -> usize {
-        self.0.phase1
+        self.core().phase1
     }
     /// (point, rule code) pairs.
     #[getter]
     fn violations(&self) -> Vec<(usize, String)> {
-        self.0
+        self.core()
             .violations()
             .iter()
             .map(|v| (v.point, v.rule.code()))
@@ -195,21 +240,21 @@ impl PyControlChart {
     /// Per point: lowest rule number violated, 0 when none.
     #[getter]
     fn codes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
-        (0..self.0.len())
-            .map(|i| self.0.code(i).unwrap_or(0))
+        (0..self.core().len())
+            .map(|i| self.core().code(i).unwrap_or(0))
             .collect::<Vec<u8>>()
             .into_pyarray(py)
     }
     /// Per point bit mask of rules violated (bit r-1 for rule r).
     #[getter]
     fn flags<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
-        self.0.flags.clone().into_pyarray(py)
+        self.core().flags.clone().into_pyarray(py)
     }
     /// Stages with their centre and sigma.
     #[getter]
     fn stages<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
-        for s in &self.0.stages {
+        for s in &self.core().stages {
             let d = PyDict::new(py);
             d.set_item("start", s.start)?;
             d.set_item("end", s.end)?;
@@ -222,16 +267,17 @@ impl PyControlChart {
     }
     /// Companion chart (MR, R, S), if any.
     #[getter]
-    fn secondary(&self) -> Option<PyControlChart> {
-        self.0
+    fn secondary(&self, py: Python<'_>) -> PyResult<Option<PyControlChart>> {
+        Ok(self
+            .full(py)?
             .secondary
             .as_deref()
-            .map(|c| PyControlChart(c.clone()))
+            .map(|c| PyControlChart::from(c.clone())))
     }
     /// Plain-language summary.
     #[getter]
     fn summary(&self) -> String {
-        self.0.summary()
+        self.core().summary()
     }
     /// Zone boundaries centre ± k·se per point.
     fn zone<'py>(
@@ -239,48 +285,50 @@ impl PyControlChart {
         py: Python<'py>,
         k: f64,
     ) -> (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>) {
-        let (lo, hi): (Vec<f64>, Vec<f64>) = (0..self.0.len()).map(|i| self.0.zone(i, k)).unzip();
+        let (lo, hi): (Vec<f64>, Vec<f64>) = (0..self.core().len())
+            .map(|i| self.core().zone(i, k))
+            .unzip();
         (arr(py, lo), arr(py, hi))
     }
     fn __len__(&self) -> usize {
-        self.0.len()
+        self.core().len()
     }
     fn __repr__(&self) -> String {
         format!(
             "ControlChart(kind={:?}, n={}, sigma={:.6}, violations={})",
-            self.0.kind.name(),
-            self.0.len(),
-            self.0.sigma(),
-            self.0.violations().len()
+            self.core().kind.name(),
+            self.core().len(),
+            self.core().sigma(),
+            self.core().violations().len()
         )
     }
     /// Everything as plain Python objects.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        let n = self.0.len();
-        d.set_item("kind", self.0.kind.name())?;
-        d.set_item("statistics", self.0.statistics.clone())?;
-        d.set_item("center", self.0.center.to_vec(n))?;
-        d.set_item("lcl", self.0.lcl.to_vec(n))?;
-        d.set_item("ucl", self.0.ucl.to_vec(n))?;
-        d.set_item("se", self.0.se.to_vec(n))?;
-        d.set_item("sizes", self.0.sizes.clone())?;
-        d.set_item("sigma", self.0.sigma())?;
-        d.set_item("nsigmas", self.0.nsigmas)?;
-        d.set_item("sigma_method", self.0.sigma_method.clone())?;
-        d.set_item("phase1", self.0.phase1)?;
+        let n = self.core().len();
+        d.set_item("kind", self.core().kind.name())?;
+        d.set_item("statistics", self.full(py)?.statistics.clone())?;
+        d.set_item("center", self.core().center.to_vec(n))?;
+        d.set_item("lcl", self.core().lcl.to_vec(n))?;
+        d.set_item("ucl", self.core().ucl.to_vec(n))?;
+        d.set_item("se", self.core().se.to_vec(n))?;
+        d.set_item("sizes", self.core().sizes.clone())?;
+        d.set_item("sigma", self.core().sigma())?;
+        d.set_item("nsigmas", self.core().nsigmas)?;
+        d.set_item("sigma_method", self.core().sigma_method.clone())?;
+        d.set_item("phase1", self.core().phase1)?;
         d.set_item("violations", self.violations())?;
         d.set_item("stages", self.stages(py)?)?;
-        d.set_item("summary", self.0.summary())?;
+        d.set_item("summary", self.core().summary())?;
         d.set_item(
             "secondary",
-            self.secondary().map(|s| s.to_dict(py)).transpose()?,
+            self.secondary(py)?.map(|s| s.to_dict(py)).transpose()?,
         )?;
         Ok(d)
     }
     fn _repr_html_(&self) -> String {
-        let n = self.0.len();
-        let c = &self.0;
+        let n = self.core().len();
+        let c = &self.core();
         format!(
             "<table><caption>{} chart</caption><tr><th>points</th><td>{n}</td></tr><tr><th>center</th><td>{:.6}</td></tr><tr><th>sigma</th><td>{:.6} ({})</td></tr><tr><th>LCL / UCL</th><td>{:.6} / {:.6}{}</td></tr><tr><th>violations</th><td>{}</td></tr><tr><th>summary</th><td>{}</td></tr></table>",
             c.kind.name(),
@@ -298,12 +346,15 @@ impl PyControlChart {
             html_escape(&c.summary()),
         )
     }
-    fn _repr_svg_(&self) -> String {
+    fn _repr_svg_(&self, py: Python<'_>) -> PyResult<String> {
         // the report's view: limits, 1σ/2σ zones, signals annotated with their rule
-        let title = format!("{} chart", self.0.kind.name());
-        cx_core::report::ControlView::from_chart(&self.0, &title, vec![])
-            .to_svg(cx_core::report::Lang::En)
-            .unwrap_or_else(|_| self.0.to_svg(640, 240))
+        let chart = self.full(py)?;
+        let title = format!("{} chart", chart.kind.name());
+        Ok(
+            cx_core::report::ControlView::from_chart(chart, &title, vec![])
+                .to_svg(cx_core::report::Lang::En)
+                .unwrap_or_else(|_| chart.to_svg(640, 240)),
+        )
     }
 }
 
@@ -430,8 +481,10 @@ fn control_chart(
     k: f64,
     h: f64,
 ) -> PyResult<PyControlChart> {
-    if !KINDS.contains(&kind) {
-        return Err(bad_literal("kind", KINDS, kind));
+    // The kinds are `cx_core::spc::ChartType`'s names (shared with the DMAIC control plan).
+    if !spc::ChartType::all().any(|t| t.name() == kind) {
+        let names: Vec<&str> = spc::ChartType::all().map(|t| t.name()).collect();
+        return Err(bad_literal("kind", &names, kind));
     }
     let args = ChartArgs::parse(
         phase1,
@@ -472,10 +525,13 @@ fn control_chart(
         }
         _ => None,
     };
+    // An individuals chart of a borrowed buffer is built lean: see `PyControlChart`.
+    let lean = kind == "xmr" && !matches!(values, F64Column::Owned(_));
     let x = values.values();
     let sz = sizes_col.as_ref().map(|c| c.values());
     let chart = run(py, || {
         match kind {
+        "xmr" if lean => spc::xmr_lean(x, o),
         "xmr" => spc::xmr(x, o),
         "xbar_r" | "xbar_s" | "r" | "s" => {
             let ints: Vec<usize>;
@@ -524,9 +580,9 @@ fn control_chart(
         "t" => spc::t_chart(x, o),
         "run" if o.stages.is_some() || !o.exclude.is_empty() => Err(cx_core::CxError::option(
             "stages/exclude",
-            "the run chart takes a baseline through `phase1` only",
+            "the run chart takes its baseline from `phase1` or a fixed `center`",
         )),
-        "run" => spc::run_chart(x, phase1).map(|(mut c, r)| {
+        "run" => spc::run_chart_with(x, phase1, center).map(|(mut c, r)| {
             c.sigma_method = format!(
                 "Anhoej: median {}, {} useful points, longest run {} (signal above {}), crossings {} (signal below {})",
                 r.median, r.useful, r.longest_run, r.longest_run_max, r.crossings, r.crossings_min
@@ -547,7 +603,18 @@ fn control_chart(
         }
     }
     })?;
-    Ok(PyControlChart(chart))
+    drop(values);
+    if lean {
+        return Ok(PyControlChart {
+            chart,
+            pending: Some(Pending {
+                data: data.unbind(),
+                args,
+            }),
+            full: OnceLock::new(),
+        });
+    }
+    Ok(chart.into())
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -364,13 +364,14 @@ pub struct ControlChart {
 }
 
 impl ControlChart {
-    /// Number of points.
+    /// Number of points (also of a chart built without its statistics, see
+    /// [`crate::spc::xmr_lean`]).
     pub fn len(&self) -> usize {
-        self.statistics.len()
+        self.statistics.len().max(self.flags.len())
     }
     /// Whether the chart has no points.
     pub fn is_empty(&self) -> bool {
-        self.statistics.is_empty()
+        self.len() == 0
     }
     /// Process σ of the first stage.
     pub fn sigma(&self) -> f64 {
