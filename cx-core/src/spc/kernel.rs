@@ -321,8 +321,73 @@ fn rule_words(c: &Preds, p: &Preds, family: RuleFamily) -> [u64; 8] {
     w.map(|r| r & c.valid)
 }
 
+/// [`judge_range`] compiled for the widest vector unit the CPU has: the same
+/// code, built a second and third time with AVX-512 and AVX2 enabled and
+/// chosen at run time (the portable build targets SSE2, two lanes).
+fn judge_range_best<L: Limits>(
+    x: &[f64],
+    lim: &L,
+    range: std::ops::Range<usize>,
+    rules: RuleSet,
+    zn: Zones,
+    out: &mut [u8],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            // SAFETY: `judge_range_avx512` only needs the CPU to support the
+            // features it enables, which was checked just above.
+            #[allow(unsafe_code)]
+            unsafe {
+                judge_range_avx512(x, lim, range, rules, zn, out);
+            }
+            return;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: as above, for AVX2.
+            #[allow(unsafe_code)]
+            unsafe {
+                judge_range_avx2(x, lim, range, rules, zn, out);
+            }
+            return;
+        }
+    }
+    judge_range(x, lim, range, rules, zn, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+fn judge_range_avx512<L: Limits>(
+    x: &[f64],
+    lim: &L,
+    range: std::ops::Range<usize>,
+    rules: RuleSet,
+    zn: Zones,
+    out: &mut [u8],
+) {
+    judge_range(x, lim, range, rules, zn, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn judge_range_avx2<L: Limits>(
+    x: &[f64],
+    lim: &L,
+    range: std::ops::Range<usize>,
+    rules: RuleSet,
+    zn: Zones,
+    out: &mut [u8],
+) {
+    judge_range(x, lim, range, rules, zn, out);
+}
+
 /// Judge points `range` of a stage (`x` and `lim` are the whole stage), writing
 /// their flags into `out` (`out.len() == range.len()`, zeroed).
+#[inline(always)]
 fn judge_range<L: Limits>(
     x: &[f64],
     lim: &L,
@@ -405,7 +470,7 @@ pub(crate) fn judge_stage<L: Limits>(
         z2: width * 2.0 / 3.0,
     };
     if chunks.len() <= 1 {
-        judge_range(x, lim, 0..x.len(), rules, zn, out);
+        judge_range_best(x, lim, 0..x.len(), rules, zn, out);
         return;
     }
     let ok = std::thread::scope(|scope| {
@@ -418,14 +483,14 @@ pub(crate) fn judge_stage<L: Limits>(
             rest = tail;
             at = r.end;
             let r = r.clone();
-            handles.push(scope.spawn(move || judge_range(x, lim, r, rules, zn, mine)));
+            handles.push(scope.spawn(move || judge_range_best(x, lim, r, rules, zn, mine)));
         }
         handles.into_iter().all(|h| h.join().is_ok())
     });
     if !ok {
         // Not reachable (the kernel does not panic); judge on this thread.
         out.fill(0);
-        judge_range(x, lim, 0..x.len(), rules, zn, out);
+        judge_range_best(x, lim, 0..x.len(), rules, zn, out);
     }
 }
 
@@ -440,6 +505,28 @@ pub(crate) struct Moments {
     pub mr_sum: f64,
 }
 
+/// [`moments_range`] compiled for AVX-512 when the CPU has it (as [`judge_range_best`]).
+fn moments_best(x: &[f64], r: std::ops::Range<usize>) -> Moments {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx512vl")
+    {
+        // SAFETY: the CPU supports the features `moments_avx512` enables
+        // (checked just above).
+        #[allow(unsafe_code)]
+        return unsafe { moments_avx512(x, r) };
+    }
+    moments_range(x, r)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+fn moments_avx512(x: &[f64], r: std::ops::Range<usize>) -> Moments {
+    moments_range(x, r)
+}
+
+#[inline(always)]
 fn moments_range(x: &[f64], r: std::ops::Range<usize>) -> Moments {
     let (mut s, mut c) = ([0.0f64; 8], [0usize; 8]);
     let (mut ms, mut mc) = ([0.0f64; 8], [0usize; 8]);
@@ -489,12 +576,12 @@ fn pairwise(v: &[f64; 8]) -> f64 {
 pub(crate) fn moments(x: &[f64]) -> Moments {
     let t = threads(x.len());
     if t <= 1 {
-        return moments_range(x, 0..x.len());
+        return moments_best(x, 0..x.len());
     }
     let parts: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = splits(x.len(), t)
             .into_iter()
-            .map(|r| scope.spawn(move || moments_range(x, r)))
+            .map(|r| scope.spawn(move || moments_best(x, r)))
             .collect();
         handles.into_iter().map(|h| h.join()).collect()
     });
@@ -683,5 +770,17 @@ mod tests {
             assert!(got.iter().any(|&f| f != 0));
         }
         assert!(splits(1000, 3).iter().all(|r| r.start % 64 == 0));
+        // The portable build and the one chosen for this CPU agree.
+        let lim = ConstLimits {
+            center: 0.0,
+            se: 1.0,
+            lcl: -3.0,
+            ucl: 3.0,
+        };
+        let zn = Zones { z1: 1.0, z2: 2.0 };
+        let (mut a, mut b) = (vec![0u8; x.len()], vec![0u8; x.len()]);
+        judge_range(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut a);
+        judge_range_best(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut b);
+        assert_eq!(a, b);
     }
 }
