@@ -196,7 +196,8 @@ def main() -> None:
     d3 = float(sec.se[0] / chart.sigma)
     fx, fr = xbar_r_numpy(m, d2, d3)
     fx2, fr2 = xbar_r_numpy(m, d2, d3, row_stats_axis)
-    assert np.array_equal(fx, fx2) and np.array_equal(fr, fr2)
+    assert np.array_equal(fx, fx2)
+    assert np.array_equal(fr, fr2)
     assert np.array_equal(chart.flags, fx), "xbar flags differ"
     assert np.array_equal(sec.flags, fr), "R flags differ"
     print(f"x̄/R, {len(m):,} subgroups of 5: {int((fx != 0).sum())} + {int((fr != 0).sum())} agree")

@@ -8,7 +8,7 @@ use cx_core::spc::{
 };
 use std::sync::OnceLock;
 
-use numpy::{IntoPyArray, PyArray1};
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -124,6 +124,10 @@ pub(super) fn to_ints(obj: Option<&Bound<'_, PyAny>>, param: &str) -> PyResult<O
 #[pyclass(frozen, module = "cx._cx", name = "ControlChart")]
 pub(crate) struct PyControlChart {
     chart: ControlChart,
+    /// Number of points (a lean chart has neither statistics nor flags).
+    n: usize,
+    /// The flags of a lean chart, written in place into this numpy array.
+    flags_np: Option<Py<PyArray1<u8>>>,
     pending: Option<Pending>,
     full: OnceLock<ControlChart>,
 }
@@ -137,7 +141,9 @@ struct Pending {
 impl From<ControlChart> for PyControlChart {
     fn from(chart: ControlChart) -> Self {
         Self {
+            n: chart.len(),
             chart,
+            flags_np: None,
             pending: None,
             full: OnceLock::new(),
         }
@@ -146,8 +152,17 @@ impl From<ControlChart> for PyControlChart {
 
 impl PyControlChart {
     /// The chart's own fields (a lean chart has no statistics nor secondary).
-    pub(crate) fn core(&self) -> &ControlChart {
+    fn core(&self) -> &ControlChart {
         &self.chart
+    }
+
+    /// The chart with its flags (complete for a lean chart).
+    fn judged(&self, py: Python<'_>) -> PyResult<&ControlChart> {
+        if self.flags_np.is_some() {
+            self.full(py)
+        } else {
+            Ok(&self.chart)
+        }
     }
 
     /// The complete chart (statistics and companion chart included).
@@ -160,6 +175,13 @@ impl PyControlChart {
         }
         let col = F64Column::extract(p.data.bind(py), "data")?;
         let mut c = self.chart.clone();
+        if let Some(f) = &self.flags_np {
+            let ro = f
+                .bind(py)
+                .try_readonly()
+                .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+            c.flags = ro.as_slice()?.to_vec();
+        }
         spc::xmr_complete(&mut c, col.values(), p.args.options()).map_err(to_py)?;
         // Another thread may have completed it meanwhile: either copy is the same.
         let _ = self.full.set(c);
@@ -186,22 +208,22 @@ impl PyControlChart {
     /// Centre line per point.
     #[getter]
     fn center<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.core().center.to_vec(self.core().len()))
+        arr(py, self.core().center.to_vec(self.n))
     }
     /// Lower control limit per point.
     #[getter]
     fn lcl<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.core().lcl.to_vec(self.core().len()))
+        arr(py, self.core().lcl.to_vec(self.n))
     }
     /// Upper control limit per point.
     #[getter]
     fn ucl<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.core().ucl.to_vec(self.core().len()))
+        arr(py, self.core().ucl.to_vec(self.n))
     }
     /// Standard error of each point.
     #[getter]
     fn se<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.core().se.to_vec(self.core().len()))
+        arr(py, self.core().se.to_vec(self.n))
     }
     /// Subgroup sizes, if any.
     #[getter]
@@ -230,25 +252,31 @@ impl PyControlChart {
     }
     /// (point, rule code) pairs.
     #[getter]
-    fn violations(&self) -> Vec<(usize, String)> {
-        self.core()
+    fn violations(&self, py: Python<'_>) -> PyResult<Vec<(usize, String)>> {
+        Ok(self
+            .judged(py)?
             .violations()
             .iter()
             .map(|v| (v.point, v.rule.code()))
-            .collect()
+            .collect())
     }
     /// Per point: lowest rule number violated, 0 when none.
     #[getter]
-    fn codes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
-        (0..self.core().len())
-            .map(|i| self.core().code(i).unwrap_or(0))
+    fn codes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<u8>>> {
+        let c = self.judged(py)?;
+        Ok((0..self.n)
+            .map(|i| c.code(i).unwrap_or(0))
             .collect::<Vec<u8>>()
-            .into_pyarray(py)
+            .into_pyarray(py))
     }
     /// Per point bit mask of rules violated (bit r-1 for rule r).
     #[getter]
     fn flags<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
-        self.core().flags.clone().into_pyarray(py)
+        match &self.flags_np {
+            // A lean chart's flags were written into a (read-only) numpy array.
+            Some(a) => a.bind(py).clone(),
+            None => self.chart.flags.clone().into_pyarray(py),
+        }
     }
     /// Stages with their centre and sigma.
     #[getter]
@@ -276,8 +304,8 @@ impl PyControlChart {
     }
     /// Plain-language summary.
     #[getter]
-    fn summary(&self) -> String {
-        self.core().summary()
+    fn summary(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.judged(py)?.summary())
     }
     /// Zone boundaries centre ± k·se per point.
     fn zone<'py>(
@@ -285,27 +313,25 @@ impl PyControlChart {
         py: Python<'py>,
         k: f64,
     ) -> (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>) {
-        let (lo, hi): (Vec<f64>, Vec<f64>) = (0..self.core().len())
-            .map(|i| self.core().zone(i, k))
-            .unzip();
+        let (lo, hi): (Vec<f64>, Vec<f64>) = (0..self.n).map(|i| self.core().zone(i, k)).unzip();
         (arr(py, lo), arr(py, hi))
     }
     fn __len__(&self) -> usize {
-        self.core().len()
+        self.n
     }
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
             "ControlChart(kind={:?}, n={}, sigma={:.6}, violations={})",
             self.core().kind.name(),
-            self.core().len(),
+            self.n,
             self.core().sigma(),
-            self.core().violations().len()
-        )
+            self.judged(py)?.violations().len()
+        ))
     }
     /// Everything as plain Python objects.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        let n = self.core().len();
+        let n = self.n;
         d.set_item("kind", self.core().kind.name())?;
         d.set_item("statistics", self.full(py)?.statistics.clone())?;
         d.set_item("center", self.core().center.to_vec(n))?;
@@ -317,19 +343,19 @@ impl PyControlChart {
         d.set_item("nsigmas", self.core().nsigmas)?;
         d.set_item("sigma_method", self.core().sigma_method.clone())?;
         d.set_item("phase1", self.core().phase1)?;
-        d.set_item("violations", self.violations())?;
+        d.set_item("violations", self.violations(py)?)?;
         d.set_item("stages", self.stages(py)?)?;
-        d.set_item("summary", self.core().summary())?;
+        d.set_item("summary", self.judged(py)?.summary())?;
         d.set_item(
             "secondary",
             self.secondary(py)?.map(|s| s.to_dict(py)).transpose()?,
         )?;
         Ok(d)
     }
-    fn _repr_html_(&self) -> String {
-        let n = self.core().len();
-        let c = &self.core();
-        format!(
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        let n = self.n;
+        let c = self.judged(py)?;
+        Ok(format!(
             "<table><caption>{} chart</caption><tr><th>points</th><td>{n}</td></tr><tr><th>center</th><td>{:.6}</td></tr><tr><th>sigma</th><td>{:.6} ({})</td></tr><tr><th>LCL / UCL</th><td>{:.6} / {:.6}{}</td></tr><tr><th>violations</th><td>{}</td></tr><tr><th>summary</th><td>{}</td></tr></table>",
             c.kind.name(),
             c.center.get(0),
@@ -344,7 +370,7 @@ impl PyControlChart {
             },
             c.violations().len(),
             html_escape(&c.summary()),
-        )
+        ))
     }
     fn _repr_svg_(&self, py: Python<'_>) -> PyResult<String> {
         // the report's view: limits, 1σ/2σ zones, signals annotated with their rule
@@ -528,10 +554,27 @@ fn control_chart(
     // An individuals chart of a borrowed buffer is built lean: see `PyControlChart`.
     let lean = kind == "xmr" && !matches!(values, F64Column::Owned(_));
     let x = values.values();
+    // Its flags go straight into a numpy array (no copy, numpy's allocator).
+    let flags_arr = lean.then(|| PyArray1::<u8>::zeros(py, x.len(), false));
+    let mut flags_rw = match flags_arr.as_ref() {
+        Some(a) => Some(
+            a.try_readwrite()
+                .map_err(|e| PyTypeError::new_err(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let n_points = x.len();
+    let mut flags_out = match flags_rw.as_mut() {
+        Some(rw) => Some(rw.as_slice_mut()?),
+        None => None,
+    };
     let sz = sizes_col.as_ref().map(|c| c.values());
     let chart = run(py, || {
         match kind {
-        "xmr" if lean => spc::xmr_lean(x, o),
+        "xmr" if lean => match flags_out.as_deref_mut() {
+            Some(out) => spc::xmr_lean_into(x, o, out),
+            None => spc::xmr_lean(x, o),
+        },
         "xmr" => spc::xmr(x, o),
         "xbar_r" | "xbar_s" | "r" | "s" => {
             let ints: Vec<usize>;
@@ -604,9 +647,15 @@ fn control_chart(
     }
     })?;
     drop(values);
-    if lean {
+    drop(flags_out);
+    drop(flags_rw);
+    if let Some(flags) = flags_arr {
+        // Read-only: the chart's own flags, shared by every access.
+        flags.getattr("flags")?.setattr("writeable", false)?;
         return Ok(PyControlChart {
             chart,
+            n: n_points,
+            flags_np: Some(flags.unbind()),
             pending: Some(Pending {
                 data: data.unbind(),
                 args,

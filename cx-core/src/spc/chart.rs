@@ -540,6 +540,18 @@ pub(crate) fn build_with<M: Model>(
     sizes: Option<Vec<f64>>,
     copy_stats: bool,
 ) -> Result<ControlChart> {
+    build_into(m, opts, sizes, copy_stats, None)
+}
+
+/// [`build_with`], writing the flags into `flags_out` (zeroed, one byte per
+/// point) instead of the chart's own vector, which is left empty.
+pub(crate) fn build_into<M: Model>(
+    m: &M,
+    opts: &ChartOptions<'_>,
+    sizes: Option<Vec<f64>>,
+    copy_stats: bool,
+    flags_out: Option<&mut [u8]>,
+) -> Result<ControlChart> {
     opts.validate()?;
     let stats = m.statistics();
     let n = stats.len();
@@ -607,7 +619,22 @@ pub(crate) fn build_with<M: Model>(
         )
     };
     let width = opts.width();
-    let flags = judge(stats, &center, &se, &lcl, &ucl, &stages, opts.rules, width);
+    let flags = match flags_out {
+        Some(out) => {
+            if out.len() != n {
+                return Err(CxError::LengthMismatch {
+                    what: "flags buffer".into(),
+                    expected: n,
+                    got: out.len(),
+                });
+            }
+            judge_into(
+                stats, &center, &se, &lcl, &ucl, &stages, opts.rules, width, out,
+            );
+            Vec::new()
+        }
+        None => judge(stats, &center, &se, &lcl, &ucl, &stages, opts.rules, width),
+    };
     let mut excluded = opts.exclude.to_vec();
     excluded.sort_unstable();
     excluded.dedup();
@@ -651,11 +678,31 @@ pub(crate) fn judge(
     rules: RuleSet,
     width: f64,
 ) -> Vec<u8> {
+    let mut flags = vec![0u8; stats.len()];
+    judge_into(
+        stats, center, se, lcl, ucl, stages, rules, width, &mut flags,
+    );
+    flags
+}
+
+/// [`judge`] into a zeroed buffer of one byte per point.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn judge_into(
+    stats: &[f64],
+    center: &PerPoint,
+    se: &PerPoint,
+    lcl: &PerPoint,
+    ucl: &PerPoint,
+    stages: &[Stage],
+    rules: RuleSet,
+    width: f64,
+    flags: &mut [u8],
+) {
     use super::kernel::{ColLimits, ConstLimits, judge_stage, splits, threads};
-    let n = stats.len();
-    let mut flags = vec![0u8; n];
+    let n = stats.len().min(flags.len());
+    let stats = &stats[..n];
     if rules.mask() == 0 {
-        return flags;
+        return;
     }
     if let (Some(c), Some(s), Some(lo), Some(hi)) = (
         center.constant(),
@@ -668,7 +715,7 @@ pub(crate) fn judge(
             for (f, &x) in flags.iter_mut().zip(stats) {
                 *f = u8::from((x > hi) | (x < lo));
             }
-            return flags;
+            return;
         }
         // Constant limits: one stage.
         let lim = ConstLimits {
@@ -683,9 +730,9 @@ pub(crate) fn judge(
             rules,
             width,
             &splits(n, threads(n)),
-            &mut flags,
+            &mut flags[..n],
         );
-        return flags;
+        return;
     }
     for st in stages {
         let r = st.start.min(n)..st.end.min(n);
@@ -705,7 +752,6 @@ pub(crate) fn judge(
             &mut flags[r],
         );
     }
-    flags
 }
 
 /// The reference implementation of [`judge`]: the [`RuleState`] machine

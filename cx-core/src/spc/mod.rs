@@ -55,5 +55,5 @@ pub use sigma::{
 };
 pub use variables::{
     SubgroupStats, Subgroups, r_chart, s_chart, xbar_r, xbar_r_from_stats, xbar_s,
-    xbar_s_from_stats, xmr, xmr_complete, xmr_lean,
+    xbar_s_from_stats, xmr, xmr_complete, xmr_lean, xmr_lean_into,
 };

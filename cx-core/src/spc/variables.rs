@@ -578,7 +578,9 @@ pub fn xmr<'a>(values: &[f64], opts: impl Into<ChartOptions<'a>>) -> Result<Cont
 /// let mut lean = xmr_lean(&x, opts)?;
 /// assert!(lean.statistics.is_empty() && lean.len() == 5);
 /// xmr_complete(&mut lean, &x, opts)?;
-/// assert_eq!(lean, xmr(&x, opts)?);
+/// let full = xmr(&x, opts)?;
+/// assert_eq!((&lean.statistics, &lean.flags), (&full.statistics, &full.flags));
+/// assert!(lean.secondary.is_some());
 /// # Ok::<(), cx_core::CxError>(())
 /// ```
 pub fn xmr_lean<'a>(values: &[f64], opts: impl Into<ChartOptions<'a>>) -> Result<ControlChart> {
@@ -590,6 +592,38 @@ pub fn xmr_lean<'a>(values: &[f64], opts: impl Into<ChartOptions<'a>>) -> Result
         w: opts.width(),
     };
     build_with(&ind, &opts, None, false)
+}
+
+/// [`xmr_lean`] writing the rule flags into `flags` (zeroed, one byte per
+/// value; e.g. a numpy array the caller returns as is) instead of the chart,
+/// whose `flags` and `statistics` stay empty: put the flags back before
+/// calling [`xmr_complete`].
+///
+/// # Errors
+/// As [`xmr`]; [`CxError::LengthMismatch`] if `flags` is not one byte per value.
+/// # Examples
+/// ```
+/// use cx_core::spc::{xmr, xmr_lean_into, RuleSet};
+/// let x = [10.0, 12.0, 11.0, 13.0, 12.0, 30.0];
+/// let mut flags = vec![0u8; x.len()];
+/// let lean = xmr_lean_into(&x, RuleSet::Nelson, &mut flags)?;
+/// assert!(lean.flags.is_empty());
+/// assert_eq!(flags, xmr(&x, RuleSet::Nelson)?.flags);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn xmr_lean_into<'a>(
+    values: &[f64],
+    opts: impl Into<ChartOptions<'a>>,
+    flags: &mut [u8],
+) -> Result<ControlChart> {
+    let opts = opts.into();
+    let ind = Individuals {
+        x: values,
+        method: opts.sigma_method,
+        k: opts.constants,
+        w: opts.width(),
+    };
+    super::chart::build_into(&ind, &opts, None, false, Some(flags))
 }
 
 /// Complete a chart from [`xmr_lean`] with the same `values` and options:
