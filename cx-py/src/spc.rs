@@ -564,14 +564,14 @@ fn control_chart(
         None => None,
     };
     let n_points = x.len();
-    let mut flags_out = match flags_rw.as_mut() {
+    let flags_out = match flags_rw.as_mut() {
         Some(rw) => Some(rw.as_slice_mut()?),
         None => None,
     };
     let sz = sizes_col.as_ref().map(|c| c.values());
     let chart = run(py, || {
         match kind {
-        "xmr" if lean => match flags_out.as_deref_mut() {
+        "xmr" if lean => match flags_out {
             Some(out) => spc::xmr_lean_into(x, o, out),
             None => spc::xmr_lean(x, o),
         },
@@ -647,7 +647,6 @@ fn control_chart(
     }
     })?;
     drop(values);
-    drop(flags_out);
     drop(flags_rw);
     if let Some(flags) = flags_arr {
         // Read-only: the chart's own flags, shared by every access.

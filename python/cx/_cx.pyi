@@ -1185,7 +1185,11 @@ class ControlChart:
         """Per point: lowest rule number violated (rule 1 wins), 0 when none."""
     @property
     def flags(self) -> npt.NDArray[np.uint8]:
-        """Per point: bit ``r - 1`` set when rule ``r`` flags the point."""
+        """Per point: bit ``r - 1`` set when rule ``r`` flags the point.
+
+        For an individuals chart of a numpy array or Arrow column this is the
+        chart's own read-only array (written in place, no copy); otherwise a copy.
+        """
     @property
     def stages(self) -> list[dict[str, Any]]:
         """Stages with ``start``, ``end``, ``center``, ``sigma``, ``calibration_points``."""

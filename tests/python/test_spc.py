@@ -374,4 +374,11 @@ def test_lean_individuals_chart_reads_the_input() -> None:
     assert len(lean) == 500
     assert lean.summary == full.summary
     monitor = cx.spc.SpcMonitor.from_chart(lean)
-    assert monitor is not None
+    assert monitor.limits == cx.spc.SpcMonitor.from_chart(full).limits
+    # The lean chart's flags are its own array, read-only and shared.
+    assert lean.flags is lean.flags or np.shares_memory(lean.flags, lean.flags)
+    assert not lean.flags.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        lean.flags[0] = 1
+    assert lean.codes.tolist() == full.codes.tolist()
+    assert repr(lean) == repr(full)
