@@ -23,8 +23,7 @@
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::chart::{
-    Calib, ChartKind, ChartOptions, ControlChart, Model, PointLimits, SigmaMethod, build,
-    build_with,
+    Calib, ChartKind, ChartOptions, ControlChart, Model, PointLimits, SigmaMethod, build_with,
 };
 use super::constants::{Constants, c4_real, range_quantile};
 use crate::{CxError, Result};
@@ -740,6 +739,16 @@ impl Model for Xbar<'_> {
 }
 
 fn spread_chart(g: &GroupStats, opts: &ChartOptions<'_>, kind: ChartKind) -> Result<ControlChart> {
+    spread_chart_with(g, opts, kind, true)
+}
+
+/// [`spread_chart`], leaving `statistics` empty unless `copy_stats`.
+fn spread_chart_with(
+    g: &GroupStats,
+    opts: &ChartOptions<'_>,
+    kind: ChartKind,
+    copy_stats: bool,
+) -> Result<ControlChart> {
     let s_based = kind == ChartKind::StdDev;
     let method = resolve(opts.sigma_method, g, s_based);
     let method =
@@ -765,7 +774,12 @@ fn spread_chart(g: &GroupStats, opts: &ChartOptions<'_>, kind: ChartKind) -> Res
             .map(|r| r.1)
             .unwrap_or_default(),
     };
-    build(&spread, opts, Some(g.n.iter().map(|&n| n as f64).collect()))
+    build_with(
+        &spread,
+        opts,
+        Some(g.n.iter().map(|&n| n as f64).collect()),
+        copy_stats,
+    )
 }
 
 /// x̄ chart with its R chart as `secondary` (qcc `type = "xbar"` and `"R"`).
@@ -844,10 +858,20 @@ fn xbar_from(g: GroupStats, opts: ChartOptions<'_>, spread: ChartKind) -> Result
         w: opts.width(),
     };
     let sizes: Vec<f64> = g.n.iter().map(|&n| n as f64).collect();
-    let mut chart = build(&x, &opts, Some(sizes))?;
+    // The charts take the subgroup means and spreads by move, not by copy
+    // (for 2M subgroups each copy is 16 MB of fresh pages).
+    let mut chart = build_with(&x, &opts, Some(sizes), false)?;
     let mut sopts = opts;
     sopts.center = None;
-    chart.secondary = Some(Box::new(spread_chart(&g, &sopts, spread)?));
+    let mut second = spread_chart_with(&g, &sopts, spread, false)?;
+    let mut g = g;
+    chart.statistics = std::mem::take(&mut g.mean);
+    second.statistics = std::mem::take(if spread == ChartKind::StdDev {
+        &mut g.sd
+    } else {
+        &mut g.range
+    });
+    chart.secondary = Some(Box::new(second));
     Ok(chart)
 }
 
