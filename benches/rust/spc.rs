@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cx_benches::SplitMix64;
-use cx_core::spc::{ChartOptions, RuleSet, Subgroups, xbar_r, xmr};
+use cx_core::spc::{ChartOptions, RuleSet, Subgroups, xbar_r, xmr, xmr_lean_into};
 
 /// Seeded approximately normal values (sum of 4 uniforms, centred), with a
 /// drift so that every rule has something to find.
@@ -34,6 +34,18 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(x.len() as u64));
     g.bench_function("xmr_nelson/n=10M/cx", |b| {
         b.iter(|| xmr(black_box(&x), opts).map(|c| c.flags.len()))
+    });
+
+    // What the Python binding runs: limits and flags written into a caller's
+    // buffer, no copy of the values, no moving-range chart.
+    let mut out = vec![0u8; x.len()];
+    xmr_lean_into(&x, opts, &mut out).expect("xmr_lean_into");
+    assert_eq!(out, chart.flags);
+    g.bench_function("xmr_nelson_lean/n=10M/cx", |b| {
+        b.iter(|| {
+            out.fill(0);
+            xmr_lean_into(black_box(&x), opts, &mut out).map(|c| c.stages.len())
+        })
     });
 
     let y = series(2_000_000 * 5, 7);

@@ -7,8 +7,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use cx_core::CxError;
 use cx_core::dmaic::{
-    ActionStatus, ChartKind, ControlPlanEntry, Criterion, Ctq, Goal, Phase, Project, Role,
-    RulesPreset, Sipoc, SixM, Spec, TollgateReport,
+    ActionStatus, ControlPlanEntry, Criterion, Ctq, Goal, Phase, Project, Role, Sipoc, SixM, Spec,
+    TollgateReport,
 };
 use pyo3::exceptions::{PyModuleNotFoundError, PyTypeError};
 use pyo3::prelude::*;
@@ -361,16 +361,25 @@ impl PyProject {
         let s: ActionStatus = parse(status)?;
         core(self.0.set_action_status(id, s))
     }
-    #[pyo3(signature = (metric, /, *, chart, reaction_plan, rules="western_electric", owner=None))]
+    #[pyo3(signature = (metric, /, *, chart, reaction_plan, rules=None, owner=None))]
     fn add_control(
         &mut self,
         metric: String,
         chart: &str,
         reaction_plan: String,
-        rules: &str,
+        rules: Option<&Bound<'_, PyAny>>,
         owner: Option<String>,
     ) -> PyResult<()> {
-        let (chart, rules): (ChartKind, RulesPreset) = (parse(chart)?, parse(rules)?);
+        // The same names as `cx.spc.control_chart(kind=..., rules=...)`.
+        let chart: cx_core::spc::ChartType = parse(chart)?;
+        let rules = match rules {
+            None => cx_core::spc::RuleSet::WesternElectric,
+            Some(r) if r.is_none() => cx_core::spc::RuleSet::WesternElectric,
+            Some(r) => match r.extract::<String>() {
+                Ok(s) => cx_core::spc::parse_rules(&s).map_err(to_py)?,
+                Err(_) => crate::spc::parse_rules(r)?,
+            },
+        };
         let mut e = core(ControlPlanEntry::new(metric, chart, rules, reaction_plan))?;
         if let Some(o) = owner {
             e = e.owner(o);

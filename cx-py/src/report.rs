@@ -41,7 +41,7 @@ fn _control_view(
     title: &str,
     x: Option<Vec<String>>,
 ) -> PyResult<String> {
-    let view = ControlView::from_chart(&chart.0, title, x.unwrap_or_default());
+    let view = ControlView::from_chart(chart.full(chart.py())?, title, x.unwrap_or_default());
     serde_json::to_string(&Chart::Control(view))
         .map_err(|e| crate::error::to_py(cx_core::CxError::option("chart", e.to_string())))
 }

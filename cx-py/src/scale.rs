@@ -625,7 +625,7 @@ fn _subgroup_chart(
             s.xbar_s(o)
         }
     })?;
-    Ok(PyControlChart(c))
+    Ok(PyControlChart::from(c))
 }
 
 fn register_subgroups(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -6,7 +6,9 @@ mod monitor;
 use cx_core::spc::{
     self, ChartOptions, Constants, ControlChart, RuleFamily, RuleSet, SigmaMethod, Subgroups,
 };
-use numpy::{IntoPyArray, PyArray1};
+use std::sync::OnceLock;
+
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -15,12 +17,7 @@ use crate::convert::F64Column;
 use crate::error::{bad_literal, to_py};
 use crate::run;
 
-const KINDS: &[&str] = &[
-    "xmr", "xbar_r", "xbar_s", "r", "s", "p", "np", "c", "u", "laney_p", "laney_u", "ewma",
-    "cusum", "g", "t", "run",
-];
-
-pub(super) fn parse_rules(obj: &Bound<'_, PyAny>) -> PyResult<RuleSet> {
+pub(crate) fn parse_rules(obj: &Bound<'_, PyAny>) -> PyResult<RuleSet> {
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_str()?;
         return match s {
@@ -119,8 +116,78 @@ pub(super) fn to_ints(obj: Option<&Bound<'_, PyAny>>, param: &str) -> PyResult<O
 }
 
 /// A control chart (see `cx.spc.control_chart`).
+///
+/// An individuals chart of a numpy or Arrow column is built lean (limits and
+/// flags, read from the caller's buffer without a copy); its statistics and
+/// moving-range chart are read from the same buffer the first time something
+/// needs them ([`PyControlChart::full`]).
 #[pyclass(frozen, module = "cx._cx", name = "ControlChart")]
-pub(crate) struct PyControlChart(pub(crate) ControlChart);
+pub(crate) struct PyControlChart {
+    chart: ControlChart,
+    /// Number of points (a lean chart has neither statistics nor flags).
+    n: usize,
+    /// The flags of a lean chart, written in place into this numpy array.
+    flags_np: Option<Py<PyArray1<u8>>>,
+    pending: Option<Pending>,
+    full: OnceLock<ControlChart>,
+}
+
+/// What a lean individuals chart needs to complete itself.
+struct Pending {
+    data: Py<PyAny>,
+    args: ChartArgs,
+}
+
+impl From<ControlChart> for PyControlChart {
+    fn from(chart: ControlChart) -> Self {
+        Self {
+            n: chart.len(),
+            chart,
+            flags_np: None,
+            pending: None,
+            full: OnceLock::new(),
+        }
+    }
+}
+
+impl PyControlChart {
+    /// The chart's own fields (a lean chart has no statistics nor secondary).
+    fn core(&self) -> &ControlChart {
+        &self.chart
+    }
+
+    /// The chart with its flags (complete for a lean chart).
+    fn judged(&self, py: Python<'_>) -> PyResult<&ControlChart> {
+        if self.flags_np.is_some() {
+            self.full(py)
+        } else {
+            Ok(&self.chart)
+        }
+    }
+
+    /// The complete chart (statistics and companion chart included).
+    pub(crate) fn full(&self, py: Python<'_>) -> PyResult<&ControlChart> {
+        let Some(p) = &self.pending else {
+            return Ok(&self.chart);
+        };
+        if let Some(c) = self.full.get() {
+            return Ok(c);
+        }
+        let col = F64Column::extract(p.data.bind(py), "data")?;
+        let mut c = self.chart.clone();
+        if let Some(f) = &self.flags_np {
+            let ro = f
+                .bind(py)
+                .try_readonly()
+                .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+            c.flags = ro.as_slice()?.to_vec();
+        }
+        spc::xmr_complete(&mut c, col.values(), p.args.options()).map_err(to_py)?;
+        // Another thread may have completed it meanwhile: either copy is the same.
+        let _ = self.full.set(c);
+        Ok(self.full.get().unwrap_or(&self.chart))
+    }
+}
 
 fn arr<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
     v.into_pyarray(py)
@@ -131,85 +198,91 @@ impl PyControlChart {
     /// Chart kind.
     #[getter]
     fn kind(&self) -> &'static str {
-        self.0.kind.name()
+        self.core().kind.name()
     }
     /// Plotted statistics.
     #[getter]
-    fn statistics<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.statistics.clone())
+    fn statistics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        Ok(arr(py, self.full(py)?.statistics.clone()))
     }
     /// Centre line per point.
     #[getter]
     fn center<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.center.to_vec(self.0.len()))
+        arr(py, self.core().center.to_vec(self.n))
     }
     /// Lower control limit per point.
     #[getter]
     fn lcl<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.lcl.to_vec(self.0.len()))
+        arr(py, self.core().lcl.to_vec(self.n))
     }
     /// Upper control limit per point.
     #[getter]
     fn ucl<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.ucl.to_vec(self.0.len()))
+        arr(py, self.core().ucl.to_vec(self.n))
     }
     /// Standard error of each point.
     #[getter]
     fn se<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        arr(py, self.0.se.to_vec(self.0.len()))
+        arr(py, self.core().se.to_vec(self.n))
     }
     /// Subgroup sizes, if any.
     #[getter]
     fn sizes<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray1<f64>>> {
-        self.0.sizes.clone().map(|s| arr(py, s))
+        self.core().sizes.clone().map(|s| arr(py, s))
     }
     /// Process sigma (first stage).
     #[getter]
     fn sigma(&self) -> f64 {
-        self.0.sigma()
+        self.core().sigma()
     }
     /// Limit width in standard errors.
     #[getter]
     fn nsigmas(&self) -> f64 {
-        self.0.nsigmas
+        self.core().nsigmas
     }
     /// Name of the sigma estimator.
     #[getter]
     fn sigma_method(&self) -> String {
-        self.0.sigma_method.clone()
+        self.core().sigma_method.clone()
     }
     /// Number of phase I points.
     #[getter]
     fn phase1(&self) -> usize {
-        self.0.phase1
+        self.core().phase1
     }
     /// (point, rule code) pairs.
     #[getter]
-    fn violations(&self) -> Vec<(usize, String)> {
-        self.0
+    fn violations(&self, py: Python<'_>) -> PyResult<Vec<(usize, String)>> {
+        Ok(self
+            .judged(py)?
             .violations()
             .iter()
             .map(|v| (v.point, v.rule.code()))
-            .collect()
+            .collect())
     }
     /// Per point: lowest rule number violated, 0 when none.
     #[getter]
-    fn codes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
-        (0..self.0.len())
-            .map(|i| self.0.code(i).unwrap_or(0))
+    fn codes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<u8>>> {
+        let c = self.judged(py)?;
+        Ok((0..self.n)
+            .map(|i| c.code(i).unwrap_or(0))
             .collect::<Vec<u8>>()
-            .into_pyarray(py)
+            .into_pyarray(py))
     }
     /// Per point bit mask of rules violated (bit r-1 for rule r).
     #[getter]
     fn flags<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
-        self.0.flags.clone().into_pyarray(py)
+        match &self.flags_np {
+            // A lean chart's flags were written into a (read-only) numpy array.
+            Some(a) => a.bind(py).clone(),
+            None => self.chart.flags.clone().into_pyarray(py),
+        }
     }
     /// Stages with their centre and sigma.
     #[getter]
     fn stages<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
-        for s in &self.0.stages {
+        for s in &self.core().stages {
             let d = PyDict::new(py);
             d.set_item("start", s.start)?;
             d.set_item("end", s.end)?;
@@ -222,16 +295,17 @@ impl PyControlChart {
     }
     /// Companion chart (MR, R, S), if any.
     #[getter]
-    fn secondary(&self) -> Option<PyControlChart> {
-        self.0
+    fn secondary(&self, py: Python<'_>) -> PyResult<Option<PyControlChart>> {
+        Ok(self
+            .full(py)?
             .secondary
             .as_deref()
-            .map(|c| PyControlChart(c.clone()))
+            .map(|c| PyControlChart::from(c.clone())))
     }
     /// Plain-language summary.
     #[getter]
-    fn summary(&self) -> String {
-        self.0.summary()
+    fn summary(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.judged(py)?.summary())
     }
     /// Zone boundaries centre ± k·se per point.
     fn zone<'py>(
@@ -239,49 +313,49 @@ impl PyControlChart {
         py: Python<'py>,
         k: f64,
     ) -> (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>) {
-        let (lo, hi): (Vec<f64>, Vec<f64>) = (0..self.0.len()).map(|i| self.0.zone(i, k)).unzip();
+        let (lo, hi): (Vec<f64>, Vec<f64>) = (0..self.n).map(|i| self.core().zone(i, k)).unzip();
         (arr(py, lo), arr(py, hi))
     }
     fn __len__(&self) -> usize {
-        self.0.len()
+        self.n
     }
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
             "ControlChart(kind={:?}, n={}, sigma={:.6}, violations={})",
-            self.0.kind.name(),
-            self.0.len(),
-            self.0.sigma(),
-            self.0.violations().len()
-        )
+            self.core().kind.name(),
+            self.n,
+            self.core().sigma(),
+            self.judged(py)?.violations().len()
+        ))
     }
     /// Everything as plain Python objects.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        let n = self.0.len();
-        d.set_item("kind", self.0.kind.name())?;
-        d.set_item("statistics", self.0.statistics.clone())?;
-        d.set_item("center", self.0.center.to_vec(n))?;
-        d.set_item("lcl", self.0.lcl.to_vec(n))?;
-        d.set_item("ucl", self.0.ucl.to_vec(n))?;
-        d.set_item("se", self.0.se.to_vec(n))?;
-        d.set_item("sizes", self.0.sizes.clone())?;
-        d.set_item("sigma", self.0.sigma())?;
-        d.set_item("nsigmas", self.0.nsigmas)?;
-        d.set_item("sigma_method", self.0.sigma_method.clone())?;
-        d.set_item("phase1", self.0.phase1)?;
-        d.set_item("violations", self.violations())?;
+        let n = self.n;
+        d.set_item("kind", self.core().kind.name())?;
+        d.set_item("statistics", self.full(py)?.statistics.clone())?;
+        d.set_item("center", self.core().center.to_vec(n))?;
+        d.set_item("lcl", self.core().lcl.to_vec(n))?;
+        d.set_item("ucl", self.core().ucl.to_vec(n))?;
+        d.set_item("se", self.core().se.to_vec(n))?;
+        d.set_item("sizes", self.core().sizes.clone())?;
+        d.set_item("sigma", self.core().sigma())?;
+        d.set_item("nsigmas", self.core().nsigmas)?;
+        d.set_item("sigma_method", self.core().sigma_method.clone())?;
+        d.set_item("phase1", self.core().phase1)?;
+        d.set_item("violations", self.violations(py)?)?;
         d.set_item("stages", self.stages(py)?)?;
-        d.set_item("summary", self.0.summary())?;
+        d.set_item("summary", self.judged(py)?.summary())?;
         d.set_item(
             "secondary",
-            self.secondary().map(|s| s.to_dict(py)).transpose()?,
+            self.secondary(py)?.map(|s| s.to_dict(py)).transpose()?,
         )?;
         Ok(d)
     }
-    fn _repr_html_(&self) -> String {
-        let n = self.0.len();
-        let c = &self.0;
-        format!(
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        let n = self.n;
+        let c = self.judged(py)?;
+        Ok(format!(
             "<table><caption>{} chart</caption><tr><th>points</th><td>{n}</td></tr><tr><th>center</th><td>{:.6}</td></tr><tr><th>sigma</th><td>{:.6} ({})</td></tr><tr><th>LCL / UCL</th><td>{:.6} / {:.6}{}</td></tr><tr><th>violations</th><td>{}</td></tr><tr><th>summary</th><td>{}</td></tr></table>",
             c.kind.name(),
             c.center.get(0),
@@ -296,14 +370,17 @@ impl PyControlChart {
             },
             c.violations().len(),
             html_escape(&c.summary()),
-        )
+        ))
     }
-    fn _repr_svg_(&self) -> String {
+    fn _repr_svg_(&self, py: Python<'_>) -> PyResult<String> {
         // the report's view: limits, 1σ/2σ zones, signals annotated with their rule
-        let title = format!("{} chart", self.0.kind.name());
-        cx_core::report::ControlView::from_chart(&self.0, &title, vec![])
-            .to_svg(cx_core::report::Lang::En)
-            .unwrap_or_else(|_| self.0.to_svg(640, 240))
+        let chart = self.full(py)?;
+        let title = format!("{} chart", chart.kind.name());
+        Ok(
+            cx_core::report::ControlView::from_chart(chart, &title, vec![])
+                .to_svg(cx_core::report::Lang::En)
+                .unwrap_or_else(|_| chart.to_svg(640, 240)),
+        )
     }
 }
 
@@ -430,8 +507,10 @@ fn control_chart(
     k: f64,
     h: f64,
 ) -> PyResult<PyControlChart> {
-    if !KINDS.contains(&kind) {
-        return Err(bad_literal("kind", KINDS, kind));
+    // The kinds are `cx_core::spc::ChartType`'s names (shared with the DMAIC control plan).
+    if !spc::ChartType::all().any(|t| t.name() == kind) {
+        let names: Vec<&str> = spc::ChartType::all().map(|t| t.name()).collect();
+        return Err(bad_literal("kind", &names, kind));
     }
     let args = ChartArgs::parse(
         phase1,
@@ -472,10 +551,30 @@ fn control_chart(
         }
         _ => None,
     };
+    // An individuals chart of a borrowed buffer is built lean: see `PyControlChart`.
+    let lean = kind == "xmr" && !matches!(values, F64Column::Owned(_));
     let x = values.values();
+    // Its flags go straight into a numpy array (no copy, numpy's allocator).
+    let flags_arr = lean.then(|| PyArray1::<u8>::zeros(py, x.len(), false));
+    let mut flags_rw = match flags_arr.as_ref() {
+        Some(a) => Some(
+            a.try_readwrite()
+                .map_err(|e| PyTypeError::new_err(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let n_points = x.len();
+    let flags_out = match flags_rw.as_mut() {
+        Some(rw) => Some(rw.as_slice_mut()?),
+        None => None,
+    };
     let sz = sizes_col.as_ref().map(|c| c.values());
     let chart = run(py, || {
         match kind {
+        "xmr" if lean => match flags_out {
+            Some(out) => spc::xmr_lean_into(x, o, out),
+            None => spc::xmr_lean(x, o),
+        },
         "xmr" => spc::xmr(x, o),
         "xbar_r" | "xbar_s" | "r" | "s" => {
             let ints: Vec<usize>;
@@ -524,9 +623,9 @@ fn control_chart(
         "t" => spc::t_chart(x, o),
         "run" if o.stages.is_some() || !o.exclude.is_empty() => Err(cx_core::CxError::option(
             "stages/exclude",
-            "the run chart takes a baseline through `phase1` only",
+            "the run chart takes its baseline from `phase1` or a fixed `center`",
         )),
-        "run" => spc::run_chart(x, phase1).map(|(mut c, r)| {
+        "run" => spc::run_chart_with(x, phase1, center).map(|(mut c, r)| {
             c.sigma_method = format!(
                 "Anhoej: median {}, {} useful points, longest run {} (signal above {}), crossings {} (signal below {})",
                 r.median, r.useful, r.longest_run, r.longest_run_max, r.crossings, r.crossings_min
@@ -547,7 +646,23 @@ fn control_chart(
         }
     }
     })?;
-    Ok(PyControlChart(chart))
+    drop(values);
+    drop(flags_rw);
+    if let Some(flags) = flags_arr {
+        // Read-only: the chart's own flags, shared by every access.
+        flags.getattr("flags")?.setattr("writeable", false)?;
+        return Ok(PyControlChart {
+            chart,
+            n: n_points,
+            flags_np: Some(flags.unbind()),
+            pending: Some(Pending {
+                data: data.unbind(),
+                args,
+            }),
+            full: OnceLock::new(),
+        });
+    }
+    Ok(chart.into())
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -1106,12 +1106,17 @@ class Project:
         *,
         chart: str,
         reaction_plan: str,
-        rules: str = "western_electric",
+        rules: str | Sequence[int | str] | None = None,
         owner: str | None = None,
     ) -> None:
         """Add a control plan row.
 
-        ``chart``: i_mr, xbar_r, xbar_s, p, np, c, u; ``rules``: basic, western_electric, nelson.
+        ``chart`` and ``rules`` take the names of :func:`cx.spc.control_chart`'s
+        ``kind`` and ``rules``: ``chart`` one of xmr, xbar_r, xbar_s, r, s, p, np,
+        c, u, laney_p, laney_u, ewma, cusum, g, t, run (``i_mr`` is read as xmr);
+        ``rules`` ``"qcc"``, ``"nelson"``, ``"western_electric"`` (default),
+        ``"none"`` or a list of rule codes such as ``["WE1"]`` or ``[1, 2, 5]``
+        (``"basic"``, from older plans, is ``["WE1"]``).
         """
     def set_tollgate(self, phase: str, criteria: _Iterable[str | dict[str, _Any]]) -> None:
         """Replace a phase's checklist, e.g. ``["goal", {"kind": "ctqs", "min": 2}]``."""
@@ -1194,7 +1199,11 @@ class ControlChart:
         """Per point: lowest rule number violated (rule 1 wins), 0 when none."""
     @property
     def flags(self) -> npt.NDArray[np.uint8]:
-        """Per point: bit ``r - 1`` set when rule ``r`` flags the point."""
+        """Per point: bit ``r - 1`` set when rule ``r`` flags the point.
+
+        For an individuals chart of a numpy array or Arrow column this is the
+        chart's own read-only array (written in place, no copy); otherwise a copy.
+        """
     @property
     def stages(self) -> list[dict[str, Any]]:
         """Stages with ``start``, ``end``, ``center``, ``sigma``, ``calibration_points``."""
@@ -1262,19 +1271,30 @@ def control_chart(
     first points calibrate the limits; later points are judged against them.
     ``stages``: a label per point, limits per stage. ``exclude``: points kept on
     the chart but left out of the limits. ``constants="qcc"`` reproduces qcc's
-    rounded d2/d3 table. ``confidence`` gives probability limits. ``ewma`` uses
-    ``lambda_`` and ``nsigmas`` (exact time-varying limits); ``cusum`` uses the
-    reference value ``k`` and decision interval ``h`` in standard errors (its
-    ``secondary`` is the lower side, plotted as -C⁻). ``g``: counts of cases
-    between events (geometric, Benneyan); ``t``: times between events
-    (individuals chart on t^(1/3.6), limits transformed back); ``run``: median
-    line and Anhøj's rules (codes ``A1`` long run, ``A2`` too few crossings;
-    the analysis is described in ``sigma_method``).
+    rounded d2/d3 table. ``confidence`` gives probability limits (for Laney p′
+    and u′: p̄ ± z·σ_pᵢ·σ_z with z the normal quantile, Laney 2002).
+    ``ewma`` uses ``lambda_`` and ``nsigmas`` (exact time-varying limits);
+    ``cusum`` uses the reference value ``k`` and decision interval ``h`` in
+    standard errors (its ``secondary`` is the lower side, plotted as -C⁻); with
+    ``stages`` both restart at each stage with the stage's centre and sigma.
+    ``g``: counts of cases between events (geometric, Benneyan); ``t``: times
+    between events (individuals chart on t^(1/3.6), limits transformed back);
+    ``run``: median line and Anhøj's rules (codes ``A1`` long run, ``A2`` too
+    few crossings; the analysis is described in ``sigma_method``), the median
+    taken from ``phase1`` or fixed by ``center``.
+
+    An individuals chart (``xmr``) of a numpy array or Arrow column reads the
+    values in place: its ``statistics`` and ``secondary`` are read from
+    ``data`` when first asked for, so do not modify ``data`` in place while
+    you use the chart (pass a copy if you must).
 
     >>> import cx
     >>> c = cx.spc.control_chart([[1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], kind="xbar_r")
     >>> float(c.center[0])
     2.5
+    >>> r = cx.spc.control_chart([3.0, 4.0, 5.0, 6.0], kind="run", center=2.0)
+    >>> float(r.center[0])
+    2.0
 
     """
 

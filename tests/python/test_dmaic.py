@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import pickle
 import sys
 
@@ -191,3 +192,58 @@ def test_tollgate_error_pickles() -> None:
     e = cx.TollgateNotMetError("m", "tollgate_not_met", "define", None, None, ["a", "b"])
     back = pickle.loads(pickle.dumps(e))
     assert (type(back), back.unmet, back.phase) == (cx.TollgateNotMetError, ["a", "b"], "define")
+
+
+def test_control_plan_uses_control_chart_names() -> None:
+    p = defined()
+    p.add_control("fcr", chart="xmr", rules=["N1", "N2", "N5"], reaction_plan="huddle")
+    p.add_control("aht", chart="I-MR", rules="qcc", reaction_plan="coach")
+    p.add_control("csat", chart="laney_p", reaction_plan="review")
+    plan = p.control_plan
+    assert [(r["chart"], r["rules"]) for r in plan] == [
+        ("xmr", ["N1", "N2", "N5"]),
+        ("xmr", "qcc"),
+        ("laney_p", "western_electric"),
+    ]
+    with pytest.raises(cx.InvalidValueError):
+        p.add_control("fcr", chart="xmr", rules="all", reaction_plan="x")
+    # Every kind control_chart accepts is a valid control plan chart, and back.
+    kinds = ["xmr", "xbar_r", "xbar_s", "r", "s", "p", "np", "c", "u"]
+    kinds += ["laney_p", "laney_u", "ewma", "cusum", "g", "t", "run"]
+    for kind in kinds:
+        p.add_control("fcr", chart=kind, reaction_plan="x")
+    assert [r["chart"] for r in p.control_plan[3:]] == kinds
+    with pytest.raises(cx.InvalidOptionError, match="must be one of"):
+        cx.spc.control_chart([1.0, 2.0], kind="i_mr")
+
+
+def test_old_control_plan_document_still_reads() -> None:
+    # A control plan saved before the names were unified: 'i_mr' and the
+    # 'basic' preset (rule 1 alone).
+    p = defined()
+    p.add_control("fcr", chart="p", rules="nelson", reaction_plan="huddle")
+    doc = json.loads(p.to_json())
+    doc["control_plan"] = [
+        {
+            "metric": "fcr",
+            "chart": "i_mr",
+            "rules": "basic",
+            "reaction_plan": "huddle",
+            "owner": None,
+        },
+        {
+            "metric": "aht",
+            "chart": "xbar_r",
+            "rules": "western_electric",
+            "reaction_plan": "coach",
+            "owner": "ops",
+        },
+    ]
+    old = json.dumps(doc)
+    q = Project.from_json(old)
+    assert [(r["chart"], r["rules"]) for r in q.control_plan] == [
+        ("xmr", ["WE1"]),
+        ("xbar_r", "western_electric"),
+    ]
+    again = Project.from_json(q.to_json())
+    assert again.to_json() == q.to_json()

@@ -253,3 +253,132 @@ def test_negative_exclude_index_is_a_typed_error_not_point_zero() -> None:
         cx.spc.control_chart([5.0, 6.0, 5.0, 7.0], kind="xmr", exclude=[-1])
     assert e.value.field == "exclude"
     assert e.value.row == 0
+
+
+# --- round 3: staged EWMA/CUSUM, fixed run-chart centre, Laney probability
+# limits, lean individuals charts; references written out in numpy/scipy ---
+
+D2_2 = 2.0 / math.sqrt(math.pi)
+
+
+def _imr_params(x: np.ndarray) -> tuple[float, float]:
+    return float(x.mean()), float(np.abs(np.diff(x)).mean()) / D2_2
+
+
+def test_ewma_stages_restart_per_stage_numpy() -> None:
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.normal(10, 1, 30), rng.normal(13, 2, 25)])
+    labels = np.repeat([0, 1], [30, 25])
+    lam, big_l = 0.25, 2.8
+    c = control_chart(x, kind="ewma", stages=labels, lambda_=lam, nsigmas=big_l)
+    z, ucl, lcl = [], [], []
+    for part in (x[:30], x[30:]):
+        mu, s = _imr_params(part)
+        prev = mu
+        for i, v in enumerate(part, start=1):
+            prev = lam * v + (1 - lam) * prev
+            se = s * math.sqrt(lam / (2 - lam) * (1 - (1 - lam) ** (2 * i)))
+            z.append(prev)
+            ucl.append(mu + big_l * se)
+            lcl.append(mu - big_l * se)
+    np.testing.assert_allclose(c.statistics, z, rtol=1e-12)
+    np.testing.assert_allclose(c.ucl, ucl, rtol=1e-12)
+    np.testing.assert_allclose(c.lcl, lcl, rtol=1e-12)
+    assert [s["start"] for s in c.stages] == [0, 30]
+
+
+def test_cusum_stages_restart_per_stage_numpy() -> None:
+    rng = np.random.default_rng(4)
+    x = np.concatenate([rng.normal(5, 1, 40), rng.normal(7, 1, 40)])
+    labels = np.repeat([1, 2], 40)
+    k, h = 0.5, 4.0
+    c = control_chart(x, kind="cusum", stages=labels, k=k, h=h)
+    up, down = [], []
+    for part in (x[:40], x[40:]):
+        mu, s = _imr_params(part)
+        cp = cm = 0.0
+        for v in part:
+            zz = (v - mu) / s
+            cp = max(0.0, cp + zz - k)
+            cm = max(0.0, cm - zz - k)
+            up.append(cp)
+            down.append(-cm)
+    np.testing.assert_allclose(c.statistics, up, rtol=1e-12, atol=1e-12)
+    sec = c.secondary
+    assert sec is not None
+    np.testing.assert_allclose(sec.statistics, down, rtol=1e-12, atol=1e-12)
+    assert (c.flags != 0).tolist() == [u > h for u in up]
+    # Without stages the shift accumulates into one long signal.
+    assert (control_chart(x, kind="cusum", phase1=40, k=k, h=h).flags[40:] != 0).any()
+
+
+def test_run_chart_fixed_center() -> None:
+    x = [5.0, 6.0, 7.0, 6.5, 8.0, 9.0, 7.5, 8.5, 9.5, 10.0, 9.0, 8.0]
+    fixed = control_chart(x, kind="run", center=5.5)
+    assert np.all(fixed.center == 5.5)
+    # 5.0 below, 11 points above a fixed median of 5.5: one run of 11 > round(log2 12) + 3 = 7.
+    assert (fixed.flags[1:] & 1).all()
+    assert fixed.flags[0] & 1 == 0
+    data_median = control_chart(x, kind="run")
+    assert data_median.center[0] == pytest.approx(float(np.median(x)))
+    with pytest.raises(cx.exceptions.InvalidOptionError):
+        control_chart(x, kind="run", center=float("nan"))
+
+
+def _laney_reference(d, n, conf, binomial, d2):
+    from scipy.stats import norm
+
+    d, n = np.asarray(d, float), np.asarray(n, float)
+    p = d / n
+    pbar = d.sum() / n.sum()
+    sp = np.sqrt(pbar * (1 - pbar) / n) if binomial else np.sqrt(pbar / n)
+    zz = (p - pbar) / sp
+    sigma_z = np.abs(np.diff(zz)).mean() / d2
+    w = norm.ppf(1 - (1 - conf) / 2)
+    lcl = np.maximum(pbar - w * sp * sigma_z, 0.0)
+    ucl = pbar + w * sp * sigma_z
+    if binomial:
+        ucl = np.minimum(ucl, 1.0)
+    return lcl, ucl, sigma_z
+
+
+@pytest.mark.parametrize("kind", ["laney_p", "laney_u"])
+@pytest.mark.parametrize("conf", [0.95, 0.99, 0.9973])
+def test_laney_probability_limits_scipy(kind: str, conf: float) -> None:
+    rng = np.random.default_rng(5)
+    n = rng.integers(800, 1500, 40).astype(float)
+    d = rng.binomial(n.astype(int), rng.uniform(0.04, 0.08, 40)).astype(float)
+    c = control_chart(d, kind=kind, sizes=n, confidence=conf)
+    lcl, ucl, sigma_z = _laney_reference(d, n, conf, kind == "laney_p", D2_2)
+    np.testing.assert_allclose(c.lcl, lcl, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(c.ucl, ucl, rtol=1e-12)
+    assert c.sigma == pytest.approx(sigma_z, rel=1e-12)
+    # Probability limits differ from 3-sigma ones unless conf = 0.9973 (z = 3.0005).
+    three = control_chart(d, kind=kind, sizes=n)
+    if conf != 0.9973:
+        assert not np.allclose(c.ucl, three.ucl)
+
+
+def test_lean_individuals_chart_reads_the_input() -> None:
+    rng = np.random.default_rng(6)
+    x = rng.normal(0, 1, 500)
+    x[250:259] += 1.0
+    lean = control_chart(x, kind="xmr", rules="nelson")
+    full = control_chart(x.tolist(), kind="xmr", rules="nelson")  # a list is copied
+    assert lean.flags.tolist() == full.flags.tolist()
+    np.testing.assert_array_equal(lean.statistics, x)
+    sec = lean.secondary
+    assert sec is not None
+    np.testing.assert_allclose(sec.statistics[1:], np.abs(np.diff(x)))
+    assert repr(lean.to_dict()) == repr(full.to_dict())  # NaN-safe
+    assert len(lean) == 500
+    assert lean.summary == full.summary
+    monitor = cx.spc.SpcMonitor.from_chart(lean)
+    assert monitor.limits == cx.spc.SpcMonitor.from_chart(full).limits
+    # The lean chart's flags are its own array, read-only and shared.
+    assert lean.flags is lean.flags or np.shares_memory(lean.flags, lean.flags)
+    assert not lean.flags.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        lean.flags[0] = 1
+    assert lean.codes.tolist() == full.codes.tolist()
+    assert repr(lean) == repr(full)

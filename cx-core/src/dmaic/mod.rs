@@ -52,8 +52,7 @@ pub use charter::{Charter, Goal, Role, TeamMember};
 pub use project::{Project, ProjectBuilder, Signoff};
 pub use tollgate::{Criterion, TollgateCheck, TollgateReport, default_tollgate};
 pub use tools::{
-    Action, ActionStatus, Cause, ChartKind, ControlPlanEntry, Ctq, DataCollectionEntry,
-    RulesPreset, Sipoc, SixM, Spec,
+    Action, ActionStatus, Cause, ControlPlanEntry, Ctq, DataCollectionEntry, Sipoc, SixM, Spec,
 };
 
 use serde::{Deserialize, Serialize};

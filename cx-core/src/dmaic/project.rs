@@ -554,7 +554,7 @@ impl Project {
 #[allow(clippy::unwrap_used)] // tests: a failure should stop loudly
 mod unit {
     use super::*;
-    use crate::dmaic::{ChartKind, RulesPreset};
+    use crate::spc::{ChartType, RuleSet};
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
@@ -613,7 +613,7 @@ mod unit {
             "control plan covers every CTQ (missing: fcr)"
         );
         p.add_control(
-            ControlPlanEntry::new("fcr", ChartKind::P, RulesPreset::Nelson, "huddle").unwrap(),
+            ControlPlanEntry::new("fcr", ChartType::P, RuleSet::Nelson, "huddle").unwrap(),
         );
         assert_eq!(p.advance("Li Na", t).unwrap(), Phase::Closed);
         assert_eq!(p.signoffs().len(), 5);

@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::parse_alias;
+use crate::spc::{ChartType, RuleSet};
 use crate::{CxError, Result};
 
 pub(super) fn non_empty(field: &str, s: String) -> Result<String> {
@@ -393,91 +394,18 @@ pub struct DataCollectionEntry {
     pub sampling: String,
 }
 
-/// SPC chart kind used to monitor a metric in the control plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ChartKind {
-    /// Individuals and moving range.
-    IMr,
-    /// X̄ and range.
-    XbarR,
-    /// X̄ and standard deviation.
-    XbarS,
-    /// Proportion defective.
-    P,
-    /// Number defective.
-    Np,
-    /// Defect count.
-    C,
-    /// Defects per unit.
-    U,
-}
-
-impl FromStr for ChartKind {
-    type Err = CxError;
-    /// Parse `"i_mr"` (`"imr"`, `"xmr"`), `"xbar_r"`, `"xbar_s"`, `"p"`, `"np"`, `"c"`, `"u"`.
-    fn from_str(s: &str) -> Result<Self> {
-        parse_alias(
-            s,
-            "chart",
-            &[
-                (&["i_mr", "imr", "xmr", "i"], ChartKind::IMr),
-                (&["xbar_r", "xbarr"], ChartKind::XbarR),
-                (&["xbar_s", "xbars"], ChartKind::XbarS),
-                (&["p"], ChartKind::P),
-                (&["np"], ChartKind::Np),
-                (&["c"], ChartKind::C),
-                (&["u"], ChartKind::U),
-            ],
-            "i_mr, xbar_r, xbar_s, p, np, c, u",
-        )
-    }
-}
-
-/// Run-rule preset applied to a control chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum RulesPreset {
-    /// A point beyond the 3σ limits only.
-    Basic,
-    /// The four Western Electric rules.
-    WesternElectric,
-    /// The eight Nelson rules.
-    Nelson,
-}
-
-impl FromStr for RulesPreset {
-    type Err = CxError;
-    /// Parse `"basic"`, `"western_electric"` (`"we"`) or `"nelson"`.
-    fn from_str(s: &str) -> Result<Self> {
-        parse_alias(
-            s,
-            "rules",
-            &[
-                (&["basic", "rule1", "3sigma"], RulesPreset::Basic),
-                (
-                    &["western_electric", "we", "weco"],
-                    RulesPreset::WesternElectric,
-                ),
-                (&["nelson"], RulesPreset::Nelson),
-            ],
-            "basic, western_electric, nelson",
-        )
-    }
-}
-
 /// One row of the control plan: how a metric is monitored and what to do on a signal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ControlPlanEntry {
     /// Metric (a CTQ id to cover that CTQ).
     pub metric: String,
-    /// Chart kind.
-    pub chart: ChartKind,
-    /// Rules preset.
-    pub rules: RulesPreset,
+    /// Chart type, as `control_chart(kind=...)` names it.
+    pub chart: ChartType,
+    /// Run rules, as `control_chart(rules=...)` names them: a preset's name or
+    /// a list of rule codes (old plans' `"basic"` reads as `["WE1"]`).
+    #[serde(with = "crate::spc::rules_literal")]
+    pub rules: RuleSet,
     /// Reaction plan: who does what when the chart signals.
     pub reaction_plan: String,
     /// Owner of the monitoring (usually the process owner).
@@ -491,8 +419,8 @@ impl ControlPlanEntry {
     /// [`CxError::InvalidValue`] for an empty metric or reaction plan.
     pub fn new(
         metric: impl Into<String>,
-        chart: ChartKind,
-        rules: RulesPreset,
+        chart: ChartType,
+        rules: RuleSet,
         reaction_plan: impl Into<String>,
     ) -> Result<Self> {
         Ok(Self {

@@ -8,7 +8,10 @@
 //! * Probability limits (qcc `conf`): binomial quantiles `qbinom(α/2, nᵢ, p̄)`
 //!   and `qbinom(1−α/2, nᵢ, p̄)` (divided by nᵢ for p), Poisson quantiles for c and u.
 //! * Laney p′ / u′: zᵢ = (pᵢ − p̄)/σ_{pᵢ}, σ_z = MR̄(z)/d2(2), limits
-//!   p̄ ± k·σ_{pᵢ}·σ_z (clipped like p and u). The chart's σ is σ_z.
+//!   p̄ ± k·σ_{pᵢ}·σ_z (clipped like p and u). The chart's σ is σ_z. With
+//!   `confidence` (probability limits) k = Φ⁻¹(1 − (1 − confidence)/2): Laney's
+//!   chart is an individuals chart of the zᵢ, judged as normal, and σ_z
+//!   replaces the binomial/Poisson spread, so no discrete quantile applies.
 //!
 //! # Reference
 //! Montgomery (2013), §7.2 (p, np) and §7.3 (c, u); qcc 3.0 `R/qcc.R`

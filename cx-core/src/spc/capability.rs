@@ -323,7 +323,10 @@ pub fn capability(
             };
             let total: f64 = idx.iter().map(|&i| g.n[i] as f64).sum();
             let mu = idx.iter().map(|&i| g.n[i] as f64 * g.mean[i]).sum::<f64>() / total;
-            (mu, subgroup_sigma(&g, &idx, method, opts.constants)?.0)
+            (
+                mu,
+                subgroup_sigma(&g, idx.iter().copied(), method, opts.constants)?.0,
+            )
         }
     };
     let sigma_w = opts.sigma.unwrap_or(sigma_w);

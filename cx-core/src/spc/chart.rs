@@ -15,7 +15,9 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::constants::Constants;
-use super::rules::{Rule, RulePoint, RuleSet, RuleState, summary_code};
+#[cfg(test)]
+use super::rules::RuleState;
+use super::rules::{Rule, RulePoint, RuleSet, summary_code};
 use crate::{CxError, Result};
 
 /// The kind of a control chart.
@@ -362,13 +364,14 @@ pub struct ControlChart {
 }
 
 impl ControlChart {
-    /// Number of points.
+    /// Number of points (also of a chart built without its statistics, see
+    /// [`crate::spc::xmr_lean`]).
     pub fn len(&self) -> usize {
-        self.statistics.len()
+        self.statistics.len().max(self.flags.len())
     }
     /// Whether the chart has no points.
     pub fn is_empty(&self) -> bool {
-        self.statistics.is_empty()
+        self.len() == 0
     }
     /// Process σ of the first stage.
     pub fn sigma(&self) -> f64 {
@@ -537,6 +540,18 @@ pub(crate) fn build_with<M: Model>(
     sizes: Option<Vec<f64>>,
     copy_stats: bool,
 ) -> Result<ControlChart> {
+    build_into(m, opts, sizes, copy_stats, None)
+}
+
+/// [`build_with`], writing the flags into `flags_out` (zeroed, one byte per
+/// point) instead of the chart's own vector, which is left empty.
+pub(crate) fn build_into<M: Model>(
+    m: &M,
+    opts: &ChartOptions<'_>,
+    sizes: Option<Vec<f64>>,
+    copy_stats: bool,
+    flags_out: Option<&mut [u8]>,
+) -> Result<ControlChart> {
     opts.validate()?;
     let stats = m.statistics();
     let n = stats.len();
@@ -604,7 +619,22 @@ pub(crate) fn build_with<M: Model>(
         )
     };
     let width = opts.width();
-    let flags = judge(stats, &center, &se, &lcl, &ucl, &stages, opts.rules, width);
+    let flags = match flags_out {
+        Some(out) => {
+            if out.len() != n {
+                return Err(CxError::LengthMismatch {
+                    what: "flags buffer".into(),
+                    expected: n,
+                    got: out.len(),
+                });
+            }
+            judge_into(
+                stats, &center, &se, &lcl, &ucl, &stages, opts.rules, width, out,
+            );
+            Vec::new()
+        }
+        None => judge(stats, &center, &se, &lcl, &ucl, &stages, opts.rules, width),
+    };
     let mut excluded = opts.exclude.to_vec();
     excluded.sort_unstable();
     excluded.dedup();
@@ -633,8 +663,102 @@ pub(crate) fn build_with<M: Model>(
 }
 
 /// Apply the rules to every point, restarting at each stage.
+///
+/// Runs the bit-parallel kernel of [`super::kernel`] (threads for long
+/// series); the result equals [`judge_sequential`], the point-by-point
+/// [`RuleState`] machine, bit for bit.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn judge(
+    stats: &[f64],
+    center: &PerPoint,
+    se: &PerPoint,
+    lcl: &PerPoint,
+    ucl: &PerPoint,
+    stages: &[Stage],
+    rules: RuleSet,
+    width: f64,
+) -> Vec<u8> {
+    let mut flags = vec![0u8; stats.len()];
+    judge_into(
+        stats, center, se, lcl, ucl, stages, rules, width, &mut flags,
+    );
+    flags
+}
+
+/// [`judge`] into a zeroed buffer of one byte per point.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn judge_into(
+    stats: &[f64],
+    center: &PerPoint,
+    se: &PerPoint,
+    lcl: &PerPoint,
+    ucl: &PerPoint,
+    stages: &[Stage],
+    rules: RuleSet,
+    width: f64,
+    flags: &mut [u8],
+) {
+    use super::kernel::{ColLimits, ConstLimits, judge_stage, splits, threads};
+    let n = stats.len().min(flags.len());
+    let stats = &stats[..n];
+    if rules.mask() == 0 {
+        return;
+    }
+    if let (Some(c), Some(s), Some(lo), Some(hi)) = (
+        center.constant(),
+        se.constant(),
+        lcl.constant(),
+        ucl.constant(),
+    ) {
+        if rules.mask() == 1 {
+            // Rule 1 alone needs no state.
+            for (f, &x) in flags.iter_mut().zip(stats) {
+                *f = u8::from((x > hi) | (x < lo));
+            }
+            return;
+        }
+        // Constant limits: one stage.
+        let lim = ConstLimits {
+            center: c,
+            se: s,
+            lcl: lo,
+            ucl: hi,
+        };
+        judge_stage(
+            stats,
+            &lim,
+            rules,
+            width,
+            &splits(n, threads(n)),
+            &mut flags[..n],
+        );
+        return;
+    }
+    for st in stages {
+        let r = st.start.min(n)..st.end.min(n);
+        let lim = ColLimits {
+            center: col(center, r.clone()),
+            se: col(se, r.clone()),
+            lcl: col(lcl, r.clone()),
+            ucl: col(ucl, r.clone()),
+        };
+        let len = r.len();
+        judge_stage(
+            &stats[r.clone()],
+            &lim,
+            rules,
+            width,
+            &splits(len, threads(len)),
+            &mut flags[r],
+        );
+    }
+}
+
+/// The reference implementation of [`judge`]: the [`RuleState`] machine
+/// pushed one point at a time (as [`crate::spc::SpcMonitor`] does).
+#[cfg(test)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn judge_sequential(
     stats: &[f64],
     center: &PerPoint,
     se: &PerPoint,
@@ -681,6 +805,14 @@ pub(crate) fn judge(
         }
     }
     flags
+}
+
+/// Column `r` of a per-point quantity, for the kernel.
+fn col(p: &PerPoint, r: std::ops::Range<usize>) -> super::kernel::Col<'_> {
+    match p {
+        PerPoint::Constant(v) => super::kernel::Col::Const(*v),
+        PerPoint::Varying(v) => super::kernel::Col::Slice(v.get(r).unwrap_or(&[])),
+    }
 }
 
 /// The rule input of one point; a zero standard error puts any point off the

@@ -27,6 +27,8 @@ pub mod capability;
 pub mod chart;
 pub mod constants;
 pub mod ewma_cusum;
+mod kernel;
+pub mod kinds;
 pub mod monitor;
 pub mod rare;
 mod report;
@@ -43,10 +45,11 @@ pub use chart::{
 };
 pub use constants::{Constants, Factors};
 pub use ewma_cusum::{Series, cusum, ewma};
+pub use kinds::{ChartType, parse_rules, rules_literal, rules_name};
 pub use monitor::{Signal, SpcMonitor};
 pub use rare::{g_chart, t_chart};
 pub use rules::{Rule, RuleFamily, RulePoint, RuleSet, RuleState};
-pub use runchart::{RunsAnalysis, anhoej_limits, run_chart};
+pub use runchart::{RunsAnalysis, anhoej_limits, run_chart, run_chart_with};
 pub use sigma::{
     SigmaLevel, dpmo_to_sigma, first_time_yield, rolled_throughput_yield, sigma_level,
     sigma_to_dpmo,
@@ -54,5 +57,5 @@ pub use sigma::{
 pub use summary::ControlSummary;
 pub use variables::{
     SubgroupStats, Subgroups, r_chart, s_chart, xbar_r, xbar_r_from_stats, xbar_s,
-    xbar_s_from_stats, xmr,
+    xbar_s_from_stats, xmr, xmr_complete, xmr_lean, xmr_lean_into,
 };

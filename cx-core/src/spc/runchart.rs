@@ -90,6 +90,31 @@ pub fn anhoej_limits(n: usize) -> (usize, usize) {
 /// # Ok::<(), cx_core::CxError>(())
 /// ```
 pub fn run_chart(values: &[f64], phase1: Option<usize>) -> Result<(ControlChart, RunsAnalysis)> {
+    run_chart_with(values, phase1, None)
+}
+
+/// [`run_chart`] with an optional fixed centre line: a known median (or target,
+/// or the median of an earlier period) instead of one computed from the data,
+/// as `center` fixes the centre of the other charts. With a fixed centre
+/// `phase1` only labels the points (nothing is estimated) and the stage reports
+/// 0 calibration points.
+///
+/// # Errors
+/// As [`run_chart`]; [`CxError::InvalidOption`] for a non-finite `center`.
+/// # Examples
+/// ```
+/// use cx_core::spc::run_chart_with;
+/// let x = [3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
+/// let (chart, runs) = run_chart_with(&x, None, Some(2.0))?;
+/// assert_eq!((runs.median, runs.longest_run, runs.crossings), (2.0, 6, 0));
+/// assert_eq!(chart.center.constant(), Some(2.0));
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn run_chart_with(
+    values: &[f64],
+    phase1: Option<usize>,
+    center: Option<f64>,
+) -> Result<(ControlChart, RunsAnalysis)> {
     let n = values.len();
     let p1 = phase1.unwrap_or(n);
     if p1 == 0 || p1 > n {
@@ -98,22 +123,15 @@ pub fn run_chart(values: &[f64], phase1: Option<usize>) -> Result<(ControlChart,
             format!("must be in 1..={n}, got {p1}"),
         ));
     }
-    let mut base: Vec<f64> = values[..p1]
-        .iter()
-        .copied()
-        .filter(|v| !v.is_nan())
-        .collect();
-    if base.is_empty() {
-        return Err(CxError::EmptyInput {
-            what: "run chart".into(),
-        });
-    }
-    base.sort_by(f64::total_cmp);
-    let m = base.len();
-    let median = if m % 2 == 1 {
-        base[m / 2]
-    } else {
-        0.5 * (base[m / 2 - 1] + base[m / 2])
+    let (median, m) = match center {
+        Some(c) if !c.is_finite() => {
+            return Err(CxError::option(
+                "center",
+                format!("must be finite, got {c}"),
+            ));
+        }
+        Some(c) => (c, 0),
+        None => baseline_median(&values[..p1])?,
     };
     // Sides of the useful points: +1 above, −1 below.
     let useful: Vec<(usize, i8)> = values
@@ -182,4 +200,22 @@ pub fn run_chart(values: &[f64], phase1: Option<usize>) -> Result<(ControlChart,
         secondary: None,
     };
     Ok((chart, runs))
+}
+
+/// Median of the non-missing baseline values and their number.
+fn baseline_median(values: &[f64]) -> Result<(f64, usize)> {
+    let mut base: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    if base.is_empty() {
+        return Err(CxError::EmptyInput {
+            what: "run chart".into(),
+        });
+    }
+    base.sort_by(f64::total_cmp);
+    let m = base.len();
+    let median = if m % 2 == 1 {
+        base[m / 2]
+    } else {
+        0.5 * (base[m / 2 - 1] + base[m / 2])
+    };
+    Ok((median, m))
 }

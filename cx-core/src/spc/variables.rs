@@ -23,8 +23,7 @@
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::chart::{
-    Calib, ChartKind, ChartOptions, ControlChart, Model, PointLimits, SigmaMethod, build,
-    build_with,
+    Calib, ChartKind, ChartOptions, ControlChart, Model, PointLimits, SigmaMethod, build_with,
 };
 use super::constants::{Constants, c4_real, range_quantile};
 use crate::{CxError, Result};
@@ -104,51 +103,133 @@ pub(crate) struct GroupStats {
 }
 
 pub(crate) fn group_stats(g: Subgroups<'_>) -> GroupStats {
-    let m = match g {
-        Subgroups::Matrix { values, ncol } => values.len() / ncol,
-        Subgroups::Ragged { sizes, .. } => sizes.len(),
-    };
-    let mut out = GroupStats {
-        n: Vec::with_capacity(m),
-        mean: Vec::with_capacity(m),
-        range: Vec::with_capacity(m),
-        sd: Vec::with_capacity(m),
-    };
-    g.for_each(|row| {
-        let (mut n, mut sum, mut lo, mut hi) = (0usize, 0.0, f64::INFINITY, f64::NEG_INFINITY);
-        for &x in row {
-            if !x.is_nan() {
-                n += 1;
-                sum += x;
-                lo = lo.min(x);
-                hi = hi.max(x);
-            }
+    group_stats_with(g, true)
+}
+
+/// Statistics of one subgroup: (n, mean, range, sd), sd only when asked.
+#[inline]
+fn row_stats(row: &[f64], need_sd: bool) -> (usize, f64, f64, f64) {
+    let (mut n, mut sum, mut lo, mut hi) = (0usize, 0.0, f64::INFINITY, f64::NEG_INFINITY);
+    for &x in row {
+        if !x.is_nan() {
+            n += 1;
+            sum += x;
+            lo = lo.min(x);
+            hi = hi.max(x);
         }
-        let mean = sum / n as f64;
+    }
+    let mean = sum / n as f64;
+    let sd = if need_sd && n > 1 {
         let ss: f64 = row
             .iter()
             .filter(|x| !x.is_nan())
             .map(|x| (x - mean) * (x - mean))
             .sum();
+        (ss / (n - 1) as f64).sqrt()
+    } else {
+        f64::NAN
+    };
+    (
+        n,
+        if n > 0 { mean } else { f64::NAN },
+        if n > 0 { hi - lo } else { f64::NAN },
+        sd,
+    )
+}
+
+/// Per-subgroup statistics; `sd` is left empty unless `need_sd` (the R-based
+/// σ estimators and charts never read it). Rows of a long matrix are split
+/// over threads.
+pub(crate) fn group_stats_with(g: Subgroups<'_>, need_sd: bool) -> GroupStats {
+    let m = match g {
+        Subgroups::Matrix { values, ncol } => values.len() / ncol,
+        Subgroups::Ragged { sizes, .. } => sizes.len(),
+    };
+    let mut out = GroupStats {
+        n: vec![0; m],
+        mean: vec![0.0; m],
+        range: vec![0.0; m],
+        sd: if need_sd { vec![0.0; m] } else { Vec::new() },
+    };
+    let fill = |rows: &mut dyn Iterator<Item = &[f64]>,
+                n: &mut [usize],
+                mean: &mut [f64],
+                range: &mut [f64],
+                sd: &mut [f64]| {
+        for (k, row) in rows.enumerate() {
+            let (a, b, c, d) = row_stats(row, need_sd);
+            n[k] = a;
+            mean[k] = b;
+            range[k] = c;
+            if let Some(slot) = sd.get_mut(k) {
+                *slot = d;
+            }
+        }
+    };
+    match g {
+        Subgroups::Matrix { values, ncol } if super::kernel::threads(values.len()) > 1 => {
+            let t = super::kernel::threads(values.len());
+            let per = m.div_ceil(t.max(1)).max(1);
+            let ok = std::thread::scope(|scope| {
+                let sd_chunks: Vec<&mut [f64]> = if need_sd {
+                    out.sd.chunks_mut(per).collect()
+                } else {
+                    (0..m.div_ceil(per))
+                        .map(|_| <&mut [f64]>::default())
+                        .collect()
+                };
+                let handles: Vec<_> = values
+                    .chunks(per * ncol)
+                    .zip(out.n.chunks_mut(per))
+                    .zip(out.mean.chunks_mut(per))
+                    .zip(out.range.chunks_mut(per))
+                    .zip(sd_chunks)
+                    .map(|((((v, n), mean), range), sd)| {
+                        scope.spawn(move || fill(&mut v.chunks_exact(ncol), n, mean, range, sd))
+                    })
+                    .collect();
+                handles.into_iter().all(|h| h.join().is_ok())
+            });
+            if !ok {
+                // Not reachable (no panics in `fill`): recompute on this thread.
+                return group_stats_serial(g, need_sd);
+            }
+            out
+        }
+        _ => group_stats_serial(g, need_sd),
+    }
+}
+
+fn group_stats_serial(g: Subgroups<'_>, need_sd: bool) -> GroupStats {
+    let mut out = GroupStats::default();
+    g.for_each(|row| {
+        let (n, mean, range, sd) = row_stats(row, need_sd);
         out.n.push(n);
-        out.mean.push(if n > 0 { mean } else { f64::NAN });
-        out.range.push(if n > 0 { hi - lo } else { f64::NAN });
-        out.sd.push(if n > 1 {
-            (ss / (n - 1) as f64).sqrt()
-        } else {
-            f64::NAN
-        });
+        out.mean.push(mean);
+        out.range.push(range);
+        if need_sd {
+            out.sd.push(sd);
+        }
     });
     out
 }
 
-fn mean_of(idx: &[usize], f: impl Fn(usize) -> f64) -> f64 {
-    idx.iter().map(|&i| f(i)).sum::<f64>() / idx.len() as f64
+/// Subgroup indices: a range (no index vector for a long series) or a list.
+pub(crate) trait Indices: Iterator<Item = usize> + Clone {}
+impl<T: Iterator<Item = usize> + Clone> Indices for T {}
+
+fn mean_of(idx: impl Indices, f: impl Fn(usize) -> f64) -> f64 {
+    let (mut s, mut k) = (0.0, 0usize);
+    for i in idx {
+        s += f(i);
+        k += 1;
+    }
+    s / k as f64
 }
 
-fn weighted(idx: &[usize], w: impl Fn(usize) -> f64, x: impl Fn(usize) -> f64) -> f64 {
+fn weighted(idx: impl Indices, w: impl Fn(usize) -> f64, x: impl Fn(usize) -> f64) -> f64 {
     let (mut sw, mut swx) = (0.0, 0.0);
-    for &i in idx {
+    for i in idx {
         sw += w(i);
         swx += w(i) * x(i);
     }
@@ -158,24 +239,32 @@ fn weighted(idx: &[usize], w: impl Fn(usize) -> f64, x: impl Fn(usize) -> f64) -
 /// σ̂ from subgroups by one of qcc's estimators.
 pub(crate) fn subgroup_sigma(
     g: &GroupStats,
-    idx: &[usize],
+    idx: impl Indices,
     method: SigmaMethod,
     k: Constants,
 ) -> Result<(f64, String)> {
     let c4 = |i: usize| c4_real(g.n[i] as f64);
     let d2 = |i: usize| k.d2(g.n[i]);
+    // `sd` is only computed for the estimators and charts that read it.
+    let sd = |i: usize| g.sd.get(i).copied().unwrap_or(f64::NAN);
     let sigma = match method {
         SigmaMethod::UwaveR => {
-            let mut s = 0.0;
-            for &i in idx {
-                s += g.range[i] / d2(i)?;
+            let (mut s, mut cnt) = (0.0, 0usize);
+            // Subgroups of one size share d2: look it up once per size change.
+            let mut last = (usize::MAX, f64::NAN);
+            for i in idx {
+                if g.n[i] != last.0 {
+                    last = (g.n[i], d2(i)?);
+                }
+                s += g.range[i] / last.1;
+                cnt += 1;
             }
-            s / idx.len() as f64
+            s / cnt as f64
         }
-        SigmaMethod::UwaveSd => mean_of(idx, |i| g.sd[i] / c4(i)),
+        SigmaMethod::UwaveSd => mean_of(idx, |i| sd(i) / c4(i)),
         SigmaMethod::MvlueR => {
             let (mut sw, mut swx) = (0.0, 0.0);
-            for &i in idx {
+            for i in idx {
                 let (a, b) = (d2(i)?, k.d3(g.n[i])?);
                 let w = (a / b).powi(2);
                 sw += w;
@@ -186,14 +275,14 @@ pub(crate) fn subgroup_sigma(
         SigmaMethod::MvlueSd => weighted(
             idx,
             |i| c4(i).powi(2) / (1.0 - c4(i).powi(2)),
-            |i| g.sd[i] / c4(i),
+            |i| sd(i) / c4(i),
         ),
         SigmaMethod::Rmsdf => {
             let (mut sw, mut sws) = (0.0, 0.0);
-            for &i in idx {
+            for i in idx {
                 let w = g.n[i] as f64 - 1.0;
                 sw += w;
-                sws += w * g.sd[i] * g.sd[i];
+                sws += w * sd(i) * sd(i);
             }
             (sws / sw).sqrt() / c4_real(sw + 1.0)
         }
@@ -272,6 +361,31 @@ impl Individuals<'_> {
     }
 }
 
+impl Individuals<'_> {
+    /// [`Self::estimate_at`] for a contiguous range with the moving-range
+    /// estimator: one pass (threads for long series) with eight partial sums,
+    /// which are also more accurate than one running sum.
+    fn estimate_range(&self, r: std::ops::Range<usize>) -> Result<(f64, f64)> {
+        let m = super::kernel::moments(self.x.get(r).unwrap_or(&[]));
+        if m.n < 2 {
+            return Err(CxError::TooFewObservations {
+                what: "individuals chart".into(),
+                min: 2,
+                got: m.n,
+            });
+        }
+        if m.mr_n == 0 {
+            return Err(CxError::TooFewObservations {
+                what: "moving ranges".into(),
+                min: 1,
+                got: 0,
+            });
+        }
+        let center = m.sum / m.n as f64;
+        Ok((center, m.mr_sum / m.mr_n as f64 / self.k.d2(2)?))
+    }
+}
+
 impl Model for Individuals<'_> {
     fn kind(&self) -> ChartKind {
         ChartKind::Individuals
@@ -284,6 +398,11 @@ impl Model for Individuals<'_> {
     }
     fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
         match calib {
+            Calib::Range(r)
+                if matches!(self.method, SigmaMethod::Auto | SigmaMethod::MovingRange) =>
+            {
+                self.estimate_range(r.clone())
+            }
             Calib::Range(r) => self.estimate_at(r.clone()),
             Calib::List(v) => self.estimate_at(v.iter().copied()),
         }
@@ -336,6 +455,26 @@ impl Spread<'_> {
     }
 }
 
+impl Spread<'_> {
+    /// Centre and σ from the calibration points `idx` (missing ones skipped).
+    fn estimate_at(&self, idx: impl Indices) -> Result<(f64, f64)> {
+        let pts = idx.filter(|&i| !self.stats[i].is_nan());
+        if pts.clone().next().is_none() {
+            return Err(CxError::TooFewObservations {
+                what: self.kind.name().into(),
+                min: 1,
+                got: 0,
+            });
+        }
+        let center = weighted(pts.clone(), |i| self.size(i) as f64, |i| self.stats[i]);
+        let sigma = match self.g {
+            Some(g) => subgroup_sigma(g, pts, self.method, self.k)?.0,
+            None => center / self.k.d2(2)?,
+        };
+        Ok((center, sigma))
+    }
+}
+
 impl Model for Spread<'_> {
     fn kind(&self) -> ChartKind {
         self.kind
@@ -356,25 +495,10 @@ impl Model for Spread<'_> {
                 .map_or(f64::NAN, |g| g.1);
             return Ok((self.expected(2, sigma)?.0, sigma));
         }
-        let pts: Vec<usize> = calib
-            .indices()
-            .iter()
-            .copied()
-            .filter(|&i| !self.stats[i].is_nan())
-            .collect();
-        if pts.is_empty() {
-            return Err(CxError::TooFewObservations {
-                what: self.kind.name().into(),
-                min: 1,
-                got: 0,
-            });
+        match calib {
+            Calib::Range(r) => self.estimate_at(r.clone()),
+            Calib::List(v) => self.estimate_at(v.iter().copied()),
         }
-        let center = weighted(&pts, |i| self.size(i) as f64, |i| self.stats[i]);
-        let sigma = match self.g {
-            Some(g) => subgroup_sigma(g, &pts, self.method, self.k)?.0,
-            None => center / self.k.d2(2)?,
-        };
-        Ok((center, sigma))
     }
     fn limits(&self, i: usize, center: f64, sigma: f64) -> Result<PointLimits> {
         let n = self.size(i);
@@ -432,13 +556,93 @@ impl Model for Spread<'_> {
 /// ```
 pub fn xmr<'a>(values: &[f64], opts: impl Into<ChartOptions<'a>>) -> Result<ControlChart> {
     let opts = opts.into();
+    let mut chart = xmr_lean(values, opts)?;
+    xmr_complete(&mut chart, values, opts)?;
+    Ok(chart)
+}
+
+/// The individuals chart of [`xmr`] without a copy of the values: centre,
+/// σ, limits, stages and rule flags, with `statistics` left empty and no MR
+/// chart. For callers that keep the values themselves (the Python binding
+/// reads a numpy array in place and completes the chart only when the
+/// statistics or the MR chart are asked for); [`xmr_complete`] adds both.
+///
+/// # Errors
+/// As [`xmr`].
+/// # Examples
+/// ```
+/// use cx_core::spc::{xmr, xmr_complete, xmr_lean, ChartOptions, RuleSet};
+/// let x = [10.0, 12.0, 11.0, 13.0, 12.0];
+/// let opts = ChartOptions::new().rules(RuleSet::Nelson);
+/// let mut lean = xmr_lean(&x, opts)?;
+/// assert!(lean.statistics.is_empty() && lean.len() == 5);
+/// xmr_complete(&mut lean, &x, opts)?;
+/// let full = xmr(&x, opts)?;
+/// assert_eq!((&lean.statistics, &lean.flags), (&full.statistics, &full.flags));
+/// assert!(lean.secondary.is_some());
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn xmr_lean<'a>(values: &[f64], opts: impl Into<ChartOptions<'a>>) -> Result<ControlChart> {
+    let opts = opts.into();
     let ind = Individuals {
         x: values,
         method: opts.sigma_method,
         k: opts.constants,
         w: opts.width(),
     };
-    let mut chart = build(&ind, &opts, None)?;
+    build_with(&ind, &opts, None, false)
+}
+
+/// [`xmr_lean`] writing the rule flags into `flags` (zeroed, one byte per
+/// value; e.g. a numpy array the caller returns as is) instead of the chart,
+/// whose `flags` and `statistics` stay empty: put the flags back before
+/// calling [`xmr_complete`].
+///
+/// # Errors
+/// As [`xmr`]; [`CxError::LengthMismatch`] if `flags` is not one byte per value.
+/// # Examples
+/// ```
+/// use cx_core::spc::{xmr, xmr_lean_into, RuleSet};
+/// let x = [10.0, 12.0, 11.0, 13.0, 12.0, 30.0];
+/// let mut flags = vec![0u8; x.len()];
+/// let lean = xmr_lean_into(&x, RuleSet::Nelson, &mut flags)?;
+/// assert!(lean.flags.is_empty());
+/// assert_eq!(flags, xmr(&x, RuleSet::Nelson)?.flags);
+/// # Ok::<(), cx_core::CxError>(())
+/// ```
+pub fn xmr_lean_into<'a>(
+    values: &[f64],
+    opts: impl Into<ChartOptions<'a>>,
+    flags: &mut [u8],
+) -> Result<ControlChart> {
+    let opts = opts.into();
+    let ind = Individuals {
+        x: values,
+        method: opts.sigma_method,
+        k: opts.constants,
+        w: opts.width(),
+    };
+    super::chart::build_into(&ind, &opts, None, false, Some(flags))
+}
+
+/// Complete a chart from [`xmr_lean`] with the same `values` and options:
+/// copy the statistics and build the moving-range chart (`secondary`).
+///
+/// # Errors
+/// [`CxError::LengthMismatch`] if `values` is not the chart's series; as [`xmr`].
+pub fn xmr_complete<'a>(
+    chart: &mut ControlChart,
+    values: &[f64],
+    opts: impl Into<ChartOptions<'a>>,
+) -> Result<()> {
+    let opts = opts.into();
+    if values.len() != chart.len() {
+        return Err(CxError::LengthMismatch {
+            what: "values".into(),
+            expected: chart.len(),
+            got: values.len(),
+        });
+    }
     let mut mr = Vec::with_capacity(values.len());
     mr.push(f64::NAN);
     mr.extend(values.windows(2).map(|w| (w[1] - w[0]).abs()));
@@ -462,8 +666,9 @@ pub fn xmr<'a>(values: &[f64], opts: impl Into<ChartOptions<'a>>) -> Result<Cont
     mopts.rules = opts.rules.only_limits();
     let mut secondary = build_with(&spread, &mopts, None, false)?;
     secondary.statistics = mr;
+    chart.statistics = values.to_vec();
     chart.secondary = Some(Box::new(secondary));
-    Ok(chart)
+    Ok(())
 }
 
 fn check_sizes(g: &GroupStats) -> Result<()> {
@@ -494,6 +699,13 @@ struct Xbar<'a> {
     w: f64,
 }
 
+impl Xbar<'_> {
+    fn estimate_at(&self, idx: impl Indices) -> Result<(f64, f64)> {
+        let center = weighted(idx.clone(), |i| self.g.n[i] as f64, |i| self.g.mean[i]);
+        Ok((center, subgroup_sigma(self.g, idx, self.method, self.k)?.0))
+    }
+}
+
 impl Model for Xbar<'_> {
     fn kind(&self) -> ChartKind {
         ChartKind::Xbar
@@ -505,12 +717,10 @@ impl Model for Xbar<'_> {
         self.g.n.windows(2).all(|w| w[0] == w[1])
     }
     fn estimate(&self, calib: &Calib) -> Result<(f64, f64)> {
-        let calib = &calib.indices();
-        let center = weighted(calib, |i| self.g.n[i] as f64, |i| self.g.mean[i]);
-        Ok((
-            center,
-            subgroup_sigma(self.g, calib, self.method, self.k)?.0,
-        ))
+        match calib {
+            Calib::Range(r) => self.estimate_at(r.clone()),
+            Calib::List(v) => self.estimate_at(v.iter().copied()),
+        }
     }
     fn limits(&self, i: usize, center: f64, sigma: f64) -> Result<PointLimits> {
         let se = sigma / (self.g.n[i] as f64).sqrt();
@@ -522,13 +732,23 @@ impl Model for Xbar<'_> {
         })
     }
     fn sigma_method(&self) -> String {
-        subgroup_sigma(self.g, &[], self.method, self.k)
+        subgroup_sigma(self.g, std::iter::empty(), self.method, self.k)
             .map(|r| r.1)
             .unwrap_or_default()
     }
 }
 
 fn spread_chart(g: &GroupStats, opts: &ChartOptions<'_>, kind: ChartKind) -> Result<ControlChart> {
+    spread_chart_with(g, opts, kind, true)
+}
+
+/// [`spread_chart`], leaving `statistics` empty unless `copy_stats`.
+fn spread_chart_with(
+    g: &GroupStats,
+    opts: &ChartOptions<'_>,
+    kind: ChartKind,
+    copy_stats: bool,
+) -> Result<ControlChart> {
     let s_based = kind == ChartKind::StdDev;
     let method = resolve(opts.sigma_method, g, s_based);
     let method =
@@ -550,11 +770,16 @@ fn spread_chart(g: &GroupStats, opts: &ChartOptions<'_>, kind: ChartKind) -> Res
         conf: opts.confidence,
         given: None,
         center_from_sigma: opts.sigma.is_some() && opts.center.is_none(),
-        name: subgroup_sigma(g, &[], method, opts.constants)
+        name: subgroup_sigma(g, std::iter::empty(), method, opts.constants)
             .map(|r| r.1)
             .unwrap_or_default(),
     };
-    build(&spread, opts, Some(g.n.iter().map(|&n| n as f64).collect()))
+    build_with(
+        &spread,
+        opts,
+        Some(g.n.iter().map(|&n| n as f64).collect()),
+        copy_stats,
+    )
 }
 
 /// x̄ chart with its R chart as `secondary` (qcc `type = "xbar"` and `"R"`).
@@ -603,7 +828,24 @@ fn xbar_with(
     opts: ChartOptions<'_>,
     spread: ChartKind,
 ) -> Result<ControlChart> {
-    xbar_from(group_stats(data), opts, spread)
+    let need_sd = needs_sd(&data, &opts, spread == ChartKind::StdDev);
+    xbar_from(group_stats_with(data, need_sd), opts, spread)
+}
+
+/// Whether a chart of `data` with `opts` reads subgroup standard deviations:
+/// an S chart, an sd-based σ estimator, or qcc's automatic switch to RMSDF
+/// for subgroups of more than 25 values.
+fn needs_sd(data: &Subgroups<'_>, opts: &ChartOptions<'_>, s_based: bool) -> bool {
+    let largest = match *data {
+        Subgroups::Matrix { ncol, .. } => ncol,
+        Subgroups::Ragged { sizes, .. } => sizes.iter().copied().max().unwrap_or(0),
+    };
+    s_based
+        || match opts.sigma_method {
+            SigmaMethod::UwaveR | SigmaMethod::MvlueR => false,
+            SigmaMethod::Auto => largest > 25,
+            _ => true,
+        }
 }
 
 fn xbar_from(g: GroupStats, opts: ChartOptions<'_>, spread: ChartKind) -> Result<ControlChart> {
@@ -616,10 +858,20 @@ fn xbar_from(g: GroupStats, opts: ChartOptions<'_>, spread: ChartKind) -> Result
         w: opts.width(),
     };
     let sizes: Vec<f64> = g.n.iter().map(|&n| n as f64).collect();
-    let mut chart = build(&x, &opts, Some(sizes))?;
+    // The charts take the subgroup means and spreads by move, not by copy
+    // (for 2M subgroups each copy is 16 MB of fresh pages).
+    let mut chart = build_with(&x, &opts, Some(sizes), false)?;
     let mut sopts = opts;
     sopts.center = None;
-    chart.secondary = Some(Box::new(spread_chart(&g, &sopts, spread)?));
+    let mut second = spread_chart_with(&g, &sopts, spread, false)?;
+    let mut g = g;
+    chart.statistics = std::mem::take(&mut g.mean);
+    second.statistics = std::mem::take(if spread == ChartKind::StdDev {
+        &mut g.sd
+    } else {
+        &mut g.range
+    });
+    chart.secondary = Some(Box::new(second));
     Ok(chart)
 }
 
@@ -639,9 +891,10 @@ fn xbar_from(g: GroupStats, opts: ChartOptions<'_>, spread: ChartKind) -> Result
 /// # Ok::<(), cx_core::CxError>(())
 /// ```
 pub fn r_chart<'a>(data: Subgroups<'_>, opts: impl Into<ChartOptions<'a>>) -> Result<ControlChart> {
-    let g = group_stats(data);
+    let opts = opts.into();
+    let g = group_stats_with(data, needs_sd(&data, &opts, false));
     check_sizes(&g)?;
-    spread_chart(&g, &opts.into(), ChartKind::Range)
+    spread_chart(&g, &opts, ChartKind::Range)
 }
 
 /// S chart alone (qcc `type = "S"`).

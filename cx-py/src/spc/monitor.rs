@@ -34,7 +34,7 @@ impl PySpcMonitor {
     /// Freeze a chart's limits (its last point's).
     #[staticmethod]
     fn from_chart(chart: PyRef<'_, PyControlChart>) -> PyResult<Self> {
-        spc::SpcMonitor::from_chart(&chart.0)
+        spc::SpcMonitor::from_chart(chart.full(chart.py())?)
             .map(Self)
             .map_err(to_py)
     }

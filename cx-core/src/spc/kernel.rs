@@ -1,0 +1,786 @@
+//! Bit-parallel evaluation of the run rules, and the one-pass sums of the
+//! individuals chart, for long series.
+//!
+//! Every Western Electric and Nelson rule asks whether a predicate held for
+//! the last `L` points (L ≤ 15: 9 on one side, 6 rising, 14 alternating,
+//! 15 within 1σ, 8 beyond 1σ) or for enough points of a window of 3 or 5.
+//! A run counter `≥ L` is the same question as "the last `L` predicate bits
+//! are all set", so the whole machine of [`RuleState`](super::RuleState)
+//! reduces to word operations on 64 points at a time:
+//!
+//! 1. one vectorised pass over 64 points computes the predicate words (valid,
+//!    above/below the centre, beyond 2σ/1σ on each side, beyond the limits,
+//!    rising/falling against the previous point);
+//! 2. each rule is a handful of shifts and ANDs of the current word with the
+//!    previous one (`all_last`), e.g. 15 within 1σ = four AND-shifts;
+//! 3. the per-point byte (bit `r − 1` for rule `r`) is written only where a
+//!    rule fires.
+//!
+//! Because no rule looks back more than 15 points, a chunk of the series
+//! starting at point `s` is judged exactly by computing the predicate word of
+//! the 64 points before `s` first: chunks run on separate threads with no
+//! fix-up pass, and the result equals the sequential machine bit for bit
+//! (proptest below, with random chunk boundaries, NaNs, points on the centre
+//! line and ties). The semantics are those documented in [`super::rules`]: a
+//! point on the centre line breaks a same-side run, a missing point (NaN
+//! statistic or NaN standardised value) breaks every run and is never flagged,
+//! and a rule flags the completing point and every later point while the
+//! pattern continues.
+
+use super::rules::{RuleFamily, RuleSet};
+
+/// Series shorter than this are judged on one thread (spawning costs more).
+const PAR_MIN: usize = 1 << 17;
+
+/// Threads to split a long series over.
+pub(crate) fn threads(n: usize) -> usize {
+    if n < PAR_MIN {
+        return 1;
+    }
+    std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .clamp(1, 8)
+        .min(n / (PAR_MIN / 2))
+        .max(1)
+}
+
+/// Split `0..n` into `t` ranges whose inner boundaries are multiples of 64.
+pub(crate) fn splits(n: usize, t: usize) -> Vec<std::ops::Range<usize>> {
+    let words = n.div_ceil(64);
+    let per = words.div_ceil(t.max(1));
+    let mut out = Vec::with_capacity(t);
+    let mut s = 0;
+    while s < n {
+        let e = (s + per * 64).min(n);
+        out.push(s..e);
+        s = e;
+    }
+    out
+}
+
+/// Centre, standard error and limits at a point of the stage being judged.
+pub(crate) trait Limits: Sync {
+    /// `(center, se, lcl, ucl)` at point `i` (stage-relative).
+    fn at(&self, i: usize) -> (f64, f64, f64, f64);
+}
+
+/// The same limits for every point.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConstLimits {
+    pub center: f64,
+    pub se: f64,
+    pub lcl: f64,
+    pub ucl: f64,
+}
+
+impl Limits for ConstLimits {
+    #[inline(always)]
+    fn at(&self, _i: usize) -> (f64, f64, f64, f64) {
+        (self.center, self.se, self.lcl, self.ucl)
+    }
+}
+
+/// One limit column of a stage: constant or per point (stage-relative slice).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Col<'a> {
+    /// The same value at every point.
+    Const(f64),
+    /// One value per point of the stage.
+    Slice(&'a [f64]),
+}
+
+impl Col<'_> {
+    #[inline(always)]
+    fn at(&self, i: usize) -> f64 {
+        match self {
+            Col::Const(v) => *v,
+            Col::Slice(s) => s.get(i).copied().unwrap_or(f64::NAN),
+        }
+    }
+}
+
+/// Limits of which some vary per point.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ColLimits<'a> {
+    pub center: Col<'a>,
+    pub se: Col<'a>,
+    pub lcl: Col<'a>,
+    pub ucl: Col<'a>,
+}
+
+impl Limits for ColLimits<'_> {
+    #[inline(always)]
+    fn at(&self, i: usize) -> (f64, f64, f64, f64) {
+        (
+            self.center.at(i),
+            self.se.at(i),
+            self.lcl.at(i),
+            self.ucl.at(i),
+        )
+    }
+}
+
+/// The standardised value, exactly as [`super::chart::point`] computes it.
+#[inline(always)]
+fn zval(x: f64, c: f64, se: f64) -> f64 {
+    let d = x - c;
+    if se > 0.0 {
+        d / se
+    } else if d == 0.0 {
+        0.0
+    } else {
+        d * f64::INFINITY
+    }
+}
+
+/// Predicate words of (up to) 64 consecutive points; bit `j` is point `base + j`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Preds {
+    valid: u64,
+    pos: u64,
+    neg: u64,
+    hi2: u64,
+    lo2: u64,
+    hi1: u64,
+    lo1: u64,
+    beyond: u64,
+    rise: u64,
+    fall: u64,
+}
+
+/// Zone thresholds in standard errors.
+#[derive(Debug, Clone, Copy)]
+struct Zones {
+    z1: f64,
+    z2: f64,
+}
+
+/// Predicates of points `start..start + len` (`len ≤ 64`), one point at a
+/// time: used for the first word of a stage, the history word before a chunk
+/// and the last partial word.
+fn preds_scalar<L: Limits>(x: &[f64], lim: &L, start: usize, len: usize, zn: Zones) -> Preds {
+    let valid_at = |i: usize| {
+        let (c, se, _, _) = lim.at(i);
+        !(x[i].is_nan() || zval(x[i], c, se).is_nan())
+    };
+    let mut p = Preds::default();
+    for j in 0..len {
+        let i = start + j;
+        let (c, se, lo, hi) = lim.at(i);
+        let xi = x[i];
+        let z = zval(xi, c, se);
+        let v = !(xi.is_nan() || z.is_nan());
+        let bit = |b: bool| u64::from(b) << j;
+        p.valid |= bit(v);
+        p.pos |= bit(z > 0.0);
+        p.neg |= bit(z < 0.0);
+        p.hi2 |= bit(z > zn.z2);
+        p.lo2 |= bit(z < -zn.z2);
+        p.hi1 |= bit(z > zn.z1);
+        p.lo1 |= bit(z < -zn.z1);
+        p.beyond |= bit((xi > hi) | (xi < lo));
+        if i > 0 && v && valid_at(i - 1) {
+            let d = xi - x[i - 1];
+            p.rise |= bit(d > 0.0);
+            p.fall |= bit(d < 0.0);
+        }
+    }
+    p
+}
+
+/// Pack bit `p` of each of 8 bytes (little-endian in `v`) into 8 bits.
+#[inline(always)]
+fn gather(v: u64, p: u32) -> u64 {
+    ((v >> p) & 0x0101_0101_0101_0101).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// Predicates of the 64 points `start..start + 64` (`start ≥ 1`), written so
+/// the compiler vectorises the comparisons: one byte of flags per point, then
+/// a multiply gathers each flag of 8 points into a byte of its word.
+#[inline(always)]
+fn preds_full<L: Limits>(x: &[f64], lim: &L, start: usize, prev_valid: bool, zn: Zones) -> Preds {
+    let mut a = [0u8; 64];
+    let mut b = [0u8; 64];
+    let xs = &x[start - 1..start + 64];
+    for j in 0..64 {
+        let (c, se, lo, hi) = lim.at(start + j);
+        let xi = xs[j + 1];
+        let z = zval(xi, c, se);
+        let d = xi - xs[j];
+        a[j] = u8::from(!(xi.is_nan() | z.is_nan()))
+            | u8::from(z > 0.0) << 1
+            | u8::from(z < 0.0) << 2
+            | u8::from(z > zn.z2) << 3
+            | u8::from(z < -zn.z2) << 4
+            | u8::from(z > zn.z1) << 5
+            | u8::from(z < -zn.z1) << 6
+            | u8::from((xi > hi) | (xi < lo)) << 7;
+        b[j] = u8::from(d > 0.0) | u8::from(d < 0.0) << 1;
+    }
+    let mut w = [0u64; 10];
+    for (k, (ca, cb)) in a.chunks_exact(8).zip(b.chunks_exact(8)).enumerate() {
+        let mut t = [0u8; 8];
+        t.copy_from_slice(ca);
+        let va = u64::from_le_bytes(t);
+        t.copy_from_slice(cb);
+        let vb = u64::from_le_bytes(t);
+        for (p, wp) in w.iter_mut().take(8).enumerate() {
+            *wp |= gather(va, p as u32) << (8 * k);
+        }
+        w[8] |= gather(vb, 0) << (8 * k);
+        w[9] |= gather(vb, 1) << (8 * k);
+    }
+    let valid = w[0];
+    // Rising/falling needs both points valid (a missing point resets `prev`).
+    let both = valid & ((valid << 1) | u64::from(prev_valid));
+    Preds {
+        valid,
+        pos: w[1],
+        neg: w[2],
+        hi2: w[3],
+        lo2: w[4],
+        hi1: w[5],
+        lo1: w[6],
+        beyond: w[7],
+        rise: w[8] & both,
+        fall: w[9] & both,
+    }
+}
+
+/// `cur` with the previous word's bits shifted in from below by `s` (bit `j`
+/// of the result is point `j − s`).
+#[inline(always)]
+fn sh(cur: u64, prev: u64, s: u32) -> u64 {
+    ((((cur as u128) << 64) | prev as u128) << s >> 64) as u64
+}
+
+/// Bit `j` set where the predicate held at the last `l` points ending at `j`
+/// (`l ≤ 64`), by doubling AND-shifts.
+#[inline(always)]
+fn all_last(cur: u64, prev: u64, l: u32) -> u64 {
+    let mut r = ((cur as u128) << 64) | prev as u128;
+    let mut covered = 1;
+    while covered < l {
+        let s = covered.min(l - covered);
+        r &= r << s;
+        covered += s;
+    }
+    (r >> 64) as u64
+}
+
+/// At least one of the last `l` points.
+#[inline(always)]
+fn any_last(cur: u64, prev: u64, l: u32) -> u64 {
+    !all_last(!cur, !prev, l)
+}
+
+/// The eight rule words (bit `j` = rule fires at point `j`) of the current
+/// word given the previous one.
+#[inline(always)]
+fn rule_words(c: &Preds, p: &Preds, family: RuleFamily) -> [u64; 8] {
+    let seen3 = all_last(c.valid, p.valid, 3);
+    let seen5 = all_last(c.valid, p.valid, 5);
+    // The point itself beyond, and ≥ 1 of the 2 before: 2 of 3.
+    let t23 = |cur: u64, prev: u64| cur & (sh(cur, prev, 1) | sh(cur, prev, 2));
+    // The point itself beyond, and ≥ 3 of the 4 before: 4 of 5.
+    let f45 = |cur: u64, prev: u64| {
+        let (a, b) = (sh(cur, prev, 1), sh(cur, prev, 2));
+        let (e, d) = (sh(cur, prev, 3), sh(cur, prev, 4));
+        cur & ((a & b & (e | d)) | (e & d & (a | b)))
+    };
+    let two3 = seen3 & (t23(c.hi2, p.hi2) | t23(c.lo2, p.lo2));
+    let four5 = seen5 & (f45(c.hi1, p.hi1) | f45(c.lo1, p.lo1));
+    let run = |l: u32| all_last(c.pos, p.pos, l) | all_last(c.neg, p.neg, l);
+    let w = match family {
+        RuleFamily::WesternElectric => [c.beyond, two3, four5, run(8), 0, 0, 0, 0],
+        RuleFamily::Nelson => {
+            let trend = all_last(c.rise, p.rise, 5) | all_last(c.fall, p.fall, 5);
+            // A step alternates when it reverses the previous step. Bit 0 of
+            // the previous word's alternation lacks its own predecessor, but
+            // it lies 64 points back: beyond every rule's reach.
+            let alt_c = (c.rise & sh(c.fall, p.fall, 1)) | (c.fall & sh(c.rise, p.rise, 1));
+            let alt_p = (p.rise & (p.fall << 1)) | (p.fall & (p.rise << 1));
+            let (out_c, out_p) = (c.hi1 | c.lo1, p.hi1 | p.lo1);
+            let within_c = c.valid & !out_c;
+            let within_p = p.valid & !out_p;
+            let mixture =
+                all_last(out_c, out_p, 8) & any_last(c.hi1, p.hi1, 8) & any_last(c.lo1, p.lo1, 8);
+            [
+                c.beyond,
+                run(9),
+                trend,
+                all_last(alt_c, alt_p, 12),
+                two3,
+                four5,
+                all_last(within_c, within_p, 15),
+                mixture,
+            ]
+        }
+        RuleFamily::Anhoej => [0; 8],
+    };
+    w.map(|r| r & c.valid)
+}
+
+/// [`judge_range`] compiled for the widest vector unit the CPU has: the same
+/// code, built a second and third time with AVX-512 and AVX2 enabled and
+/// chosen at run time (the portable build targets SSE2, two lanes).
+fn judge_range_best<L: Limits>(
+    x: &[f64],
+    lim: &L,
+    range: std::ops::Range<usize>,
+    rules: RuleSet,
+    zn: Zones,
+    out: &mut [u8],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            // SAFETY: `judge_range_avx512` only needs the CPU to support the
+            // features it enables, which was checked just above.
+            #[allow(unsafe_code)]
+            unsafe {
+                judge_range_avx512(x, lim, range, rules, zn, out);
+            }
+            return;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: as above, for AVX2.
+            #[allow(unsafe_code)]
+            unsafe {
+                judge_range_avx2(x, lim, range, rules, zn, out);
+            }
+            return;
+        }
+    }
+    judge_range(x, lim, range, rules, zn, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+fn judge_range_avx512<L: Limits>(
+    x: &[f64],
+    lim: &L,
+    range: std::ops::Range<usize>,
+    rules: RuleSet,
+    zn: Zones,
+    out: &mut [u8],
+) {
+    judge_range(x, lim, range, rules, zn, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn judge_range_avx2<L: Limits>(
+    x: &[f64],
+    lim: &L,
+    range: std::ops::Range<usize>,
+    rules: RuleSet,
+    zn: Zones,
+    out: &mut [u8],
+) {
+    judge_range(x, lim, range, rules, zn, out);
+}
+
+/// Judge points `range` of a stage (`x` and `lim` are the whole stage), writing
+/// their flags into `out` (`out.len() == range.len()`, zeroed).
+#[inline(always)]
+fn judge_range<L: Limits>(
+    x: &[f64],
+    lim: &L,
+    range: std::ops::Range<usize>,
+    rules: RuleSet,
+    zn: Zones,
+    out: &mut [u8],
+) {
+    let (family, mask) = (rules.family(), rules.mask());
+    let s = range.start;
+    // History: the 64 points before `s` (fewer at the stage start, placed in
+    // the high bits so bit 63 is always point s − 1).
+    let h = s.min(64);
+    let mut prev = preds_scalar(x, lim, s - h, h, zn);
+    if h < 64 {
+        let up = |w: u64| if h == 0 { 0 } else { w << (64 - h) };
+        prev = Preds {
+            valid: up(prev.valid),
+            pos: up(prev.pos),
+            neg: up(prev.neg),
+            hi2: up(prev.hi2),
+            lo2: up(prev.lo2),
+            hi1: up(prev.hi1),
+            lo1: up(prev.lo1),
+            beyond: up(prev.beyond),
+            rise: up(prev.rise),
+            fall: up(prev.fall),
+        };
+    }
+    let mut base = s;
+    while base < range.end {
+        let len = (range.end - base).min(64);
+        let cur = if base > 0 && len == 64 {
+            preds_full(x, lim, base, prev.valid >> 63 == 1, zn)
+        } else {
+            preds_scalar(x, lim, base, len, zn)
+        };
+        let words = rule_words(&cur, &prev, family);
+        let mut any = 0u64;
+        let mut ws = [0u64; 8];
+        for (r, (w, v)) in ws.iter_mut().zip(words).enumerate() {
+            if mask >> r & 1 == 1 {
+                *w = v;
+                any |= v;
+            }
+        }
+        let o = &mut out[base - s..base - s + len];
+        let mut bits = any;
+        while bits != 0 {
+            let j = bits.trailing_zeros();
+            let mut f = 0u8;
+            for (r, w) in ws.iter().enumerate() {
+                f |= (((w >> j) & 1) as u8) << r;
+            }
+            if let Some(slot) = o.get_mut(j as usize) {
+                *slot = f;
+            }
+            bits &= bits - 1;
+        }
+        prev = cur;
+        base += 64;
+    }
+}
+
+/// Flags of one stage (rules restart at its first point), split over
+/// `chunks` ranges judged in parallel; `out` must be zeroed.
+pub(crate) fn judge_stage<L: Limits>(
+    x: &[f64],
+    lim: &L,
+    rules: RuleSet,
+    width: f64,
+    chunks: &[std::ops::Range<usize>],
+    out: &mut [u8],
+) {
+    if rules.mask() == 0 || rules.family() == RuleFamily::Anhoej {
+        return;
+    }
+    let zn = Zones {
+        z1: width / 3.0,
+        z2: width * 2.0 / 3.0,
+    };
+    if chunks.len() <= 1 {
+        judge_range_best(x, lim, 0..x.len(), rules, zn, out);
+        return;
+    }
+    let ok = std::thread::scope(|scope| {
+        let mut rest = &mut *out;
+        let mut at = 0;
+        let mut handles = Vec::with_capacity(chunks.len());
+        for r in chunks {
+            let (mine, tail) = rest.split_at_mut(r.end - at);
+            let mine = &mut mine[r.start - at..];
+            rest = tail;
+            at = r.end;
+            let r = r.clone();
+            handles.push(scope.spawn(move || judge_range_best(x, lim, r, rules, zn, mine)));
+        }
+        handles.into_iter().all(|h| h.join().is_ok())
+    });
+    if !ok {
+        // Not reachable (the kernel does not panic); judge on this thread.
+        out.fill(0);
+        judge_range_best(x, lim, 0..x.len(), rules, zn, out);
+    }
+}
+
+/// Count and sum of the non-missing values of `x`, and count and sum of the
+/// moving ranges |xᵢ − xᵢ₋₁| between neighbours that are both present; one
+/// pass (parallel over chunks for long series), eight partial sums per chunk.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Moments {
+    pub n: usize,
+    pub sum: f64,
+    pub mr_n: usize,
+    pub mr_sum: f64,
+}
+
+/// [`moments_range`] compiled for AVX-512 when the CPU has it (as [`judge_range_best`]).
+fn moments_best(x: &[f64], r: std::ops::Range<usize>) -> Moments {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx512vl")
+    {
+        // SAFETY: the CPU supports the features `moments_avx512` enables
+        // (checked just above).
+        #[allow(unsafe_code)]
+        return unsafe { moments_avx512(x, r) };
+    }
+    moments_range(x, r)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+fn moments_avx512(x: &[f64], r: std::ops::Range<usize>) -> Moments {
+    moments_range(x, r)
+}
+
+#[inline(always)]
+fn moments_range(x: &[f64], r: std::ops::Range<usize>) -> Moments {
+    let (mut s, mut c) = ([0.0f64; 8], [0usize; 8]);
+    let (mut ms, mut mc) = ([0.0f64; 8], [0usize; 8]);
+    let mut add = |k: usize, a: f64, b: f64| {
+        let nan = b.is_nan();
+        s[k] += if nan { 0.0 } else { b };
+        c[k] += usize::from(!nan);
+        let d = (b - a).abs();
+        let dn = d.is_nan();
+        ms[k] += if dn { 0.0 } else { d };
+        mc[k] += usize::from(!dn);
+    };
+    // Point 0 has no moving range: pair it with NaN.
+    let first = if r.start == 0 && r.end > 0 {
+        add(0, f64::NAN, x[0]);
+        1
+    } else {
+        r.start
+    };
+    if first < r.end {
+        let cur = &x[first..r.end];
+        let prv = &x[first - 1..r.end - 1];
+        let mut cc = cur.chunks_exact(8);
+        let mut pc = prv.chunks_exact(8);
+        for (c8, p8) in (&mut cc).zip(&mut pc) {
+            for k in 0..8 {
+                add(k, p8[k], c8[k]);
+            }
+        }
+        for (&b, &a) in cc.remainder().iter().zip(pc.remainder()) {
+            add(0, a, b);
+        }
+    }
+    Moments {
+        n: c.iter().sum(),
+        sum: pairwise(&s),
+        mr_n: mc.iter().sum(),
+        mr_sum: pairwise(&ms),
+    }
+}
+
+fn pairwise(v: &[f64; 8]) -> f64 {
+    ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
+}
+
+/// [`Moments`] of `x`, over threads for a long series.
+pub(crate) fn moments(x: &[f64]) -> Moments {
+    let t = threads(x.len());
+    if t <= 1 {
+        return moments_best(x, 0..x.len());
+    }
+    let parts: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = splits(x.len(), t)
+            .into_iter()
+            .map(|r| scope.spawn(move || moments_best(x, r)))
+            .collect();
+        handles.into_iter().map(|h| h.join()).collect()
+    });
+    // A worker cannot panic (no indexing outside its range); if one did,
+    // recompute on this thread rather than lose its part.
+    let Ok(parts) = parts.into_iter().collect::<Result<Vec<Moments>, _>>() else {
+        return moments_range(x, 0..x.len());
+    };
+    parts.iter().fold(Moments::default(), |a, b| Moments {
+        n: a.n + b.n,
+        sum: a.sum + b.sum,
+        mr_n: a.mr_n + b.mr_n,
+        mr_sum: a.mr_sum + b.mr_sum,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::spc::chart::{PerPoint, Stage, judge, judge_sequential};
+    use crate::spc::rules::RuleFamily;
+    use proptest::prelude::*;
+
+    fn rule_sets() -> impl Strategy<Value = RuleSet> {
+        prop_oneof![
+            Just(RuleSet::Nelson),
+            Just(RuleSet::WesternElectric),
+            Just(RuleSet::Qcc),
+            (1u8..=255).prop_map(|m| RuleSet::Custom {
+                family: RuleFamily::Nelson,
+                mask: m
+            }),
+            (1u8..=15).prop_map(|m| RuleSet::Custom {
+                family: RuleFamily::WesternElectric,
+                mask: m
+            }),
+        ]
+    }
+
+    /// Values on a grid of half standard errors (so points land exactly on
+    /// the centre line, on zone boundaries and on each other), with NaNs.
+    fn series(max: usize) -> impl Strategy<Value = Vec<f64>> {
+        prop::collection::vec(
+            prop_oneof![
+                20 => (-9i32..=9).prop_map(|k| f64::from(k) / 2.0),
+                1 => Just(f64::NAN),
+                3 => -4.0f64..4.0,
+            ],
+            0..max,
+        )
+    }
+
+    fn stages_of(n: usize, cuts: &[usize]) -> Vec<Stage> {
+        let mut b: Vec<usize> = cuts.iter().map(|c| c % (n + 1)).collect();
+        b.push(0);
+        b.push(n);
+        b.sort_unstable();
+        b.dedup();
+        b.windows(2)
+            .map(|w| Stage {
+                start: w[0],
+                end: w[1],
+                center: 0.0,
+                sigma: 1.0,
+                calibration_points: 0,
+            })
+            .collect()
+    }
+
+    /// Random chunk boundaries of `0..n` (not aligned to 64).
+    fn chunks_of(n: usize, cuts: &[usize]) -> Vec<std::ops::Range<usize>> {
+        let mut b: Vec<usize> = cuts.iter().map(|c| c % (n + 1)).collect();
+        b.push(0);
+        b.push(n);
+        b.sort_unstable();
+        b.dedup();
+        b.windows(2).map(|w| w[0]..w[1]).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Constant limits, random chunk boundaries: equals the sequential machine.
+        #[test]
+        fn constant_limits_match_sequential(
+            x in series(700),
+            rules in rule_sets(),
+            width in prop_oneof![Just(3.0), Just(2.0), 0.5f64..4.0],
+            cuts in prop::collection::vec(0usize..10_000, 0..6),
+        ) {
+            let n = x.len();
+            let (c, s) = (0.0, 1.0);
+            let (lo, hi) = (-width, width);
+            let st = stages_of(n, &[]);
+            let (pc, ps, pl, pu) = (PerPoint::Constant(c), PerPoint::Constant(s), PerPoint::Constant(lo), PerPoint::Constant(hi));
+            let want = judge_sequential(&x, &pc, &ps, &pl, &pu, &st, rules, width);
+            prop_assert_eq!(&judge(&x, &pc, &ps, &pl, &pu, &st, rules, width), &want);
+            let mut got = vec![0u8; n];
+            let lim = ConstLimits { center: c, se: s, lcl: lo, ucl: hi };
+            judge_stage(&x, &lim, rules, width, &chunks_of(n, &cuts), &mut got);
+            prop_assert_eq!(got, want);
+        }
+
+        /// Per-point limits (zero standard errors included) and stages, with
+        /// random chunk boundaries inside each stage.
+        #[test]
+        fn varying_limits_and_stages_match_sequential(
+            pts in prop::collection::vec((
+                prop_oneof![
+                    20 => (-9i32..=9).prop_map(|k| f64::from(k) / 2.0),
+                    1 => Just(f64::NAN),
+                ],
+                prop_oneof![Just(1.0), Just(0.5), Just(2.0), Just(0.0), Just(f64::NAN)],
+                prop_oneof![Just(0.0), Just(0.5)],
+            ), 0..400),
+            rules in rule_sets(),
+            stage_cuts in prop::collection::vec(0usize..10_000, 0..4),
+            cuts in prop::collection::vec(0usize..10_000, 0..5),
+        ) {
+            let n = pts.len();
+            let x: Vec<f64> = pts.iter().map(|p| p.0).collect();
+            let se: Vec<f64> = pts.iter().map(|p| p.1).collect();
+            let c: Vec<f64> = pts.iter().map(|p| p.2).collect();
+            let lo: Vec<f64> = c.iter().zip(&se).map(|(c, s)| c - 3.0 * s).collect();
+            let hi: Vec<f64> = c.iter().zip(&se).map(|(c, s)| c + 3.0 * s).collect();
+            let st = stages_of(n, &stage_cuts);
+            let (pc, ps, pl, pu) = (PerPoint::Varying(c.clone()), PerPoint::Varying(se.clone()), PerPoint::Varying(lo.clone()), PerPoint::Varying(hi.clone()));
+            let want = judge_sequential(&x, &pc, &ps, &pl, &pu, &st, rules, 3.0);
+            prop_assert_eq!(&judge(&x, &pc, &ps, &pl, &pu, &st, rules, 3.0), &want);
+            let mut got = vec![0u8; n];
+            for s in &st {
+                let r = s.start..s.end;
+                let lim = ColLimits {
+                    center: Col::Slice(&c[r.clone()]),
+                    se: Col::Slice(&se[r.clone()]),
+                    lcl: Col::Slice(&lo[r.clone()]),
+                    ucl: Col::Slice(&hi[r.clone()]),
+                };
+                judge_stage(&x[r.clone()], &lim, rules, 3.0, &chunks_of(r.len(), &cuts), &mut got[r]);
+            }
+            prop_assert_eq!(got, want);
+        }
+
+        /// One-pass moments equal the plain sums (to rounding) over any split.
+        #[test]
+        fn moments_match_plain_sums(x in series(3000), cut in 0usize..3000) {
+            let m = moments_range(&x, 0..x.len());
+            let cut = cut.min(x.len());
+            let (a, b) = (moments_range(&x, 0..cut), moments_range(&x, cut..x.len()));
+            let vals: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
+            let mrs: Vec<f64> = x.windows(2).map(|w| (w[1] - w[0]).abs()).filter(|d| !d.is_nan()).collect();
+            prop_assert_eq!(m.n, vals.len());
+            prop_assert_eq!(m.mr_n, mrs.len());
+            prop_assert_eq!(a.n + b.n, m.n);
+            prop_assert_eq!(a.mr_n + b.mr_n, m.mr_n);
+            prop_assert!((m.sum - vals.iter().sum::<f64>()).abs() < 1e-9);
+            prop_assert!((m.mr_sum - mrs.iter().sum::<f64>()).abs() < 1e-9);
+            prop_assert!((a.sum + b.sum - m.sum).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn long_series_use_threads_and_match() {
+        // 300k points: above PAR_MIN, so `judge` splits it over threads.
+        let mut state = 7u64;
+        let x: Vec<f64> = (0..300_000)
+            .map(|i| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                if i % 9973 == 0 {
+                    f64::NAN
+                } else {
+                    ((u * 12.0).floor() - 6.0) / 2.0
+                }
+            })
+            .collect();
+        let st = stages_of(x.len(), &[]);
+        let k = |v| PerPoint::Constant(v);
+        for rules in [RuleSet::Nelson, RuleSet::WesternElectric, RuleSet::Qcc] {
+            let want = judge_sequential(&x, &k(0.0), &k(1.0), &k(-3.0), &k(3.0), &st, rules, 3.0);
+            let got = judge(&x, &k(0.0), &k(1.0), &k(-3.0), &k(3.0), &st, rules, 3.0);
+            assert_eq!(got, want);
+            assert!(got.iter().any(|&f| f != 0));
+        }
+        assert!(splits(1000, 3).iter().all(|r| r.start % 64 == 0));
+        // The portable build and the one chosen for this CPU agree.
+        let lim = ConstLimits {
+            center: 0.0,
+            se: 1.0,
+            lcl: -3.0,
+            ucl: 3.0,
+        };
+        let zn = Zones { z1: 1.0, z2: 2.0 };
+        let (mut a, mut b) = (vec![0u8; x.len()], vec![0u8; x.len()]);
+        judge_range(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut a);
+        judge_range_best(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut b);
+        assert_eq!(a, b);
+    }
+}
