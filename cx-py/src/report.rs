@@ -50,7 +50,9 @@ fn _control_view(
 #[pyfunction]
 #[pyo3(signature = (chart, /))]
 fn _control_summary(chart: PyRef<'_, PyControlChart>) -> PyResult<String> {
-    let note = Note::Data(NoteData::ControlSummary(chart.0.summary_data()));
+    let note = Note::Data(NoteData::ControlSummary(
+        chart.full(chart.py())?.summary_data(),
+    ));
     serde_json::to_string(&note)
         .map_err(|e| crate::error::to_py(cx_core::CxError::option("chart", e.to_string())))
 }
