@@ -170,15 +170,15 @@ const PARTITION_MIN_CUSTOMERS: usize = 1 << 17;
 /// Customers per partition: 2^13 × 32 bytes = 256 KiB of aggregates, a quarter of a
 /// 1 MiB L2 cache (the rest holds the rows streaming through).
 const PARTITION_SHIFT: u32 = 13;
-/// Rows scanned at a time: at least this many, and at least [`ROWS_PER_CUSTOMER`] per
+/// Rows grouped at a time: at least this many, and at least [`ROWS_PER_CUSTOMER`] per
 /// customer, so that an aggregate's cache line, once loaded, serves several rows (with
 /// fewer rows than customers in a block, nearly every row would miss the cache), but at
-/// most [`BLOCK_ROWS_MAX`] (each thread buffers 16 bytes per row of its customers).
+/// most [`BLOCK_ROWS_MAX`] (16 bytes of buffer per row: 64 MiB).
 const BLOCK_ROWS_MIN: usize = 1 << 19;
 /// See [`BLOCK_ROWS_MIN`].
-const ROWS_PER_CUSTOMER: usize = 8;
+const ROWS_PER_CUSTOMER: usize = 4;
 /// See [`BLOCK_ROWS_MIN`].
-const BLOCK_ROWS_MAX: usize = 1 << 23;
+const BLOCK_ROWS_MAX: usize = 1 << 22;
 /// Threads of the partitioned tally and of the validation pass.
 const MAX_THREADS: usize = 8;
 /// Rows per thread below which validation stays on one thread.
@@ -270,55 +270,55 @@ fn validate_rows(
     Ok(excluded)
 }
 
-/// Tally the rows of customers `lo .. lo + aggs.len()` into `aggs` (rows already
-/// validated; rows after `limit` are skipped), block by block, scattered by partition.
-fn tally_range(
-    customers: &[u32],
-    days: &[i32],
-    amounts: &[f64],
-    limit: i32,
-    lo: u32,
-    aggs: &mut [CustomerAgg],
-    block: usize,
-) {
-    let n = customers.len();
-    let width = aggs.len() as u32;
-    let n_parts = (aggs.len() >> PARTITION_SHIFT) + 1;
-    let mut buf: Vec<(u32, i32, f64)> = Vec::new();
-    let mut offsets = vec![0usize; n_parts + 1];
-    let mut next = vec![0usize; n_parts];
-    for start in (0..n).step_by(block) {
-        let end = (start + block).min(n);
-        let (c, d, a) = (
-            &customers[start..end],
-            &days[start..end],
-            &amounts[start..end],
-        );
-        offsets.iter_mut().for_each(|o| *o = 0);
-        for (&c, &d) in c.iter().zip(d) {
-            let k = c.wrapping_sub(lo);
-            if k < width && d <= limit {
-                offsets[(k >> PARTITION_SHIFT) as usize + 1] += 1;
+/// One thread's share of a block: its rows grouped by partition (`rows[off[p]..off[p + 1]]`
+/// are partition `p`'s, in row order).
+#[derive(Default)]
+struct Scattered {
+    rows: Vec<(u32, i32, f64)>,
+    off: Vec<usize>,
+}
+
+impl Scattered {
+    /// Group the rows on or before `limit` by partition (a counting sort, stable).
+    fn fill(&mut self, customers: &[u32], days: &[i32], amounts: &[f64], limit: i32, parts: usize) {
+        self.off.clear();
+        self.off.resize(parts + 1, 0);
+        for (&c, &d) in customers.iter().zip(days) {
+            if d <= limit {
+                self.off[(c >> PARTITION_SHIFT) as usize + 1] += 1;
             }
         }
-        for p in 1..=n_parts {
-            offsets[p] += offsets[p - 1];
+        for p in 1..=parts {
+            self.off[p] += self.off[p - 1];
         }
-        next.copy_from_slice(&offsets[..n_parts]);
-        if buf.len() < offsets[n_parts] {
-            buf.resize(offsets[n_parts], (0, 0, 0.0));
+        let mut next = self.off[..parts].to_vec();
+        if self.rows.len() < self.off[parts] {
+            self.rows.resize(self.off[parts], (0, 0, 0.0));
         }
-        for ((&c, &d), &a) in c.iter().zip(d).zip(a) {
-            let k = c.wrapping_sub(lo);
-            if k < width && d <= limit {
-                let p = (k >> PARTITION_SHIFT) as usize;
-                buf[next[p]] = (k, d, a);
+        for ((&c, &d), &a) in customers.iter().zip(days).zip(amounts) {
+            if d <= limit {
+                let p = (c >> PARTITION_SHIFT) as usize;
+                self.rows[next[p]] = (c, d, a);
                 next[p] += 1;
             }
         }
-        for &(k, d, a) in &buf[..offsets[n_parts]] {
-            if let Some(agg) = aggs.get_mut(k as usize) {
-                agg.record(d, a);
+    }
+}
+
+/// Add the scattered rows of partitions `first..` to `aggs` (which starts at partition
+/// `first`'s first customer), partition by partition, each thread's share in row order.
+fn record_parts(shares: &[Scattered], first: usize, aggs: &mut [CustomerAgg]) {
+    let base = first << PARTITION_SHIFT;
+    let last = first + aggs.len().div_ceil(1 << PARTITION_SHIFT);
+    for p in first..last {
+        for s in shares {
+            let (Some(&from), Some(&to)) = (s.off.get(p), s.off.get(p + 1)) else {
+                continue;
+            };
+            for &(c, d, a) in &s.rows[from..to] {
+                if let Some(agg) = aggs.get_mut((c as usize).wrapping_sub(base)) {
+                    agg.record(d, a);
+                }
             }
         }
     }
@@ -428,11 +428,11 @@ impl RfmTally {
     }
 
     /// The same tally for many customers: rows are validated first (in order, so errors
-    /// name the first bad row), then the customers are split into contiguous code ranges,
-    /// one per thread, and each thread scatters its customers' rows, block by block, by
-    /// sub-range so that each sub-range's aggregates stay in cache while its rows are
-    /// added (radix partitioning). A customer's rows keep their order, so sums are the same
-    /// as one sequential pass, bit for bit.
+    /// name the first bad row); then, block by block, each thread groups a share of the
+    /// block's rows by customer range (radix partitioning), and each thread adds the rows
+    /// of its own ranges, so that a range's aggregates stay in cache while its rows are
+    /// added. A customer's rows keep their order (shares in row order, each stable), so
+    /// sums are those of one sequential pass, bit for bit.
     fn add_partitioned(
         &mut self,
         customers: &[u32],
@@ -446,32 +446,35 @@ impl RfmTally {
             .map_or(1, |t| t.get())
             .clamp(1, MAX_THREADS);
         let excluded = validate_rows(days, amounts, limit, opts, threads)?;
+        let parts = (self.aggs.len() >> PARTITION_SHIFT) + 1;
+        let parts_per_thread = parts.div_ceil(threads);
         let block = (ROWS_PER_CUSTOMER * self.aggs.len()).clamp(BLOCK_ROWS_MIN, BLOCK_ROWS_MAX);
-        // Ranges of whole partitions, one per thread.
-        let parts = self.aggs.len().div_ceil(1 << PARTITION_SHIFT);
-        let per = parts.div_ceil(threads) << PARTITION_SHIFT;
-        std::thread::scope(|scope| {
-            let mut rest: &mut [CustomerAgg] = &mut self.aggs;
-            let mut base = 0u32;
-            let mut mine = None;
-            while !rest.is_empty() {
-                let (head, tail) = rest.split_at_mut(per.min(rest.len()));
-                let lo = base;
-                base = base.saturating_add(head.len() as u32);
-                rest = tail;
-                if mine.is_none() {
-                    // The calling thread takes the first range.
-                    mine = Some((lo, head));
-                } else {
-                    scope.spawn(move || {
-                        tally_range(customers, days, amounts, limit, lo, head, block)
-                    });
+        let mut shares: Vec<Scattered> = (0..threads).map(|_| Scattered::default()).collect();
+        for start in (0..n).step_by(block) {
+            let end = (start + block).min(n);
+            let chunk = (end - start).div_ceil(threads);
+            std::thread::scope(|scope| {
+                for (t, share) in shares.iter_mut().enumerate() {
+                    let lo = (start + t * chunk).min(end);
+                    let hi = (lo + chunk).min(end);
+                    let (c, d, a) = (&customers[lo..hi], &days[lo..hi], &amounts[lo..hi]);
+                    scope.spawn(move || share.fill(c, d, a, limit, parts));
                 }
-            }
-            if let Some((lo, head)) = mine {
-                tally_range(customers, days, amounts, limit, lo, head, block);
-            }
-        });
+            });
+            let shares = &shares;
+            std::thread::scope(|scope| {
+                let mut rest: &mut [CustomerAgg] = &mut self.aggs;
+                let mut first = 0usize;
+                while !rest.is_empty() {
+                    let (head, tail) =
+                        rest.split_at_mut((parts_per_thread << PARTITION_SHIFT).min(rest.len()));
+                    rest = tail;
+                    let p = first;
+                    first += parts_per_thread;
+                    scope.spawn(move || record_parts(shares, p, head));
+                }
+            });
+        }
         self.n_rows += n as u64;
         self.n_excluded += excluded;
         Ok(())
