@@ -173,12 +173,13 @@ const PARTITION_SHIFT: u32 = 13;
 /// Rows grouped at a time: at least this many, and at least [`ROWS_PER_CUSTOMER`] per
 /// customer, so that an aggregate's cache line, once loaded, serves several rows (with
 /// fewer rows than customers in a block, nearly every row would miss the cache), but at
-/// most [`BLOCK_ROWS_MAX`] (16 bytes of buffer per row: 64 MiB).
+/// most [`BLOCK_ROWS_MAX`] (16 bytes of buffer per row: 32 MiB, page-faulted afresh on
+/// each call, so no larger than it pays).
 const BLOCK_ROWS_MIN: usize = 1 << 19;
 /// See [`BLOCK_ROWS_MIN`].
 const ROWS_PER_CUSTOMER: usize = 4;
 /// See [`BLOCK_ROWS_MIN`].
-const BLOCK_ROWS_MAX: usize = 1 << 22;
+const BLOCK_ROWS_MAX: usize = 1 << 21;
 /// Threads of the partitioned tally and of the validation pass.
 const MAX_THREADS: usize = 8;
 /// Rows per thread below which validation stays on one thread.
