@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use arrow_array::types::UInt16Type;
 use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int32Array, RecordBatch,
-    StringArray, UInt8Array, UInt16Array, UInt32Array, UInt64Array,
+    ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int32Array, Int64Array,
+    RecordBatch, StringArray, UInt8Array, UInt16Array, UInt32Array, UInt64Array,
 };
 use arrow_schema::{Field, Schema};
 use cx_core::metrics::group::Freq;
@@ -67,6 +67,8 @@ fn opt_f64(v: f64) -> Option<f64> {
 pub(crate) struct PyRfmResult {
     res: RfmResult,
     keys: ArrayRef,
+    /// `keys[c] == c` (integer keys used as codes).
+    keys_identity: bool,
     kind: String,
     monetary: &'static str,
 }
@@ -74,55 +76,61 @@ pub(crate) struct PyRfmResult {
 impl PyRfmResult {
     fn table_batch(&self) -> PyResult<RecordBatch> {
         let r = &self.res.rows;
-        let idx = UInt32Array::from_iter_values(r.iter().map(|x| x.code));
-        let keys = arrow_select::take::take(self.keys.as_ref(), &idx, None)
-            .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        let n = r.len();
+        // One pass over the rows fills every column; the vectors become Arrow buffers as
+        // they are.
+        let (mut code, mut first, mut last, mut rec) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut freq, mut mon, mut rs, mut fs, mut ms, mut score, mut seg) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for x in r {
+            code.push(x.code);
+            first.push(x.first_day);
+            last.push(x.last_day);
+            rec.push(x.recency_days);
+            freq.push(x.frequency);
+            mon.push(x.monetary);
+            rs.push(x.r);
+            fs.push(x.f);
+            ms.push(x.m);
+            score.push(x.rfm_score());
+            seg.push(x.segment);
+        }
+        let keys: ArrayRef = if self.keys_identity {
+            // The keys are the codes: no lookup.
+            Arc::new(Int64Array::from(
+                code.iter().map(|&c| i64::from(c)).collect::<Vec<_>>(),
+            ))
+        } else {
+            arrow_select::take::take(self.keys.as_ref(), &UInt32Array::from(code), None)
+                .map_err(|e| PyTypeError::new_err(e.to_string()))?
+        };
         let seg_values = StringArray::from_iter_values(self.res.segment_names.iter());
-        let seg_keys = UInt16Array::from_iter_values(r.iter().map(|x| x.segment));
-        let segment = DictionaryArray::<UInt16Type>::try_new(seg_keys, Arc::new(seg_values))
-            .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        let segment =
+            DictionaryArray::<UInt16Type>::try_new(UInt16Array::from(seg), Arc::new(seg_values))
+                .map_err(|e| PyTypeError::new_err(e.to_string()))?;
         batch(vec![
             ("customer", keys),
-            (
-                "first_purchase",
-                Arc::new(Date32Array::from_iter_values(r.iter().map(|x| x.first_day))),
-            ),
-            (
-                "last_purchase",
-                Arc::new(Date32Array::from_iter_values(r.iter().map(|x| x.last_day))),
-            ),
-            (
-                "recency_days",
-                Arc::new(Int32Array::from_iter_values(
-                    r.iter().map(|x| x.recency_days),
-                )),
-            ),
-            (
-                "frequency",
-                Arc::new(UInt64Array::from_iter_values(r.iter().map(|x| x.frequency))),
-            ),
-            (
-                "monetary",
-                Arc::new(Float64Array::from_iter_values(r.iter().map(|x| x.monetary))),
-            ),
-            (
-                "recency_score",
-                Arc::new(UInt8Array::from_iter_values(r.iter().map(|x| x.r))),
-            ),
-            (
-                "frequency_score",
-                Arc::new(UInt8Array::from_iter_values(r.iter().map(|x| x.f))),
-            ),
-            (
-                "monetary_score",
-                Arc::new(UInt8Array::from_iter_values(r.iter().map(|x| x.m))),
-            ),
-            (
-                "rfm_score",
-                Arc::new(UInt16Array::from_iter_values(
-                    r.iter().map(|x| x.rfm_score()),
-                )),
-            ),
+            ("first_purchase", Arc::new(Date32Array::from(first))),
+            ("last_purchase", Arc::new(Date32Array::from(last))),
+            ("recency_days", Arc::new(Int32Array::from(rec))),
+            ("frequency", Arc::new(UInt64Array::from(freq))),
+            ("monetary", Arc::new(Float64Array::from(mon))),
+            ("recency_score", Arc::new(UInt8Array::from(rs))),
+            ("frequency_score", Arc::new(UInt8Array::from(fs))),
+            ("monetary_score", Arc::new(UInt8Array::from(ms))),
+            ("rfm_score", Arc::new(UInt16Array::from(score))),
             ("segment", Arc::new(segment)),
         ])
     }
@@ -483,6 +491,7 @@ fn _rfm_arrow(
     Ok(PyRfmResult {
         res,
         keys: cust.values,
+        keys_identity: cust.identity,
         kind: kind.to_string(),
         monetary: if monetary_kind == Monetary::Mean {
             "mean"

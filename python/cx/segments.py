@@ -45,6 +45,44 @@ def _days(value: Any, name: str) -> int | None:
     return value.toordinal() - _EPOCH_ORDINAL
 
 
+def _select(frame: Any, names: Sequence[str]) -> tuple[Any, str]:
+    """`_frames.select`, with pandas' numeric and datetime columns handed over without a copy.
+
+    `pyarrow.Table.from_pandas` copies datetime64 columns and scans float columns for NaN
+    to make nulls; a transaction table is mostly such columns. Here a numpy-backed
+    integer or float column is wrapped as it is (a NaN amount reaches the core as NaN,
+    which it rejects naming the row, as it does a null), and a naive datetime64 column
+    without NaT is wrapped as the Arrow timestamp of its unit. Other columns (text,
+    nullable extension types, zoned timestamps, NaT) take the `from_pandas` path.
+    """
+    if _frames.frame_kind(frame) != "pandas":
+        return _frames.select(frame, names)
+    import numpy as np
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    wanted = list(dict.fromkeys(c for c in names if c in set(frame.columns)))
+    arrays: dict[str, Any] = {}
+    for name in wanted:
+        col = frame[name]
+        dtype = getattr(col, "dtype", None)  # None for a duplicated column name
+        if not isinstance(dtype, np.dtype):
+            continue
+        if dtype.kind in "iuf":
+            arrays[name] = pa.array(np.ascontiguousarray(col.to_numpy()))
+        elif dtype.kind == "M":
+            values = np.ascontiguousarray(col.to_numpy())
+            if not np.isnat(values).any():
+                unit = np.datetime_data(dtype)[0]
+                arrays[name] = pa.Array.from_buffers(
+                    pa.timestamp(unit), len(values), [None, pa.py_buffer(values.view("int64"))]
+                )
+    rest = [c for c in wanted if c not in arrays]
+    if rest:
+        other = pa.Table.from_pandas(frame[rest], preserve_index=False)
+        arrays.update({c: other.column(c) for c in rest})
+    return pa.table({c: arrays[c] for c in wanted}), "pandas"
+
+
 def rfm(
     frame: Any,
     /,
@@ -133,7 +171,7 @@ def rfm(
     2        c            12          1       5.0        211
     """
     names = [customer, date, amount, *([order] if order else [])]
-    source, kind = _frames.select(frame, names)
+    source, kind = _select(frame, names)
     return _cx._rfm_arrow(
         source,
         customer=customer,

@@ -272,6 +272,33 @@ def test_typed_errors_name_row_and_value() -> None:
         cx.rfm(ok, bins=12)
 
 
+def test_pandas_columns_without_copy_read_as_arrow_does() -> None:
+    """pandas numeric and datetime64 columns go to the core without `from_pandas`: the
+    result equals the pyarrow table's for every datetime unit, and a NaN amount or a NaT
+    date is still the typed error naming its row."""
+    df = synthetic(n=3000, customers=400, seed=11)
+    as_of = dt.date(2024, 6, 1)
+    want = cx.rfm(pa.Table.from_pandas(df, preserve_index=False), as_of=as_of).table
+    for unit in ["s", "ms", "us", "ns"]:
+        frame = df.assign(date=df["date"].astype(f"datetime64[{unit}]"))
+        got = pa.Table.from_pandas(cx.rfm(frame, as_of=as_of).table, preserve_index=False)
+        assert got.select(want.column_names).equals(want.cast(got.select(want.column_names).schema))
+    nat = df.copy()
+    nat.loc[17, "date"] = pd.NaT
+    with pytest.raises(cx.MissingFieldError) as e:
+        cx.rfm(nat, as_of=as_of)
+    assert (e.value.field, e.value.row) == ("date", 17)
+    nan = df.copy()
+    nan.loc[29, "amount"] = np.nan
+    with pytest.raises(cx.InvalidValueError) as e:
+        cx.rfm(nan, as_of=as_of)
+    assert (e.value.field, e.value.row) == ("amount", 29)
+    # Float and unsigned customer ids, and a nullable integer column, also work.
+    for ids in [df["customer_id"].astype("uint32"), df["customer_id"].astype("Int64")]:
+        out = cx.rfm(df.assign(customer_id=ids), as_of=as_of).table
+        assert list(out["recency_score"]) == list(want.column("recency_score").to_pylist())
+
+
 def reference_retention(df: pd.DataFrame) -> pd.DataFrame:
     """Monthly S, E, N and CRR = (E − N)/S with active = bought in the month, in pandas."""
     df = df.assign(month=pd.to_datetime(df["date"]).dt.to_period("M"))

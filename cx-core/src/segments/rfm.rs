@@ -5,6 +5,9 @@ use super::rules::{self, SegmentRule};
 use super::tally::{RfmTally, TallyOptions};
 use crate::{CxError, Result};
 
+/// Customers from which the three binnings run on two threads.
+const PARALLEL_MIN_CUSTOMERS: usize = 1 << 16;
+
 /// Monetary value of a customer: total (default) or mean per purchase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -364,8 +367,21 @@ pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmRes
     let names = ["recency", "frequency", "monetary"];
     let mut dims = Vec::with_capacity(3);
     let mut warnings = Vec::new();
-    for (j, v) in values.iter().enumerate() {
-        let Binned { bins, breaks, .. } = bin(v, k, &opts.methods[j])?;
+    // The three binnings are independent: monetary (by selection, the slowest) on a
+    // second thread when there are many customers.
+    let bin_dim = |j: usize| bin(&values[j], k, &opts.methods[j]);
+    let binned: Vec<Result<Binned>> = if rows.len() >= PARALLEL_MIN_CUSTOMERS {
+        std::thread::scope(|scope| {
+            let third = scope.spawn(|| bin_dim(2));
+            let mut out = vec![bin_dim(0), bin_dim(1)];
+            out.push(third.join().unwrap_or_else(|_| bin_dim(2)));
+            out
+        })
+    } else {
+        (0..3).map(bin_dim).collect()
+    };
+    for (j, (v, b)) in values.iter().zip(binned).enumerate() {
+        let Binned { bins, breaks, .. } = b?;
         let mut counts = vec![0u64; k];
         let mut min = vec![f64::NAN; k];
         let mut max = vec![f64::NAN; k];

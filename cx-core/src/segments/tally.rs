@@ -167,10 +167,23 @@ impl TallyOptions {
 
 /// Above this many customers the tally partitions rows by customer range first.
 const PARTITION_MIN_CUSTOMERS: usize = 1 << 17;
-/// Customers per partition: 2^15 × 32 bytes = 1 MiB of aggregates, inside an L2 cache.
-const PARTITION_SHIFT: u32 = 15;
-/// Rows scattered at a time (16 bytes each: 16 MiB).
-const BLOCK_ROWS: usize = 1 << 20;
+/// Customers per partition: 2^13 × 32 bytes = 256 KiB of aggregates, a quarter of a
+/// 1 MiB L2 cache (the rest holds the rows streaming through).
+const PARTITION_SHIFT: u32 = 13;
+/// Rows grouped at a time: at least this many, and at least [`ROWS_PER_CUSTOMER`] per
+/// customer, so that an aggregate's cache line, once loaded, serves several rows (with
+/// fewer rows than customers in a block, nearly every row would miss the cache), but at
+/// most [`BLOCK_ROWS_MAX`] (16 bytes of buffer per row: 32 MiB, page-faulted afresh on
+/// each call, so no larger than it pays).
+const BLOCK_ROWS_MIN: usize = 1 << 19;
+/// See [`BLOCK_ROWS_MIN`].
+const ROWS_PER_CUSTOMER: usize = 4;
+/// See [`BLOCK_ROWS_MIN`].
+const BLOCK_ROWS_MAX: usize = 1 << 21;
+/// Threads of the partitioned tally and of the validation pass.
+const MAX_THREADS: usize = 8;
+/// Rows per thread below which validation stays on one thread.
+const VALIDATE_MIN_ROWS: usize = 1 << 18;
 
 /// Validate one row; `Ok(false)` for a row after `as_of` to leave out.
 #[inline]
@@ -203,6 +216,113 @@ fn check_row(row: usize, d: i32, a: f64, limit: i32, opts: TallyOptions) -> Resu
         ));
     }
     Ok(true)
+}
+
+/// Validate every row (as [`check_row`]) and count the rows after `as_of` to leave out.
+/// Rows are checked in chunks on up to `threads` threads; the error of the first chunk
+/// that has one (so of the first bad row) is returned.
+fn validate_rows(
+    days: &[i32],
+    amounts: &[f64],
+    limit: i32,
+    opts: TallyOptions,
+    threads: usize,
+) -> Result<u64> {
+    let check = |start: usize, d: &[i32], a: &[f64]| -> Result<u64> {
+        let mut excluded = 0u64;
+        for (i, (&d, &a)) in d.iter().zip(a).enumerate() {
+            // Fast test first: a finite non-negative amount on or before the limit is fine.
+            if a >= 0.0 && a.is_finite() && d <= limit {
+                continue;
+            }
+            if !check_row(start + i, d, a, limit, opts)? {
+                excluded += 1;
+            }
+        }
+        Ok(excluded)
+    };
+    let n = days.len().min(amounts.len());
+    if threads <= 1 || n < threads * VALIDATE_MIN_ROWS {
+        return check(0, &days[..n], &amounts[..n]);
+    }
+    let chunk = n.div_ceil(threads);
+    let results: Vec<std::thread::Result<Result<u64>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (chunk..n)
+            .step_by(chunk)
+            .map(|s| {
+                let e = (s + chunk).min(n);
+                scope.spawn(move || check(s, &days[s..e], &amounts[s..e]))
+            })
+            .collect();
+        let mut out = vec![Ok(check(0, &days[..chunk], &amounts[..chunk]))];
+        out.extend(handles.into_iter().map(|h| h.join()));
+        out
+    });
+    let mut excluded = 0u64;
+    for r in results {
+        match r {
+            Ok(Ok(e)) => excluded += e,
+            // Chunks are in row order: the first error is the first bad row's.
+            Ok(Err(e)) => return Err(e),
+            // A worker panicked (validated arithmetic cannot): redo it on this thread.
+            Err(_) => return check(0, &days[..n], &amounts[..n]),
+        }
+    }
+    Ok(excluded)
+}
+
+/// One thread's share of a block: its rows grouped by partition (`rows[off[p]..off[p + 1]]`
+/// are partition `p`'s, in row order).
+#[derive(Default)]
+struct Scattered {
+    rows: Vec<(u32, i32, f64)>,
+    off: Vec<usize>,
+}
+
+impl Scattered {
+    /// Group the rows on or before `limit` by partition (a counting sort, stable).
+    fn fill(&mut self, customers: &[u32], days: &[i32], amounts: &[f64], limit: i32, parts: usize) {
+        self.off.clear();
+        self.off.resize(parts + 1, 0);
+        for (&c, &d) in customers.iter().zip(days) {
+            if d <= limit {
+                self.off[(c >> PARTITION_SHIFT) as usize + 1] += 1;
+            }
+        }
+        for p in 1..=parts {
+            self.off[p] += self.off[p - 1];
+        }
+        let mut next = self.off[..parts].to_vec();
+        if self.rows.len() < self.off[parts] {
+            self.rows.resize(self.off[parts], (0, 0, 0.0));
+        }
+        for ((&c, &d), &a) in customers.iter().zip(days).zip(amounts) {
+            if d <= limit {
+                let p = (c >> PARTITION_SHIFT) as usize;
+                self.rows[next[p]] = (c, d, a);
+                next[p] += 1;
+            }
+        }
+    }
+}
+
+/// Add the scattered rows of partitions `first..` to `aggs` (which starts at partition
+/// `first`'s first customer), partition by partition, each thread's share in row order.
+fn record_parts(shares: &[Scattered], first: usize, aggs: &mut [CustomerAgg]) {
+    let base = first << PARTITION_SHIFT;
+    let last = first + aggs.len().div_ceil(1 << PARTITION_SHIFT);
+    for p in first..last {
+        for s in shares {
+            let (Some(&from), Some(&to)) = (s.off.get(p), s.off.get(p + 1)) else {
+                continue;
+            };
+            for &(c, d, a) in &s.rows[from..to] {
+                if let Some(agg) = aggs.get_mut((c as usize).wrapping_sub(base)) {
+                    agg.record(d, a);
+                }
+            }
+        }
+    }
 }
 
 /// Per-customer aggregates indexed by dense customer code: a mergeable state.
@@ -308,9 +428,12 @@ impl RfmTally {
         Ok(())
     }
 
-    /// The same tally for many customers: rows are validated in order (so errors name the
-    /// first bad row), then, block by block, scattered by customer range so that each range's
-    /// aggregates stay in cache while its rows are added (radix partitioning).
+    /// The same tally for many customers: rows are validated first (in order, so errors
+    /// name the first bad row); then, block by block, each thread groups a share of the
+    /// block's rows by customer range (radix partitioning), and each thread adds the rows
+    /// of its own ranges, so that a range's aggregates stay in cache while its rows are
+    /// added. A customer's rows keep their order (shares in row order, each stable), so
+    /// sums are those of one sequential pass, bit for bit.
     fn add_partitioned(
         &mut self,
         customers: &[u32],
@@ -320,38 +443,38 @@ impl RfmTally {
     ) -> Result<()> {
         let limit = opts.as_of.unwrap_or(i32::MAX);
         let n = customers.len();
-        let n_parts = (self.aggs.len() >> PARTITION_SHIFT) + 1;
-        let mut excluded = 0u64;
-        let mut buf: Vec<(u32, i32, f64)> = vec![(0, 0, 0.0); BLOCK_ROWS.min(n)];
-        let mut offsets = vec![0usize; n_parts + 1];
-        for start in (0..n).step_by(BLOCK_ROWS) {
-            let end = (start + BLOCK_ROWS).min(n);
-            offsets.iter_mut().for_each(|o| *o = 0);
-            for row in start..end {
-                if check_row(row, days[row], amounts[row], limit, opts)? {
-                    offsets[(customers[row] >> PARTITION_SHIFT) as usize + 1] += 1;
-                } else {
-                    excluded += 1;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .clamp(1, MAX_THREADS);
+        let excluded = validate_rows(days, amounts, limit, opts, threads)?;
+        let parts = (self.aggs.len() >> PARTITION_SHIFT) + 1;
+        let parts_per_thread = parts.div_ceil(threads);
+        let block = (ROWS_PER_CUSTOMER * self.aggs.len()).clamp(BLOCK_ROWS_MIN, BLOCK_ROWS_MAX);
+        let mut shares: Vec<Scattered> = (0..threads).map(|_| Scattered::default()).collect();
+        for start in (0..n).step_by(block) {
+            let end = (start + block).min(n);
+            let chunk = (end - start).div_ceil(threads);
+            std::thread::scope(|scope| {
+                for (t, share) in shares.iter_mut().enumerate() {
+                    let lo = (start + t * chunk).min(end);
+                    let hi = (lo + chunk).min(end);
+                    let (c, d, a) = (&customers[lo..hi], &days[lo..hi], &amounts[lo..hi]);
+                    scope.spawn(move || share.fill(c, d, a, limit, parts));
                 }
-            }
-            for p in 1..=n_parts {
-                offsets[p] += offsets[p - 1];
-            }
-            let mut next = offsets.clone();
-            for row in start..end {
-                let (c, d, a) = (customers[row], days[row], amounts[row]);
-                if d > limit {
-                    continue;
+            });
+            let shares = &shares;
+            std::thread::scope(|scope| {
+                let mut rest: &mut [CustomerAgg] = &mut self.aggs;
+                let mut first = 0usize;
+                while !rest.is_empty() {
+                    let (head, tail) =
+                        rest.split_at_mut((parts_per_thread << PARTITION_SHIFT).min(rest.len()));
+                    rest = tail;
+                    let p = first;
+                    first += parts_per_thread;
+                    scope.spawn(move || record_parts(shares, p, head));
                 }
-                let p = (c >> PARTITION_SHIFT) as usize;
-                buf[next[p]] = (c, d, a);
-                next[p] += 1;
-            }
-            for &(c, d, a) in &buf[..offsets[n_parts]] {
-                if let Some(agg) = self.aggs.get_mut(c as usize) {
-                    agg.record(d, a);
-                }
-            }
+            });
         }
         self.n_rows += n as u64;
         self.n_excluded += excluded;

@@ -54,6 +54,55 @@ fn reject_nulls(chunks: &[ArrayRef], name: &str) -> PyResult<()> {
 pub(crate) struct Codes {
     pub(crate) codes: Vec<u32>,
     pub(crate) values: ArrayRef,
+    /// The keys are the codes themselves (non-negative integers used as they are):
+    /// `values[c] == c`, so a code converts back without a lookup.
+    pub(crate) identity: bool,
+}
+
+/// Inputs from this many elements are converted on several threads.
+const PARALLEL_MIN: usize = 1 << 20;
+
+/// `dst[i] = f(src[i])`, split across threads for large inputs (each thread also takes
+/// the page faults of its part of a freshly allocated `dst`).
+fn par_map<S: Sync, D: Send>(src: &[S], dst: &mut [D], f: impl Fn(&S) -> D + Sync) {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let n = src.len().min(dst.len());
+    if threads < 2 || n < PARALLEL_MIN {
+        dst.iter_mut().zip(src).for_each(|(d, s)| *d = f(s));
+        return;
+    }
+    let chunk = n.div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        for (d, s) in dst[..n].chunks_mut(chunk).zip(src[..n].chunks(chunk)) {
+            scope.spawn(move || d.iter_mut().zip(s).for_each(|(d, s)| *d = f(s)));
+        }
+    });
+}
+
+/// Smallest and largest value, split across threads for large inputs.
+fn par_min_max(v: &[i64]) -> (i64, i64) {
+    let fold = |v: &[i64]| {
+        v.iter()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    if threads < 2 || v.len() < PARALLEL_MIN {
+        return fold(v);
+    }
+    let chunk = v.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = v
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || fold(c)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or((i64::MAX, i64::MIN)))
+            .fold((i64::MAX, i64::MIN), |(lo, hi), (l, h)| {
+                (lo.min(l), hi.max(h))
+            })
+    })
 }
 
 /// Customer (or order) keys: non-negative integers below the dense limit are their own
@@ -75,20 +124,18 @@ pub(crate) fn codes(
         let dense = py.detach(|| {
             let (mut lo, mut hi) = (i64::MAX, i64::MIN);
             for c in &cast {
-                for &v in c.as_primitive::<Int64Type>().values() {
-                    lo = lo.min(v);
-                    hi = hi.max(v);
-                }
+                let (l, h) = par_min_max(c.as_primitive::<Int64Type>().values());
+                lo = lo.min(l);
+                hi = hi.max(h);
             }
             if n > 0 && lo >= 0 && (hi as u64) < dense_limit(n) as u64 {
-                let mut out = Vec::with_capacity(n);
+                // Zeroed memory comes from the allocator untouched: the threads fault it in.
+                let mut out = vec![0u32; n];
+                let mut at = 0usize;
                 for c in &cast {
-                    out.extend(
-                        c.as_primitive::<Int64Type>()
-                            .values()
-                            .iter()
-                            .map(|&v| v as u32),
-                    );
+                    let v = c.as_primitive::<Int64Type>().values();
+                    par_map(v, &mut out[at..at + v.len()], |&x| x as u32);
+                    at += v.len();
                 }
                 Some((out, hi as usize + 1))
             } else {
@@ -97,7 +144,11 @@ pub(crate) fn codes(
         });
         if let Some((codes, n_codes)) = dense {
             let values: ArrayRef = Arc::new(Int64Array::from_iter_values(0..n_codes as i64));
-            return Ok(Codes { codes, values });
+            return Ok(Codes {
+                codes,
+                values,
+                identity: true,
+            });
         }
     }
     let keys = keys_from_arrow(py, chunks, dtype, name)?.resolve(py)?;
@@ -109,6 +160,7 @@ pub(crate) fn codes(
     Ok(Codes {
         codes: keys.codes.values().to_vec(),
         values,
+        identity: false,
     })
 }
 
@@ -140,7 +192,13 @@ pub(crate) fn days(chunks: &[ArrayRef], dtype: &DataType, name: &str) -> PyResul
         DataType::Timestamp(u, None) => {
             // A constant divisor per unit lets the compiler replace the division.
             fn floor_days<const D: i64>(v: &[i64], out: &mut Vec<i32>) {
-                out.extend(v.iter().map(|&t| t.div_euclid(D) as i32));
+                if out.is_empty() {
+                    // Zeroed memory comes from the allocator untouched: the threads fault it in.
+                    *out = vec![0; v.len()];
+                    par_map(v, out, |&t| t.div_euclid(D) as i32);
+                } else {
+                    out.extend(v.iter().map(|&t| t.div_euclid(D) as i32));
+                }
             }
             for c in chunks {
                 match u {
