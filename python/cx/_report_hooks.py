@@ -215,13 +215,19 @@ def funnel(d: ReportData) -> dict[str, Any] | None:
         return None
     stages = ["created", "contacted", "resolved", "followed_up"]
     chart = reporting.funnel_chart(stages, [f[s] for s in stages], title="funnel")
-    notes = []
+    notes: list[dict[str, Any]] = []
     for key in ("contacted_within", "follow_up_completion", "reach_rate", "recovery_rate"):
         share = m[key]
         if share["share"] is not None:
             notes.append(
-                f"{key.replace('_', ' ')}: {100 * share['share']:.1f}% "
-                f"[{100 * share['low']:.1f}, {100 * share['high']:.1f}] (n = {share['n']})"
+                {
+                    "kind": "share",
+                    "label": key,
+                    "share": share["share"],
+                    "low": share["low"],
+                    "high": share["high"],
+                    "n": share["n"],
+                }
             )
     return {"id": "funnel", "charts": [chart.to_dict()], "notes": notes}
 

@@ -383,8 +383,22 @@ def test_funnel_section_from_a_case_store(tmp_path: Path) -> None:
     chart = funnel["charts"][0]
     assert chart["stages"] == ["created", "contacted", "resolved", "followed_up"]
     assert chart["counts"] == [4.0, 3.0, 3.0, 2.0]
-    assert any(n.startswith("recovery rate: 100.0%") for n in funnel["notes"])
+    # Closed-loop shares go to the renderer as structured notes, worded per language.
+    recovery = [n for n in funnel["notes"] if n["label"] == "recovery_rate"]
+    assert len(recovery) == 1
+    assert recovery[0]["share"] == 1.0
+    assert recovery[0]["n"] == 1
     assert 'data-section="funnel"' in r.html
+    assert "Recovery rate (re-survey score improved): 100.0% [" in r.html
+    zh = cx.report(
+        DATA / "sample_feedback.csv",
+        db,
+        lang="zh",
+        config={"sections": ["funnel"], "as_of": "2024-03-10T09:00:00+08:00"},
+    )
+    assert "挽回率（回访复评分提高）：100.0%［" in zh.html
+    assert "Recovery rate" not in zh.html
+    assert "recovery_rate" not in zh.html
 
 
 def test_retention_kpi_is_the_last_full_month_crr(sample_report: reporting.Report) -> None:

@@ -143,6 +143,22 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("contacted", "Contacted", "已联系"),
     ("resolved", "Resolved", "已解决"),
     ("followed_up", "Followed up", "已回访"),
+    (
+        "contacted_within",
+        "Detractors contacted within the target time",
+        "贬损者在时限内被联系的比例",
+    ),
+    ("follow_up_completion", "Follow-up completion", "回访完成率"),
+    (
+        "reach_rate",
+        "Follow-ups that reached the customer",
+        "回访接通率",
+    ),
+    (
+        "recovery_rate",
+        "Recovery rate (re-survey score improved)",
+        "挽回率（回访复评分提高）",
+    ),
     ("rows_read", "Rows read", "读取行数"),
     ("rows_rejected", "Rows rejected", "拒绝行数"),
     ("reason", "Reason", "原因"),

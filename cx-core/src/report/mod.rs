@@ -37,7 +37,7 @@ pub use charts::{Chart, LineChart, Marker, Point, QuadrantChart, Series, Tone};
 pub use control::{ControlView, SignalPoint};
 pub use html::render_html;
 pub use i18n::{Lang, tr};
-pub use notes::{JourneyNote, Note, NoteData};
+pub use notes::{JourneyNote, Note, NoteData, ShareNote};
 
 use serde::{Deserialize, Serialize};
 

@@ -5,7 +5,9 @@
 //! In JSON a note is a string, or an object tagged by `kind`:
 //! `{"kind": "control_summary", "chart": "p", "points": 26, ...}` (the fields of
 //! [`ControlSummary`]) or `{"kind": "journey_finding", "finding": "pain",
-//! "touchpoint": "物流", ...}` (the fields of [`JourneyNote`]).
+//! "touchpoint": "物流", ...}` (the fields of [`JourneyNote`]) or `{"kind": "share",
+//! "label": "recovery_rate", "share": 0.4, "low": 0.2, "high": 0.6, "n": 20}` (a
+//! [`ShareNote`]).
 //!
 //! ```
 //! use cx_core::report::{Lang, Note};
@@ -48,6 +50,27 @@ pub enum NoteData {
     ControlSummary(ControlSummary),
     /// A journey pain or delight point.
     JourneyFinding(JourneyNote),
+    /// A share with its interval (closed-loop metrics of the funnel section).
+    Share(ShareNote),
+}
+
+/// A share with its confidence interval, labelled by a translation key
+/// (e.g. `contacted_within`, `recovery_rate`): rendered as
+/// `label: 62.5% [40.9, 79.6] (n = 16)` in English and
+/// `label：62.5%［40.9, 79.6］（n = 16）` in Chinese.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShareNote {
+    /// Translation key of the label (see [`super::i18n`]); shown as given when unknown.
+    pub label: String,
+    /// The share, 0..1.
+    pub share: f64,
+    /// Lower end of its interval, 0..1.
+    pub low: f64,
+    /// Upper end of its interval, 0..1.
+    pub high: f64,
+    /// Number of cases the share is taken over.
+    pub n: u64,
 }
 
 /// A journey pain or delight point ([`crate::journey::Finding`]) with its touchpoint's name.
@@ -130,6 +153,20 @@ impl Note {
                 Lang::Zh => control_zh(c),
                 _ => c.english(),
             },
+            Note::Data(NoteData::Share(x)) => {
+                let (label, share, low, high) = (
+                    tr(lang, &x.label),
+                    100.0 * x.share,
+                    100.0 * x.low,
+                    100.0 * x.high,
+                );
+                match lang {
+                    Lang::Zh => {
+                        format!("{label}：{share:.1}%［{low:.1}, {high:.1}］（n = {}）", x.n)
+                    }
+                    _ => format!("{label}: {share:.1}% [{low:.1}, {high:.1}] (n = {})", x.n),
+                }
+            }
             Note::Data(NoteData::JourneyFinding(j)) => {
                 let kind = j.kind()?;
                 match lang {
@@ -334,6 +371,27 @@ mod tests {
             n.render(Lang::En)?,
             "门店自提: significantly above the rest: score 42.3 vs 7.2 for the rest of the journey (gap +35.1, Welch t = 6.12, p = 2.50e-9, BH q = 1.20e-8); journey 9.0; n = 310"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn share_golden_zh_and_en() -> Result<()> {
+        let n = note(
+            r#"{"kind": "share", "label": "recovery_rate", "share": 0.625, "low": 0.409, "high": 0.796, "n": 16}"#,
+        );
+        assert_eq!(
+            n.render(Lang::En)?,
+            "Recovery rate (re-survey score improved): 62.5% [40.9, 79.6] (n = 16)"
+        );
+        assert_eq!(
+            n.render(Lang::Zh)?,
+            "挽回率（回访复评分提高）：62.5%［40.9, 79.6］（n = 16）"
+        );
+        // An unknown label is shown as given.
+        let odd = note(
+            r#"{"kind": "share", "label": "x", "share": 0.5, "low": 0.25, "high": 0.75, "n": 4}"#,
+        );
+        assert_eq!(odd.render(Lang::Zh)?, "x：50.0%［25.0, 75.0］（n = 4）");
         Ok(())
     }
 
