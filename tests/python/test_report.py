@@ -8,6 +8,7 @@ import csv
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -452,3 +453,29 @@ def test_every_chart_kind_plots_on_matplotlib_axes() -> None:
         if kind == "control":  # the N1 signal is annotated
             assert [t.get_text() for t in ax.texts] == ["N1"]
         matplotlib.pyplot.close(ax.figure)
+
+
+def test_ticket_kpis_survive_a_bad_ticket_in_the_log(tmp_path: Path) -> None:
+    # The report measures a clean log on the strict (columnar) path and falls back to
+    # validation="collect" when the log has a problem: an orphan event (no `created`) must
+    # leave the ticket KPIs of the other tickets unchanged and show up in the quality section.
+    events = (DATA / "ticket_events.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "ticket_events.csv"
+    bad.write_text(events + "ORPHAN-1,2024-01-02T10:00:00+08:00,solved,agent,,,,,a1\n", "utf-8")
+    config = {"sections": ["kpis", "quality"]}
+    feedback = DATA / "sample_feedback.csv"
+    clean = cx.report(feedback, DATA / "ticket_events.csv", config=config)
+    dirty = cx.report(feedback, bad, config=config)
+
+    def cards(r: reporting.Report) -> dict[str, Any]:
+        return {k["label"]: k for k in r.section("kpis")["kpis"]}  # type: ignore[index]
+
+    for label in ("frt_median", "resolution_median", "fcr"):
+        assert cards(dirty)[label] == cards(clean)[label], label
+
+    def issues(r: reporting.Report) -> list[list[str]]:
+        tables = r.section("quality")["tables"]  # type: ignore[index]
+        return next(t["rows"] for t in tables if t["title"] == "log_issues")
+
+    assert ["unknown_ticket", "1"] in issues(dirty)
+    assert not any(row[0] == "unknown_ticket" for row in issues(clean))
