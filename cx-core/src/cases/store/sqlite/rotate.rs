@@ -75,50 +75,43 @@ fn batch_customers(tx: &Connection, s: &Sealer, prefix: &str, n: usize) -> Resul
     Ok(rows.len())
 }
 
-fn batch_feedback(tx: &Connection, s: &Sealer, prefix: &str, n: usize) -> Result<usize> {
+/// One batch of a table with a single sealed text column keyed by `id`
+/// (`feedback.text`, `case_events.detail`); the aad is `<table>/<id>/<col>`.
+fn batch_column<K>(
+    tx: &Connection,
+    s: &Sealer,
+    prefix: &str,
+    n: usize,
+    (table, col): (&str, &str),
+) -> Result<usize>
+where
+    K: rusqlite::types::FromSql + rusqlite::ToSql + std::fmt::Display,
+{
     let sql = format!(
-        "SELECT id, text FROM feedback WHERE {} LIMIT ?2",
-        stale("text")
+        "SELECT id, {col} FROM {table} WHERE {} LIMIT ?2",
+        stale(col)
     );
-    let rows: Vec<(String, String)> = {
+    let rows: Vec<(K, String)> = {
         let mut st = tx.prepare(&sql).map_err(io)?;
         let it = st
             .query_map(params![prefix, n as i64], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(io)?;
         it.collect::<rusqlite::Result<_>>().map_err(io)?
     };
-    for (id, text) in &rows {
-        let v = s.reseal(&format!("feedback/{id}/text"), text)?;
-        tx.execute(
-            "UPDATE feedback SET text = ?1 WHERE id = ?2",
-            params![v, id],
-        )
-        .map_err(io)?;
+    let update = format!("UPDATE {table} SET {col} = ?1 WHERE id = ?2");
+    for (id, value) in &rows {
+        let v = s.reseal(&format!("{table}/{id}/{col}"), value)?;
+        tx.execute(&update, params![v, id]).map_err(io)?;
     }
     Ok(rows.len())
 }
 
+fn batch_feedback(tx: &Connection, s: &Sealer, prefix: &str, n: usize) -> Result<usize> {
+    batch_column::<String>(tx, s, prefix, n, ("feedback", "text"))
+}
+
 fn batch_events(tx: &Connection, s: &Sealer, prefix: &str, n: usize) -> Result<usize> {
-    let sql = format!(
-        "SELECT id, detail FROM case_events WHERE {} LIMIT ?2",
-        stale("detail")
-    );
-    let rows: Vec<(i64, String)> = {
-        let mut st = tx.prepare(&sql).map_err(io)?;
-        let it = st
-            .query_map(params![prefix, n as i64], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(io)?;
-        it.collect::<rusqlite::Result<_>>().map_err(io)?
-    };
-    for (id, detail) in &rows {
-        let v = s.reseal(&format!("case_events/{id}/detail"), detail)?;
-        tx.execute(
-            "UPDATE case_events SET detail = ?1 WHERE id = ?2",
-            params![v, id],
-        )
-        .map_err(io)?;
-    }
-    Ok(rows.len())
+    batch_column::<i64>(tx, s, prefix, n, ("case_events", "detail"))
 }
 
 fn batch_cases(tx: &Connection, s: &Sealer, prefix: &str, n: usize) -> Result<usize> {
