@@ -10,7 +10,6 @@ import base64
 import json
 import pickle
 import stat
-import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -269,7 +268,6 @@ def test_file_keys(key_file: Path) -> None:
     assert file_keys(str(key_file)).current_key_id() == "2026-07"
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="Unix file modes")
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
 def test_file_keys_refuses_files_readable_by_others(key_file: Path, mode: int) -> None:
     key_file.chmod(mode)

@@ -3,48 +3,9 @@
 //! with split shifts, holidays, make-up days, DST zones and dated schedule changes.
 #![allow(clippy::unwrap_used)]
 
-use chrono::NaiveDate;
-use cx_core::ops::{BusinessCalendar, SpecialDay, WeeklyHours};
+use cx_core::ops::BusinessCalendar;
+use cx_tests::calendars;
 use proptest::prelude::*;
-
-fn calendars() -> &'static [BusinessCalendar] {
-    static CALS: std::sync::OnceLock<Vec<BusinessCalendar>> = std::sync::OnceLock::new();
-    CALS.get_or_init(build_calendars)
-}
-
-fn build_calendars() -> Vec<BusinessCalendar> {
-    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-    let split = WeeklyHours::weekdays(&[
-        "09:00-12:00".parse().unwrap(),
-        "13:30-18:00".parse().unwrap(),
-    ]);
-    let night = WeeklyHours::always().day(
-        chrono::Weekday::Sun,
-        &[
-            "00:00-06:00".parse().unwrap(),
-            "22:00-24:00".parse().unwrap(),
-        ],
-    );
-    vec![
-        BusinessCalendar::china(&[2024, 2025]).unwrap(),
-        BusinessCalendar::builder("America/New_York")
-            .week(night)
-            .holiday(d(2024, 7, 4))
-            .build()
-            .unwrap(),
-        BusinessCalendar::builder("Europe/London")
-            .week(split.clone())
-            .week_from(
-                d(2024, 6, 1),
-                WeeklyHours::weekdays(&["08:00-20:00".parse().unwrap()]),
-            )
-            .holiday(SpecialDay::new(d(2024, 12, 24)).hours(&["09:00-11:00".parse().unwrap()]))
-            .workday(d(2024, 3, 30))
-            .build()
-            .unwrap(),
-        BusinessCalendar::always(),
-    ]
-}
 
 // 2024-01-01 .. 2025-12-31 in Unix seconds.
 const LO: i64 = 1_704_067_200;
