@@ -307,6 +307,43 @@ pub fn counts_by_key(
     Ok(())
 }
 
+/// Wire-format checks shared by the states' unit tests.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) mod wire_tests {
+    use crate::metrics::tally::crc32;
+    use crate::{CxError, Result};
+
+    /// `value` round-trips through `bytes` (its encoding, version byte at offset 4,
+    /// CRC-32 in the last 4 bytes); every truncation and every flipped byte is a
+    /// [`CxError::Format`]; so is another format version with a valid CRC, and its
+    /// message names the version.
+    pub(crate) fn assert_wire_format<T: PartialEq + std::fmt::Debug>(
+        value: &T,
+        bytes: &[u8],
+        from_bytes: fn(&[u8]) -> Result<T>,
+    ) {
+        assert_eq!(&from_bytes(bytes).unwrap(), value);
+        for n in 0..bytes.len() {
+            let e = from_bytes(&bytes[..n]).unwrap_err();
+            assert!(matches!(e, CxError::Format { .. }), "{n}: {e:?}");
+        }
+        for i in 0..bytes.len() {
+            let mut c = bytes.to_vec();
+            c[i] ^= 0x10;
+            let e = from_bytes(&c).unwrap_err();
+            assert!(matches!(e, CxError::Format { .. }), "{i}: {e:?}");
+        }
+        let mut b = bytes.to_vec();
+        b[4] = 2;
+        let n = b.len() - 4;
+        let crc = crc32(&b[..n]);
+        b[n..].copy_from_slice(&crc.to_le_bytes());
+        let e = from_bytes(&b).unwrap_err();
+        assert!(e.to_string().contains("format version 2"), "{e}");
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
