@@ -394,13 +394,15 @@ fn sla_records(
     as_of: &Bound<'_, PyAny>,
     calendar: Option<PyRef<'_, PyBusinessCalendar>>,
     rule: &str,
+    validation: &str,
 ) -> PyResult<Vec<SlaRecord>> {
     let rule = priority_change(rule)?;
+    let validation: Validation = literal("validation", &["strict", "collect"], validation)?;
     let (pols, as_of) = sla_inputs(policies, as_of)?;
     let ev = events_in(events)?;
     let cal = calendar.as_ref().map(|c| &c.0);
     run(py, || {
-        let log = build_log(ev, Validation::Strict)?;
+        let log = build_log(ev, validation)?;
         match rule {
             PriorityChange::AtStart => cx_core::ops::sla_status(&log, &pols, cal, as_of),
             r => cx_core::ops::sla_status_with(&log, &pols, cal, as_of, r),
@@ -504,7 +506,8 @@ fn sla_table(rs: &[SlaRecord]) -> Result<(RecordBatch, Arc<Schema>), CxError> {
 
 /// SLA target states as of an instant, as an Arrow table.
 #[pyfunction]
-#[pyo3(name = "_sla_status", signature = (events, /, *, policies, as_of, calendar = None, priority_change = "at_start"))]
+#[pyo3(name = "_sla_status", signature = (events, /, *, policies, as_of, calendar = None, priority_change = "at_start", validation = "strict"))]
+#[allow(clippy::too_many_arguments)]
 fn sla_status(
     py: Python<'_>,
     events: &Bound<'_, PyAny>,
@@ -512,8 +515,17 @@ fn sla_status(
     as_of: &Bound<'_, PyAny>,
     calendar: Option<PyRef<'_, PyBusinessCalendar>>,
     priority_change: &str,
+    validation: &str,
 ) -> PyResult<Py<PyAny>> {
-    let recs = sla_records(py, events, policies, as_of, calendar, priority_change)?;
+    let recs = sla_records(
+        py,
+        events,
+        policies,
+        as_of,
+        calendar,
+        priority_change,
+        validation,
+    )?;
     py_table(py, sla_table(&recs).map_err(to_py)?)
 }
 
@@ -531,7 +543,7 @@ fn compliance_table(cs: &[SlaCompliance]) -> Result<(RecordBatch, Arc<Schema>), 
 
 /// SLA achievement rates by segment with Wilson intervals, as an Arrow table.
 #[pyfunction]
-#[pyo3(name = "_sla_compliance", signature = (events, /, *, policies, as_of, calendar = None, by = "all", confidence = 0.95, priority_change = "at_start"))]
+#[pyo3(name = "_sla_compliance", signature = (events, /, *, policies, as_of, calendar = None, by = "all", confidence = 0.95, priority_change = "at_start", validation = "strict"))]
 #[allow(clippy::too_many_arguments)]
 fn sla_compliance(
     py: Python<'_>,
@@ -542,6 +554,7 @@ fn sla_compliance(
     by: &str,
     confidence: f64,
     priority_change: &str,
+    validation: &str,
 ) -> PyResult<Py<PyAny>> {
     let seg = match by {
         "all" => SlaSegment::All,
@@ -558,7 +571,15 @@ fn sla_compliance(
             ));
         }
     };
-    let recs = sla_records(py, events, policies, as_of, calendar, priority_change)?;
+    let recs = sla_records(
+        py,
+        events,
+        policies,
+        as_of,
+        calendar,
+        priority_change,
+        validation,
+    )?;
     let t = run(py, || {
         compliance_table(&cx_core::ops::sla_compliance(&recs, seg, confidence)?)
     })?;

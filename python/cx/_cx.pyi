@@ -1621,6 +1621,7 @@ def _sla_status(
     as_of: _Any,
     calendar: BusinessCalendar | None = None,
     priority_change: str = "at_start",
+    validation: str = "strict",
 ) -> _Any: ...
 def _sla_compliance(
     events: _Any,
@@ -1632,6 +1633,7 @@ def _sla_compliance(
     by: str = "all",
     confidence: float = 0.95,
     priority_change: str = "at_start",
+    validation: str = "strict",
 ) -> _Any: ...
 def _sla_history(
     events: _Any,

@@ -17,7 +17,6 @@ from typing import Any
 
 from cx import reporting
 from cx._progress import TerminalProgress as TerminalProgress
-from cx.exceptions import CxError
 
 _KINDS = {
     "feedback": {"feedback_id"},
@@ -90,18 +89,12 @@ class ReportData:
         """Per-ticket metrics (pyarrow), computed once."""
         from cx import ops
 
-        def compute() -> Any:
-            # A clean log takes the strict, columnar path (about 2x faster); a log with
-            # problems falls back to "collect", which drops the bad tickets (the quality
-            # section lists them from `log_issues`). Both give the same table on a clean log.
-            try:
-                return ops.ticket_metrics(self.events)
-            except CxError:
-                return ops.ticket_metrics(
-                    self.events, definitions=ops.MetricDefinitions(validation="collect")
-                )
-
-        return self.cached("ticket_metrics", compute)
+        return self.cached(
+            "ticket_metrics",
+            lambda: ops.ticket_metrics(
+                self.events, definitions=ops.MetricDefinitions(validation="collect")
+            ),
+        )
 
 
 def classify(path: str) -> str:

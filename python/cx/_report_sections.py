@@ -9,7 +9,6 @@ from typing import Any
 
 from cx import reporting
 from cx._report_data import ReportData
-from cx.exceptions import CxError
 
 #: Sections that read the event-log passes (`prefetch_jobs`): computed after the others.
 NEEDS_EVENT_PASSES = frozenset({"kpis", "control", "sla", "quality"})
@@ -155,18 +154,9 @@ def _sla_status(d: ReportData) -> Any:
 
     last = pc.max(d.events.column("at")).as_py()
     as_of = last.isoformat() if hasattr(last, "isoformat") else str(last)
-    try:
-        st = ops.sla_status(d.events, policies=_policies(d), as_of=as_of)
-    except CxError:
-        # A log with problems (e.g. an event of a ticket with no `created`): measure the
-        # other tickets, as `ticket_metrics(validation="collect")` does; the quality
-        # section lists the tickets left out (`log_issues`).
-        import pyarrow as pa
-
-        bad = sorted({str(i["ticket_id"]) for i in d.cached("log_issues", lambda: _log_issues(d))})
-        ids = d.events.column("ticket_id").cast(pa.string())
-        kept = d.events.filter(pc.invert(pc.is_in(ids, value_set=pa.array(bad, pa.string()))))
-        st = ops.sla_status(kept, policies=_policies(d), as_of=as_of)
+    # A log with problems (e.g. an event of a ticket with no `created`): the other tickets
+    # are measured and the quality section lists the ones left out (`log_issues`).
+    st = ops.sla_status(d.events, policies=_policies(d), as_of=as_of, validation="collect")
     return st.select(["metric", "state", "priority", "channel"])
 
 

@@ -126,6 +126,7 @@ def sla_status(
     as_of: Any,
     calendar: BusinessCalendar | None = None,
     priority_change: str = "at_start",
+    validation: str = "strict",
 ) -> Any:
     """State of every SLA target instance as of ``as_of`` (first matching policy wins).
 
@@ -139,6 +140,10 @@ def sla_status(
     whole interval), ``"recalculate"`` (Zendesk: the new priority's target,
     measured from the original start) or ``"restart"`` (the new target, measured
     from the change); see :func:`sla_history` and ``docs/guide/ops.md``.
+
+    ``validation`` is as in :class:`MetricDefinitions`: ``"strict"`` (default) raises on
+    the first problem in the log; ``"collect"`` leaves out the tickets with problems
+    (:func:`log_issues` lists them) and measures the others.
     """
     out = _sla_status(
         _prep(events),
@@ -146,6 +151,7 @@ def sla_status(
         as_of=as_of,
         calendar=calendar,
         priority_change=priority_change,
+        validation=validation,
     )
     return _like(out, events)
 
@@ -217,11 +223,12 @@ def sla_compliance(
     by: str = "all",
     confidence: float = 0.95,
     priority_change: str = "at_start",
+    validation: str = "strict",
 ) -> Any:
     """Achievement rate achieved/(achieved+breached) by segment, with Wilson intervals.
 
     ``by`` is one of ``all``, ``policy``, ``metric``, ``priority``, ``channel``, ``team``;
-    ``priority_change`` as in :func:`sla_status`.
+    ``priority_change`` and ``validation`` as in :func:`sla_status`.
     """
     out = _sla_compliance(
         _prep(events),
@@ -231,6 +238,7 @@ def sla_compliance(
         by=by,
         confidence=confidence,
         priority_change=priority_change,
+        validation=validation,
     )
     return _like(out, events)
 

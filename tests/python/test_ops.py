@@ -157,6 +157,33 @@ def test_sla_vector(kind: str) -> None:
     assert c["ci_high"] == pytest.approx(hi, abs=1e-12)
 
 
+@pytest.mark.parametrize("kind", ["dicts", "pyarrow"])
+def test_sla_validation_collect_leaves_out_a_bad_ticket(kind: str) -> None:
+    # The hand-computed vector plus an orphan event (no `created`): strict names it;
+    # collect measures the other tickets exactly as on the clean log.
+    (case,) = _cases("sla_status.json")
+    orphan = dict(case["events"][0], ticket_id="ORPHAN", type="solved", actor="agent:a1")
+    events = _as(kind, [*case["events"], orphan])
+    kw = {
+        "policies": _policies(case["policies"]),
+        "as_of": case["as_of"],
+        "calendar": _calendar(case["calendar"]),
+    }
+    with pytest.raises(cx.exceptions.InvalidValueError, match="ORPHAN"):
+        ops.sla_status(events, **kw)
+    with pytest.raises(cx.exceptions.InvalidValueError, match="ORPHAN"):
+        ops.sla_compliance(events, **kw)
+    clean = _as(kind, case["events"])
+    assert _records(ops.sla_status(events, validation="collect", **kw)) == _records(
+        ops.sla_status(clean, **kw)
+    )
+    assert _records(ops.sla_compliance(events, validation="collect", **kw)) == _records(
+        ops.sla_compliance(clean, **kw)
+    )
+    with pytest.raises(cx.exceptions.InvalidOptionError, match="validation"):
+        ops.sla_status(clean, validation="lenient", **kw)
+
+
 def test_backlog_vector() -> None:
     (case,) = _cases("backlog.json")
     events = _arrow(case["events"])

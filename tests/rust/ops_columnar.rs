@@ -308,9 +308,10 @@ fn sample_log_same_as_row_path() {
             }
         }
     }
-    // Collect never takes the fast path.
+    // Collect on the clean sample takes the fast path and equals the row path.
     let collect = MetricDefinitions::new().validation(Validation::Collect);
-    assert!(ticket_metrics_columnar(&ev, None, collect, 1).is_none());
+    let fast = ticket_metrics_columnar(&ev, None, collect, 1).unwrap();
+    assert_same(&fast, &row_path(&rows, None, collect).unwrap());
 }
 
 /// A random log: `n` tickets with valid status chains, optionally broken.
@@ -483,6 +484,18 @@ proptest! {
                 assert_same(&fast, &slow);
             }
             Err(_) => prop_assert!(fast.is_none(), "fast path answered where the row path errs"),
+        }
+        // Under Collect the fast path answers exactly when the log is clean, and then
+        // equals the row path's collected table; a broken log is left to the row path.
+        let collect = defs.validation(Validation::Collect);
+        let clean = row_path(&rows_for_slow, cal, defs).is_ok();
+        match (ticket_metrics_columnar(&ev, cal, collect, threads), row_path(&rows_for_slow, cal, collect)) {
+            (Some(fast), Ok(slow)) => {
+                prop_assert!(clean, "fast path answered a log with problems under Collect");
+                assert_same(&fast, &slow);
+            }
+            (Some(_), Err(e)) => prop_assert!(false, "fast path answered where the row path errs: {e}"),
+            (None, _) => prop_assert!(!clean, "fast path declined a clean log under Collect"),
         }
     }
 }

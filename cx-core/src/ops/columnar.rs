@@ -29,9 +29,9 @@ pub use encode::{DictEncoder, NULL, StrColumn};
 
 use encode::FxMap;
 
+use super::BusinessCalendar;
 use super::calendar::CalendarIndex;
 use super::ticket_metrics::{AgentCreated, BusinessRule, MetricDefinitions, StatusTimesEnd};
-use super::{BusinessCalendar, Validation};
 use crate::model::{AgentId, Channel, CustomerId, Priority, TeamId, TicketId, TicketStatus};
 
 /// Marker of a missing instant or duration in [`MetricColumns`].
@@ -829,7 +829,9 @@ fn repeat_contact(cols: &mut MetricColumns, window_days: u32) {
 /// the same table); `threads` ≥ 2 splits the tickets across threads.
 ///
 /// Returns `None` when the row path would report a problem (bad value,
-/// malformed log) or under [`Validation::Collect`]: run the row path then.
+/// malformed log): run the row path then. Under [`Validation::Collect`](super::Validation::Collect) a log
+/// with no problem gives the same table as under `Strict`, so both take this
+/// path and only a log with problems goes to the row path to be collected.
 ///
 /// # Examples
 /// ```
@@ -850,9 +852,6 @@ pub fn ticket_metrics_columnar<'a>(
     defs: MetricDefinitions,
     threads: usize,
 ) -> Option<ColumnarMetrics<'a>> {
-    if defs.validation != Validation::Strict {
-        return None;
-    }
     let n = ev.at.len();
     if ev.ticket.len() != n || ev.kind.len() != n {
         return None;
