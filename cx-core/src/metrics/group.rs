@@ -150,11 +150,11 @@ pub fn nps_by_group(
             got: codes.len(),
         });
     }
-    grouped::check_nps_u8(scores)?;
     if let Some(w) = weights {
+        grouped::check_nps_u8(scores)?;
         return weighted_by_group(scores, codes, n_groups, w);
     }
-    let hist = grouped::grouped_histogram::<4>(scores, codes, n_groups, &grouped::NPS_BUCKET)?;
+    let hist = grouped::nps_histogram(scores, codes, n_groups, Some(n_groups))?;
     let mut out = GroupedNpsTally::new(n_groups);
     for (t, h) in out.groups.iter_mut().zip(hist.chunks_exact(4)) {
         t.add_counts(NpsCounts::new(h[2], h[1], h[0]), h[3]);
@@ -184,7 +184,7 @@ pub fn nps_by_code(scores: &[u8], codes: &[u32], max_groups: usize) -> Result<Gr
             got: codes.len(),
         });
     }
-    let hist = grouped::nps_histogram_auto(scores, codes, max_groups)?;
+    let hist = grouped::nps_histogram(scores, codes, max_groups, None)?;
     let mut out = GroupedNpsTally::new(hist.len() / 4);
     for (t, h) in out.groups.iter_mut().zip(hist.chunks_exact(4)) {
         t.add_counts(NpsCounts::new(h[2], h[1], h[0]), h[3]);

@@ -163,15 +163,74 @@ pub(crate) fn grouped_histogram<const K: usize>(
     Ok(total)
 }
 
-/// NPS class histogram (4 buckets per group) of `u8` scores by dense `u32` codes when the
-/// number of groups is not known: each thread validates its scores and finds its largest
-/// code, then counts, so no pass runs on one core only. The result has `4 · (max + 1)`
-/// entries.
+/// Packed NPS class counters: one `u64` per group holds four 16-bit lanes (detractor,
+/// passive, promoter, missing, from the low lane up), and a score adds `1 << 16·bucket`
+/// ([`NPS_BUCKET`]). One read-modify-write per row whose address depends on the group
+/// code only (the score selects the addend, not the address), so the loads of the next
+/// rows' codes are not held up by the score lookup.
+const NPS_PACKED: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = 1u64 << (16 * NPS_BUCKET[i] as u32);
+        i += 1;
+    }
+    t
+};
+
+/// Rows per block of the packed kernel: a lane reaches at most this count (`u16::MAX`),
+/// so it never carries into the next lane before the block's flush. A block's codes
+/// (256 KiB) and scores stay in the L2 cache between the validation folds and the
+/// counting loop.
+const PACKED_BLOCK: usize = u16::MAX as usize;
+
+/// Count one block (at most [`PACKED_BLOCK`] rows) into the packed counters `hist` (one
+/// per group) and flush them into `total` (four per group). `Err(())` when a code is
+/// not below `hist.len()`.
+fn nps_packed_block(
+    scores: &[u8],
+    codes: &[u32],
+    hist: &mut [u64],
+    total: &mut [u64],
+) -> std::result::Result<(), ()> {
+    let mut outside = 0usize;
+    for (&s, &c) in scores.iter().zip(codes) {
+        match hist.get_mut(c as usize) {
+            Some(h) => *h += NPS_PACKED[usize::from(s)],
+            None => outside += 1,
+        }
+    }
+    if outside != 0 {
+        return Err(());
+    }
+    for (t, h) in total.chunks_exact_mut(4).zip(hist.iter_mut()) {
+        if *h != 0 {
+            for (k, t) in t.iter_mut().enumerate() {
+                *t += (*h >> (16 * k)) & 0xFFFF;
+            }
+            *h = 0;
+        }
+    }
+    Ok(())
+}
+
+/// NPS class histogram (4 buckets per group: detractor, passive, promoter, missing) of
+/// `u8` scores by dense `u32` codes. Each thread takes chunks of rows from a shared
+/// counter and, per block of [`PACKED_BLOCK`] rows, validates the scores, finds the
+/// largest code, grows its histogram to it and counts the block with the packed kernel,
+/// so no pass runs on one core only and a block is read from memory once. With
+/// `n_groups = None` the result has `4 · (max code + 1)` entries, else `4 · n_groups`.
 ///
 /// # Errors
 /// [`CxError::LengthMismatch`]; [`CxError::InvalidValue`] for a score 11–254 (field
-/// `score`) or a code ≥ `limit` (field `group`), naming the row.
-pub(crate) fn nps_histogram_auto(scores: &[u8], codes: &[u32], limit: usize) -> Result<Vec<u64>> {
+/// `score`) or a code ≥ `limit` (field `group`), naming the first such row; a bad score
+/// is reported before a bad code, wherever they are.
+pub(crate) fn nps_histogram(
+    scores: &[u8],
+    codes: &[u32],
+    limit: usize,
+    n_groups: Option<usize>,
+) -> Result<Vec<u64>> {
     if codes.len() != scores.len() {
         return Err(CxError::LengthMismatch {
             what: "group codes".into(),
@@ -179,7 +238,6 @@ pub(crate) fn nps_histogram_auto(scores: &[u8], codes: &[u32], limit: usize) -> 
             got: codes.len(),
         });
     }
-    // Per thread: Ok(histogram) or Err(true) for a bad score, Err(false) for a code ≥ limit.
     // Rows are handed out in chunks from a shared counter, so a thread that the OS
     // deschedules on a busy machine does not hold up the others (work sharing).
     let n = scores.len();
@@ -190,8 +248,10 @@ pub(crate) fn nps_histogram_auto(scores: &[u8], codes: &[u32], limit: usize) -> 
         (n / (threads * 8)).max(PARALLEL_MIN_ROWS / 4)
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || -> std::result::Result<Vec<u64>, bool> {
-        let (mut hist, mut total) = (Vec::<u16>::new(), Vec::<u64>::new());
+    // Per thread: the histogram, or `Err(())` at the first bad score or code it meets
+    // (the caller then finds the first bad row of the whole input).
+    let work = || -> std::result::Result<Vec<u64>, ()> {
+        let (mut hist, mut total) = (Vec::<u64>::new(), Vec::<u64>::new());
         loop {
             let start = next.fetch_add(chunk, std::sync::atomic::Ordering::Relaxed);
             let end = start.saturating_add(chunk).min(n);
@@ -201,48 +261,48 @@ pub(crate) fn nps_histogram_auto(scores: &[u8], codes: &[u32], limit: usize) -> 
             if s.is_empty() {
                 return Ok(total);
             }
-            if s.iter()
-                .fold(0u8, |b, &x| b | u8::from(x.wrapping_sub(11) < 244))
-                != 0
-            {
-                return Err(true);
+            for (s, c) in s.chunks(PACKED_BLOCK).zip(c.chunks(PACKED_BLOCK)) {
+                if s.iter()
+                    .fold(0u8, |b, &x| b | u8::from(x.wrapping_sub(11) < 244))
+                    != 0
+                {
+                    return Err(());
+                }
+                let max = c.iter().fold(0u32, |m, &x| m.max(x)) as usize;
+                if max >= limit {
+                    return Err(());
+                }
+                if hist.len() <= max {
+                    hist.resize(max + 1, 0);
+                    total.resize((max + 1) * 4, 0);
+                }
+                nps_packed_block(s, c, &mut hist, &mut total)?;
             }
-            let max = c.iter().fold(0u32, |m, &x| m.max(x)) as usize;
-            if max >= limit {
-                return Err(false);
-            }
-            if hist.len() < (max + 1) * 4 {
-                hist.resize((max + 1) * 4, 0);
-                total.resize((max + 1) * 4, 0);
-            }
-            histogram_into::<4>(s, c, &mut hist, &mut total, &NPS_BUCKET).map_err(|()| false)?;
         }
     };
-    let parts: Vec<std::result::Result<Vec<u64>, bool>> = if chunk >= n {
+    let parts: Vec<std::result::Result<Vec<u64>, ()>> = if chunk >= n {
         vec![work()]
     } else {
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
             handles
                 .into_iter()
-                // A worker cannot panic (no indexing); report a panic as a bad code,
-                // which re-scans serially for the error below.
-                .map(|h| h.join().unwrap_or(Err(false)))
+                // A worker cannot panic (no indexing); report a panic as an error, which
+                // re-scans serially for the first bad row below.
+                .map(|h| h.join().unwrap_or(Err(())))
                 .collect()
         })
     };
-    let mut total: Vec<u64> = Vec::new();
+    let mut total: Vec<u64> = vec![0; 4 * n_groups.unwrap_or(0)];
     for p in parts {
-        match p {
-            Ok(h) => {
-                if total.len() < h.len() {
-                    total.resize(h.len(), 0);
-                }
-                total.iter_mut().zip(h).for_each(|(t, x)| *t += x);
-            }
-            Err(true) => return Err(nps::first_bad_u8(scores)),
-            Err(false) => return Err(code_error(codes, limit)),
+        let Ok(h) = p else {
+            check_nps_u8(scores)?;
+            return Err(code_error(codes, limit));
+        };
+        if total.len() < h.len() {
+            total.resize(h.len(), 0);
         }
+        total.iter_mut().zip(h).for_each(|(t, x)| *t += x);
     }
     Ok(total)
 }
@@ -738,14 +798,50 @@ mod tests {
         bad[n - 5] = 101;
         let e = grouped_histogram::<4>(&scores, &bad, 101, &NPS_BUCKET).unwrap_err();
         assert_eq!((e.field(), e.row()), (Some("group"), Some(n - 5)));
-        let auto = nps_histogram_auto(&scores, &codes, 101).unwrap();
+        let auto = nps_histogram(&scores, &codes, 101, None).unwrap();
         assert_eq!(auto, naive);
-        let e = nps_histogram_auto(&scores, &bad, 101).unwrap_err();
+        let known = nps_histogram(&scores, &codes, 101, Some(150)).unwrap();
+        assert_eq!(known[..naive.len()], naive[..]);
+        assert!(known[naive.len()..].iter().all(|&x| x == 0) && known.len() == 600);
+        let e = nps_histogram(&scores, &bad, 101, None).unwrap_err();
         assert_eq!((e.field(), e.row()), (Some("group"), Some(n - 5)));
         let mut bad_score = scores.clone();
         bad_score[n - 3] = 11;
-        let e = nps_histogram_auto(&bad_score, &codes, 101).unwrap_err();
+        let e = nps_histogram(&bad_score, &codes, 101, None).unwrap_err();
         assert_eq!((e.field(), e.row()), (Some("score"), Some(n - 3)));
+        // Both a bad code (early) and a bad score (late): the score is named, as the
+        // serial check of every score before the codes would.
+        let mut bad_code_early = bad_score.clone();
+        let mut early = codes.clone();
+        early[2] = 5000;
+        bad_code_early[n - 3] = 11;
+        let e = nps_histogram(&bad_code_early, &early, 101, None).unwrap_err();
+        assert_eq!((e.field(), e.row()), (Some("score"), Some(n - 3)));
+    }
+
+    #[test]
+    fn packed_lanes_hold_a_full_block_and_grow_with_the_codes() {
+        // Every row in one group and class: a lane reaches u16::MAX in each block and
+        // must not carry into the next lane.
+        let n = PACKED_BLOCK * 3 + 5;
+        for s in [0u8, 7, 10, 255] {
+            let h = nps_histogram(&vec![s; n], &vec![0; n], 1, None).unwrap();
+            let mut want = [0u64; 4];
+            want[usize::from(NPS_BUCKET[usize::from(s)])] = n as u64;
+            assert_eq!(h, want, "score {s}");
+        }
+        // Codes that grow along the rows make each thread's histogram grow block by block.
+        let n = PARALLEL_MIN_ROWS * 2 + 3;
+        let scores: Vec<u8> = (0..n).map(|i| (i % 11) as u8).collect();
+        let codes: Vec<u32> = (0..n).map(|i| (i / 977) as u32).collect();
+        let g = codes[n - 1] as usize + 1;
+        let mut naive = vec![0u64; g * 4];
+        for (&s, &c) in scores.iter().zip(&codes) {
+            naive[c as usize * 4 + usize::from(NPS_BUCKET[usize::from(s)])] += 1;
+        }
+        assert_eq!(nps_histogram(&scores, &codes, g, None).unwrap(), naive);
+        let e = nps_histogram(&scores, &codes, g - 1, None).unwrap_err();
+        assert_eq!((e.field(), e.row()), (Some("group"), Some((g - 1) * 977)));
     }
 
     #[test]

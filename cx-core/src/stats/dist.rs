@@ -186,8 +186,23 @@ pub fn normal_quantile(p: f64) -> Result<f64> {
 /// [`CxError::InvalidOption`] (option `level`) unless `0 < level < 1`.
 pub fn normal_critical(level: f64) -> Result<f64> {
     check_level(level)?;
+    // A grouped result asks for the same level once per group, and the quantile (an
+    // inverse erfc and two Newton steps) costs about a microsecond: remember the last
+    // level asked on this thread (the value is the same bits either way).
+    thread_local! {
+        static LAST: std::cell::Cell<(u64, f64)> = const { std::cell::Cell::new((u64::MAX, 0.0)) };
+    }
+    let bits = level.to_bits();
+    if let Some(z) = LAST.with(|c| {
+        let (b, z) = c.get();
+        (b == bits).then_some(z)
+    }) {
+        return Ok(z);
+    }
     // Φ⁻¹(1 − α/2) = −Φ⁻¹(α/2): using the small tail keeps full precision.
-    Ok(-normal_quantile((1.0 - level) / 2.0)?)
+    let z = -normal_quantile((1.0 - level) / 2.0)?;
+    LAST.with(|c| c.set((bits, z)));
+    Ok(z)
 }
 
 /// Check a confidence level lies strictly inside (0, 1).
@@ -443,6 +458,27 @@ mod tests {
         assert!(rel(normal_quantile(1e-10).unwrap(), -6.361340902404056) < 1e-13);
         assert!(normal_quantile(0.0).is_err());
         assert!(normal_quantile(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn normal_critical_remembers_only_the_same_level() {
+        // scipy.stats.norm.ppf(1 - a/2) for levels 0.95, 0.9, 0.99; alternating levels
+        // must not return the remembered value of another one.
+        let want = [
+            (0.95, 1.959963984540054),
+            (0.9, 1.6448536269514722),
+            (0.95, 1.959963984540054),
+            (0.99, 2.5758293035489004),
+            (0.99, 2.5758293035489004),
+            (0.9, 1.6448536269514722),
+        ];
+        for (level, z) in want {
+            assert!(
+                rel(normal_critical(level).unwrap(), z) < 1e-14,
+                "level {level}"
+            );
+        }
+        assert!(normal_critical(1.0).is_err() && normal_critical(f64::NAN).is_err());
     }
 
     #[test]
