@@ -2,7 +2,7 @@
 
 Usage (from the repository root, with a release build of cx installed):
 
-    python benches/python/compare_metrics.py [--rows 10000000] [--groups 1000] [--repeat 7]
+    python benches/python/bench_metrics.py [--rows 10000000] [--groups 1000] [--repeat 7]
 
 One seeded data set (``uint8`` scores 0–10, ``uint32`` group codes below ``--groups``),
 one command. Each contender runs in its own subprocess (polars' and duckdb's thread
