@@ -214,6 +214,50 @@ fn nps_packed_block(
     Ok(())
 }
 
+/// Whether a block has a score 11–254, and its largest code: [`block_scan`] built for the
+/// widest vector unit the CPU has, chosen at run time (baseline x86-64 has no packed
+/// unsigned 32-bit maximum, SSE4.1's `pmaxud`, so the portable build emulates it), as in
+/// [`crate::spc`]'s rule kernel.
+fn block_scan_best(scores: &[u8], codes: &[u32]) -> (bool, u32) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+        {
+            // SAFETY: `block_scan_avx512` only needs the CPU to support the features it
+            // enables, which was checked just above.
+            #[allow(unsafe_code)]
+            return unsafe { block_scan_avx512(scores, codes) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: as above, for AVX2.
+            #[allow(unsafe_code)]
+            return unsafe { block_scan_avx2(scores, codes) };
+        }
+    }
+    block_scan(scores, codes)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn block_scan_avx512(scores: &[u8], codes: &[u32]) -> (bool, u32) {
+    block_scan(scores, codes)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn block_scan_avx2(scores: &[u8], codes: &[u32]) -> (bool, u32) {
+    block_scan(scores, codes)
+}
+
+#[inline(always)]
+fn block_scan(scores: &[u8], codes: &[u32]) -> (bool, u32) {
+    let bad = scores
+        .iter()
+        .fold(0u8, |b, &x| b | u8::from(x.wrapping_sub(11) < 244));
+    (bad != 0, codes.iter().fold(0u32, |m, &x| m.max(x)))
+}
+
 /// NPS class histogram (4 buckets per group: detractor, passive, promoter, missing) of
 /// `u8` scores by dense `u32` codes. Each thread takes chunks of rows from a shared
 /// counter and, per block of [`PACKED_BLOCK`] rows, validates the scores, finds the
@@ -262,14 +306,9 @@ pub(crate) fn nps_histogram(
                 return Ok(total);
             }
             for (s, c) in s.chunks(PACKED_BLOCK).zip(c.chunks(PACKED_BLOCK)) {
-                if s.iter()
-                    .fold(0u8, |b, &x| b | u8::from(x.wrapping_sub(11) < 244))
-                    != 0
-                {
-                    return Err(());
-                }
-                let max = c.iter().fold(0u32, |m, &x| m.max(x)) as usize;
-                if max >= limit {
+                let (bad, max) = block_scan_best(s, c);
+                let max = max as usize;
+                if bad || max >= limit {
                     return Err(());
                 }
                 if hist.len() <= max {
@@ -817,6 +856,26 @@ mod tests {
         bad_code_early[n - 3] = 11;
         let e = nps_histogram(&bad_code_early, &early, 101, None).unwrap_err();
         assert_eq!((e.field(), e.row()), (Some("score"), Some(n - 3)));
+    }
+
+    #[test]
+    fn block_scan_builds_agree() {
+        for n in [0usize, 1, 15, 16, 17, 1000, PACKED_BLOCK] {
+            let s: Vec<u8> = (0..n).map(|i| (i % 11) as u8).collect();
+            let c: Vec<u32> = (0..n)
+                .map(|i| ((i * 2_654_435_761) % 4_000_000_007) as u32)
+                .collect();
+            let want = (false, c.iter().copied().max().unwrap_or(0));
+            assert_eq!(block_scan(&s, &c), want);
+            assert_eq!(block_scan_best(&s, &c), want);
+            if n > 0 {
+                let mut b = s.clone();
+                b[n - 1] = 11;
+                assert_eq!(block_scan_best(&b, &c), (true, want.1));
+                b[n - 1] = 255;
+                assert_eq!(block_scan_best(&b, &c), want);
+            }
+        }
     }
 
     #[test]
