@@ -8,7 +8,7 @@
 //!
 //! # Conventions
 //! * NPS: promoters 9–10, detractors 0–6, adjusted-Wald interval by default
-//!   (see [`crate::metrics::nps`]).
+//!   (see [`crate::metrics::nps`](mod@crate::metrics::nps)).
 //! * CSAT: the file's ratings on the 1–5 scale unless told otherwise; the share
 //!   of top-2-box answers (4–5) with a Wilson interval, and the mean with a
 //!   t-interval.

@@ -1,4 +1,4 @@
-//! The journey as data: re-exports of [`crate::model::journey`] plus look-ups the analyses
+//! The journey as data: re-exports of the journey types of [`crate::model`] plus look-ups the analyses
 //! share.
 //!
 //! A journey is JSON (serde, [`Journey::from_json`]) in Rust; the Python package also reads

@@ -1,7 +1,7 @@
 //! Journey maps: the journey as data ([`map`]), analysis of feedback tagged with
 //! touchpoints ([`analysis`]: per touchpoint and stage metrics, the emotion curve, pain and
 //! delight points under Benjamini–Hochberg control ([`fdr`]), opportunities), customer paths
-//! ([`paths`]: transitions, top paths, drop-off, Sankey data) and the seam for moments of
+//! ([`paths`](mod@paths): transitions, top paths, drop-off, Sankey data) and the seam for moments of
 //! truth ([`moments`]: the customer × touchpoint experience matrix a driver analysis reads,
 //! and the ranking of its importances).
 //!

@@ -77,7 +77,7 @@ impl std::str::FromStr for Unknown {
     }
 }
 
-/// Options of [`analyze`].
+/// Options of [`crate::journey::analyze`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct AnalysisOptions {

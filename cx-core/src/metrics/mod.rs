@@ -1,5 +1,5 @@
-//! Satisfaction metrics with honest intervals: NPS ([`nps`]), CSAT ([`csat`]),
-//! CES ([`ces`]), proportion and mean intervals ([`interval`]), two-sample
+//! Satisfaction metrics with honest intervals: NPS ([`nps`](mod@nps)), CSAT ([`csat`](mod@csat)),
+//! CES ([`ces`](mod@ces)), proportion and mean intervals ([`interval`]), two-sample
 //! comparisons ([`compare`]), sample-size planning ([`sample_size`]), mergeable
 //! tallies for batches and distributed engines ([`tally`]) and columnar
 //! group-by kernels ([`group`]).

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{CustomerId, Personal, QuestionId, ResponseId, normalize_label};
 use crate::{CxError, Result};
 
-/// Rating scale of a CSAT question (shared by the survey model and [`crate::metrics::csat`]).
+/// Rating scale of a CSAT question (shared by the survey model and [`crate::metrics::csat`](mod@crate::metrics::csat)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

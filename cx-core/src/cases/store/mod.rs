@@ -1,5 +1,5 @@
 //! The case store: the [`CaseStore`] trait, principals with roles and team
-//! scope, and (feature `sqlite`) [`SqliteCaseStore`].
+//! scope, and (feature `sqlite`) `SqliteCaseStore`.
 //!
 //! # Access control
 //! | Role | Reads | Changes |

@@ -37,7 +37,7 @@ use crate::ops::ticket_metrics::{TicketLog, datetime_at};
 use crate::{CxError, Result};
 
 /// How a priority change during a running target is handled (see the
-/// [module documentation](self)).
+/// [`sla_history`] function).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum PriorityChange {
