@@ -62,6 +62,9 @@ fn opt_f64(v: f64) -> Option<f64> {
 
 // ---------------------------------------------------------------- RFM
 
+/// Customers from which the RFM table's columns are filled on two threads.
+const TABLE_PARALLEL_MIN: usize = 1 << 16;
+
 /// RFM table, thresholds and segments (see `cx.segments.rfm`).
 #[pyclass(frozen, module = "cx._cx", name = "RfmResult")]
 pub(crate) struct PyRfmResult {
@@ -74,44 +77,50 @@ pub(crate) struct PyRfmResult {
 }
 
 impl PyRfmResult {
-    fn table_batch(&self) -> PyResult<RecordBatch> {
+    fn table_batch(&self, py: Python<'_>) -> PyResult<RecordBatch> {
         let r = &self.res.rows;
-        let n = r.len();
-        // One pass over the rows fills every column; the vectors become Arrow buffers as
-        // they are.
-        let (mut code, mut first, mut last, mut rec) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let (mut freq, mut mon, mut rs, mut fs, mut ms, mut score, mut seg) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for x in r {
-            code.push(x.code);
-            first.push(x.first_day);
-            last.push(x.last_day);
-            rec.push(x.recency_days);
-            freq.push(x.frequency);
-            mon.push(x.monetary);
-            rs.push(x.r);
-            fs.push(x.f);
-            ms.push(x.m);
-            score.push(x.rfm_score());
-            seg.push(x.segment);
-        }
-        let keys: ArrayRef = if self.keys_identity {
-            // The keys are the codes: no lookup.
-            Arc::new(Int64Array::from(
-                code.iter().map(|&c| i64::from(c)).collect::<Vec<_>>(),
-            ))
+        let identity = self.keys_identity;
+        // Two groups of columns, each filled in one pass over the rows; for large tables
+        // the second group on a second thread. The vectors become Arrow buffers as they are.
+        let left = || {
+            let n = r.len();
+            let (mut key, mut code) = (Vec::new(), Vec::new());
+            if identity {
+                // The keys are the codes: no lookup.
+                key.reserve_exact(n);
+                key.extend(r.iter().map(|x| i64::from(x.code)));
+            } else {
+                code.reserve_exact(n);
+                code.extend(r.iter().map(|x| x.code));
+            }
+            let first: Vec<i32> = r.iter().map(|x| x.first_day).collect();
+            let last: Vec<i32> = r.iter().map(|x| x.last_day).collect();
+            let rec: Vec<i32> = r.iter().map(|x| x.recency_days).collect();
+            let freq: Vec<u64> = r.iter().map(|x| x.frequency).collect();
+            (key, code, first, last, rec, freq)
+        };
+        let right = || {
+            let mon: Vec<f64> = r.iter().map(|x| x.monetary).collect();
+            let rs: Vec<u8> = r.iter().map(|x| x.r).collect();
+            let fs: Vec<u8> = r.iter().map(|x| x.f).collect();
+            let ms: Vec<u8> = r.iter().map(|x| x.m).collect();
+            let score: Vec<u16> = r.iter().map(|x| x.rfm_score()).collect();
+            let seg: Vec<u16> = r.iter().map(|x| x.segment).collect();
+            (mon, rs, fs, ms, score, seg)
+        };
+        let ((key, code, first, last, rec, freq), (mon, rs, fs, ms, score, seg)) =
+            py.detach(|| {
+                if r.len() < TABLE_PARALLEL_MIN {
+                    return (left(), right());
+                }
+                std::thread::scope(|scope| {
+                    let h = scope.spawn(right);
+                    let l = left();
+                    (l, h.join().unwrap_or_else(|_| right()))
+                })
+            });
+        let keys: ArrayRef = if identity {
+            Arc::new(Int64Array::from(key))
         } else {
             arrow_select::take::take(self.keys.as_ref(), &UInt32Array::from(code), None)
                 .map_err(|e| PyTypeError::new_err(e.to_string()))?
@@ -206,7 +215,7 @@ impl PyRfmResult {
     /// One row per customer (a frame of the caller's type).
     #[getter]
     fn table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_caller(py, self.table_batch()?, &self.kind)
+        to_caller(py, self.table_batch(py)?, &self.kind)
     }
     /// Per dimension and score: customers, observed min/max, and the bin's defining
     /// interval `(above, up_to]` (null at the open ends and for `ntile`).

@@ -175,6 +175,45 @@ pub fn assign(rules: &[SegmentRule], r: u8, f: u8, m: u8) -> usize {
         .unwrap_or(rules.len())
 }
 
+/// The segment of every score triple, as a table: entry `((r − 1)·k + f − 1)·k + m − 1`
+/// is [`assign`]`(rules, r, f, m)` for scores `1..=k`.
+///
+/// With at most 9³ = 729 cells, building the table costs less than a rule scan per
+/// customer, and a look-up per customer has no data-dependent branches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentTable {
+    k: usize,
+    cells: Vec<u16>,
+}
+
+impl SegmentTable {
+    /// The table of `rules` over scores `1..=k` (rules already [`validate`]d).
+    pub fn new(rules: &[SegmentRule], k: u8) -> Self {
+        let mut cells = Vec::with_capacity(usize::from(k).pow(3));
+        for r in 1..=k {
+            for f in 1..=k {
+                for m in 1..=k {
+                    cells.push(assign(rules, r, f, m) as u16);
+                }
+            }
+        }
+        Self {
+            k: usize::from(k),
+            cells,
+        }
+    }
+    /// Segment index of scores `(r, f, m)` (each `1..=k`); `None` outside the table.
+    #[inline]
+    pub fn get(&self, r: u8, f: u8, m: u8) -> Option<u16> {
+        let at = |v: u8| usize::from(v).wrapping_sub(1);
+        let (r, f, m) = (at(r), at(f), at(m));
+        if r >= self.k || f >= self.k || m >= self.k {
+            return None;
+        }
+        self.cells.get((r * self.k + f) * self.k + m).copied()
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -196,6 +235,34 @@ mod tests {
         assert_eq!(name(2, 3, 5), "Can't Lose Them");
         assert_eq!(name(2, 1, 5), "Others");
         assert_eq!(name(3, 1, 1), "About To Sleep");
+    }
+
+    #[test]
+    fn table_equals_the_rule_scan() {
+        let mut rules = rfm10(Labels::En);
+        rules.push(SegmentRule::new("wide", (1, 5), (2, 4), (1, 1)));
+        for k in [5u8, 9] {
+            let rules = if k == 5 {
+                rules.clone()
+            } else {
+                rfm8(k, Labels::En)
+            };
+            let t = SegmentTable::new(&rules, k);
+            for r in 1..=k {
+                for f in 1..=k {
+                    for m in 1..=k {
+                        assert_eq!(
+                            t.get(r, f, m),
+                            Some(assign(&rules, r, f, m) as u16),
+                            "{r}{f}{m}"
+                        );
+                    }
+                }
+            }
+            assert_eq!(t.get(0, 1, 1), None);
+            assert_eq!(t.get(1, k + 1, 1), None);
+        }
+        assert_eq!(SegmentTable::new(&[], 3).get(2, 2, 2), Some(0));
     }
 
     #[test]
