@@ -812,10 +812,12 @@ mod tests {
             rules in rule_sets(),
             width in prop_oneof![Just(3.0), Just(2.0), 0.5f64..4.0],
             cuts in prop::collection::vec(0usize..10_000, 0..6),
+            (c, s) in prop_oneof![Just((0.0, 1.0)), (-50.0f64..50.0, 0.01f64..20.0)],
         ) {
             let n = x.len();
-            let (c, s) = (0.0, 1.0);
-            let (lo, hi) = (-width, width);
+            // Shift and scale the grid (values stay on or near zone edges).
+            let x: Vec<f64> = x.iter().map(|v| c + v * s).collect();
+            let (lo, hi) = (c - width * s, c + width * s);
             let st = stages_of(n, &[]);
             let (pc, ps, pl, pu) = (PerPoint::Constant(c), PerPoint::Constant(s), PerPoint::Constant(lo), PerPoint::Constant(hi));
             let want = judge_sequential(&x, &pc, &ps, &pl, &pu, &st, rules, width);
