@@ -130,6 +130,10 @@ pub(crate) struct PyControlChart {
     flags_np: Option<Py<PyArray1<u8>>>,
     pending: Option<Pending>,
     full: OnceLock<ControlChart>,
+    /// The companion chart as a Python object, made once (moved out of
+    /// `chart` at construction by [`PyControlChart::with_secondary`], so a
+    /// large x̄/R chart's R chart is never copied).
+    sec: OnceLock<Py<PyControlChart>>,
 }
 
 /// What a lean individuals chart needs to complete itself.
@@ -146,11 +150,23 @@ impl From<ControlChart> for PyControlChart {
             flags_np: None,
             pending: None,
             full: OnceLock::new(),
+            sec: OnceLock::new(),
         }
     }
 }
 
 impl PyControlChart {
+    /// A chart whose companion chart becomes its own Python object now (moved,
+    /// not copied); `secondary` then hands out that object.
+    fn with_secondary(py: Python<'_>, mut chart: ControlChart) -> PyResult<Self> {
+        let sec = chart.secondary.take();
+        let out = Self::from(chart);
+        if let Some(s) = sec {
+            let _ = out.sec.set(Py::new(py, PyControlChart::from(*s))?);
+        }
+        Ok(out)
+    }
+
     /// The chart's own fields (a lean chart has no statistics nor secondary).
     fn core(&self) -> &ControlChart {
         &self.chart
@@ -295,12 +311,16 @@ impl PyControlChart {
     }
     /// Companion chart (MR, R, S), if any.
     #[getter]
-    fn secondary(&self, py: Python<'_>) -> PyResult<Option<PyControlChart>> {
-        Ok(self
-            .full(py)?
-            .secondary
-            .as_deref()
-            .map(|c| PyControlChart::from(c.clone())))
+    fn secondary(&self, py: Python<'_>) -> PyResult<Option<Py<PyControlChart>>> {
+        if let Some(s) = self.sec.get() {
+            return Ok(Some(s.clone_ref(py)));
+        }
+        let Some(c) = self.full(py)?.secondary.as_deref() else {
+            return Ok(None);
+        };
+        // Made once; another thread may have made it meanwhile (same chart).
+        let made = Py::new(py, PyControlChart::from(c.clone()))?;
+        Ok(Some(self.sec.get_or_init(|| made).clone_ref(py)))
     }
     /// Plain-language summary.
     #[getter]
@@ -348,7 +368,9 @@ impl PyControlChart {
         d.set_item("summary", self.judged(py)?.summary())?;
         d.set_item(
             "secondary",
-            self.secondary(py)?.map(|s| s.to_dict(py)).transpose()?,
+            self.secondary(py)?
+                .map(|s| s.get().to_dict(py))
+                .transpose()?,
         )?;
         Ok(d)
     }
@@ -660,9 +682,10 @@ fn control_chart(
                 args,
             }),
             full: OnceLock::new(),
+            sec: OnceLock::new(),
         });
     }
-    Ok(chart.into())
+    PyControlChart::with_secondary(py, chart)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -62,6 +62,10 @@ pub(crate) fn splits(n: usize, t: usize) -> Vec<std::ops::Range<usize>> {
 pub(crate) trait Limits: Sync {
     /// `(center, se, lcl, ucl)` at point `i` (stage-relative).
     fn at(&self, i: usize) -> (f64, f64, f64, f64);
+    /// The limits, when they are the same at every point.
+    fn constant(&self) -> Option<ConstLimits> {
+        None
+    }
 }
 
 /// The same limits for every point.
@@ -77,6 +81,9 @@ impl Limits for ConstLimits {
     #[inline(always)]
     fn at(&self, _i: usize) -> (f64, f64, f64, f64) {
         (self.center, self.se, self.lcl, self.ucl)
+    }
+    fn constant(&self) -> Option<ConstLimits> {
+        Some(*self)
     }
 }
 
@@ -244,6 +251,135 @@ fn preds_full<L: Limits>(x: &[f64], lim: &L, start: usize, prev_valid: bool, zn:
         beyond: w[7],
         rise: w[8] & both,
         fall: w[9] & both,
+    }
+}
+
+/// The zone predicates of constant limits as comparisons of the raw value
+/// with exact cut-offs, so the kernel needs no subtraction nor division.
+///
+/// For a finite centre `c` and a finite `se > 0`, the computed standardised
+/// value `z(x) = fl(fl(x − c) / se)` ([`zval`]) is non-decreasing in `x`
+/// (IEEE rounding is monotone), so `z(x) > t` holds exactly for the floats
+/// above the largest float `X` with `z(X) ≤ t`, and `z(x) < t` exactly for
+/// those below the smallest float `Y` with `z(Y) ≥ t`. Both are found by
+/// bisection over the ordered floats (64 steps), evaluating `zval` itself,
+/// so the predicates equal those of [`preds_full`] bit for bit (NaN compares
+/// false on both sides; proptest below).
+#[derive(Debug, Clone, Copy)]
+struct Cuts {
+    /// `z > 0`, `z < 0`, `z > z2`, `z < −z2`, `z > z1`, `z < −z1`.
+    pos: f64,
+    neg: f64,
+    hi2: f64,
+    lo2: f64,
+    hi1: f64,
+    lo1: f64,
+    lcl: f64,
+    ucl: f64,
+}
+
+/// A key of `x` whose integer order is the order of the non-NaN floats.
+fn key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    if b < 0 { b ^ i64::MAX } else { b }
+}
+
+fn unkey(k: i64) -> f64 {
+    f64::from_bits((if k < 0 { k ^ i64::MAX } else { k }) as u64)
+}
+
+impl Cuts {
+    fn new(l: ConstLimits, zn: Zones) -> Option<Self> {
+        let ok = l.center.is_finite()
+            && l.se.is_finite()
+            && l.se > 0.0
+            && zn.z1.is_finite()
+            && zn.z2.is_finite();
+        if !ok {
+            return None;
+        }
+        let z = |x: f64| zval(x, l.center, l.se);
+        // Largest float with z ≤ t (z(−∞) = −∞ ≤ t, z(+∞) = +∞ > t).
+        let gt = |t: f64| {
+            let (mut lo, mut hi) = (key(f64::NEG_INFINITY), key(f64::INFINITY));
+            while i128::from(hi) - i128::from(lo) > 1 {
+                let mid = ((i128::from(lo) + i128::from(hi)) >> 1) as i64;
+                if z(unkey(mid)) <= t {
+                    lo = mid
+                } else {
+                    hi = mid
+                }
+            }
+            unkey(lo)
+        };
+        // Smallest float with z ≥ t.
+        let lt = |t: f64| {
+            let (mut lo, mut hi) = (key(f64::NEG_INFINITY), key(f64::INFINITY));
+            while i128::from(hi) - i128::from(lo) > 1 {
+                let mid = ((i128::from(lo) + i128::from(hi)) >> 1) as i64;
+                if z(unkey(mid)) >= t {
+                    hi = mid
+                } else {
+                    lo = mid
+                }
+            }
+            unkey(hi)
+        };
+        Some(Self {
+            pos: gt(0.0),
+            neg: lt(0.0),
+            hi2: gt(zn.z2),
+            lo2: lt(-zn.z2),
+            hi1: gt(zn.z1),
+            lo1: lt(-zn.z1),
+            lcl: l.lcl,
+            ucl: l.ucl,
+        })
+    }
+}
+
+/// Bit `j` set where `f` holds for `x[j]` (vectorised: one compare of 8
+/// values per mask register, OR-reduced).
+#[inline(always)]
+fn mask64(x: &[f64; 64], f: impl Fn(f64) -> bool) -> u64 {
+    let mut m = 0u64;
+    for (j, &v) in x.iter().enumerate() {
+        m |= u64::from(f(v)) << j;
+    }
+    m
+}
+
+/// [`preds_full`] for constant limits, by comparisons with [`Cuts`]; one
+/// predicate at a time over the 64 contiguous values, so the compiler emits
+/// plain vector compares (no gathers).
+#[inline(always)]
+fn preds_cut(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Preds {
+    let (Some(v), Some(p)) = (
+        x.get(start..start + 64)
+            .and_then(|s| <&[f64; 64]>::try_from(s).ok()),
+        x.get(start - 1..start + 63)
+            .and_then(|s| <&[f64; 64]>::try_from(s).ok()),
+    ) else {
+        return Preds::default();
+    };
+    let valid = mask64(v, |v| !v.is_nan());
+    let (mut rise, mut fall) = (0u64, 0u64);
+    for j in 0..64 {
+        rise |= u64::from(v[j] > p[j]) << j;
+        fall |= u64::from(v[j] < p[j]) << j;
+    }
+    let both = valid & ((valid << 1) | u64::from(prev_valid));
+    Preds {
+        valid,
+        pos: mask64(v, |v| v > k.pos),
+        neg: mask64(v, |v| v < k.neg),
+        hi2: mask64(v, |v| v > k.hi2),
+        lo2: mask64(v, |v| v < k.lo2),
+        hi1: mask64(v, |v| v > k.hi1),
+        lo1: mask64(v, |v| v < k.lo1),
+        beyond: mask64(v, |v| (v > k.ucl) | (v < k.lcl)),
+        rise: rise & both,
+        fall: fall & both,
     }
 }
 
@@ -417,11 +553,15 @@ fn judge_range<L: Limits>(
             fall: up(prev.fall),
         };
     }
+    let cuts = lim.constant().and_then(|l| Cuts::new(l, zn));
     let mut base = s;
     while base < range.end {
         let len = (range.end - base).min(64);
         let cur = if base > 0 && len == 64 {
-            preds_full(x, lim, base, prev.valid >> 63 == 1, zn)
+            match &cuts {
+                Some(k) => preds_cut(x, base, prev.valid >> 63 == 1, k),
+                None => preds_full(x, lim, base, prev.valid >> 63 == 1, zn),
+            }
         } else {
             preds_scalar(x, lim, base, len, zn)
         };
@@ -672,10 +812,12 @@ mod tests {
             rules in rule_sets(),
             width in prop_oneof![Just(3.0), Just(2.0), 0.5f64..4.0],
             cuts in prop::collection::vec(0usize..10_000, 0..6),
+            (c, s) in prop_oneof![Just((0.0, 1.0)), (-50.0f64..50.0, 0.01f64..20.0)],
         ) {
             let n = x.len();
-            let (c, s) = (0.0, 1.0);
-            let (lo, hi) = (-width, width);
+            // Shift and scale the grid (values stay on or near zone edges).
+            let x: Vec<f64> = x.iter().map(|v| c + v * s).collect();
+            let (lo, hi) = (c - width * s, c + width * s);
             let st = stages_of(n, &[]);
             let (pc, ps, pl, pu) = (PerPoint::Constant(c), PerPoint::Constant(s), PerPoint::Constant(lo), PerPoint::Constant(hi));
             let want = judge_sequential(&x, &pc, &ps, &pl, &pu, &st, rules, width);
@@ -741,6 +883,44 @@ mod tests {
             prop_assert!((m.sum - vals.iter().sum::<f64>()).abs() < 1e-9);
             prop_assert!((m.mr_sum - mrs.iter().sum::<f64>()).abs() < 1e-9);
             prop_assert!((a.sum + b.sum - m.sum).abs() < 1e-9);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The cut-off predicates equal the standardised ones exactly, for
+        /// any centre and standard error, with values on and next to every
+        /// cut-off, on the zone boundaries, infinite and missing.
+        #[test]
+        fn cut_predicates_equal_standardised(
+            center in prop_oneof![Just(0.0), -1e3f64..1e3, -1e-3f64..1e-3],
+            se in prop_oneof![Just(1.0), 1e-6f64..1e3, 1e-300f64..1e-290],
+            width in prop_oneof![Just(3.0), 0.1f64..6.0],
+            picks in prop::collection::vec((0usize..12, -20i32..=20, 0u8..4), 130),
+        ) {
+            let zn = Zones { z1: width / 3.0, z2: width * 2.0 / 3.0 };
+            let lim = ConstLimits { center, se, lcl: center - width * se, ucl: center + width * se };
+            let k = Cuts::new(lim, zn).unwrap();
+            let cuts = [k.pos, k.neg, k.hi2, k.lo2, k.hi1, k.lo1, k.lcl, k.ucl];
+            let x: Vec<f64> = picks
+                .iter()
+                .map(|&(which, step, nudge)| match which {
+                    0..=7 => {
+                        let c = cuts[which];
+                        match nudge { 0 => c, 1 => c.next_up(), 2 => c.next_down(), _ => c + f64::from(step) * se / 64.0 }
+                    }
+                    8 => center + f64::from(step) * se * width / 6.0,
+                    9 => f64::NAN,
+                    10 => if step > 0 { f64::INFINITY } else { f64::NEG_INFINITY },
+                    _ => center + f64::from(step) * se,
+                })
+                .collect();
+            for start in [1usize, 2, 33, 66] {
+                for pv in [false, true] {
+                    prop_assert_eq!(preds_cut(&x, start, pv, &k), preds_full(&x, &lim, start, pv, zn));
+                }
+            }
         }
     }
 

@@ -107,7 +107,7 @@ pub(crate) fn group_stats(g: Subgroups<'_>) -> GroupStats {
 }
 
 /// Statistics of one subgroup: (n, mean, range, sd), sd only when asked.
-#[inline]
+#[inline(always)]
 fn row_stats(row: &[f64], need_sd: bool) -> (usize, f64, f64, f64) {
     let (mut n, mut sum, mut lo, mut hi) = (0usize, 0.0, f64::INFINITY, f64::NEG_INFINITY);
     for &x in row {
@@ -151,21 +151,6 @@ pub(crate) fn group_stats_with(g: Subgroups<'_>, need_sd: bool) -> GroupStats {
         range: vec![0.0; m],
         sd: if need_sd { vec![0.0; m] } else { Vec::new() },
     };
-    let fill = |rows: &mut dyn Iterator<Item = &[f64]>,
-                n: &mut [usize],
-                mean: &mut [f64],
-                range: &mut [f64],
-                sd: &mut [f64]| {
-        for (k, row) in rows.enumerate() {
-            let (a, b, c, d) = row_stats(row, need_sd);
-            n[k] = a;
-            mean[k] = b;
-            range[k] = c;
-            if let Some(slot) = sd.get_mut(k) {
-                *slot = d;
-            }
-        }
-    };
     match g {
         Subgroups::Matrix { values, ncol } if super::kernel::threads(values.len()) > 1 => {
             let t = super::kernel::threads(values.len());
@@ -185,7 +170,7 @@ pub(crate) fn group_stats_with(g: Subgroups<'_>, need_sd: bool) -> GroupStats {
                     .zip(out.range.chunks_mut(per))
                     .zip(sd_chunks)
                     .map(|((((v, n), mean), range), sd)| {
-                        scope.spawn(move || fill(&mut v.chunks_exact(ncol), n, mean, range, sd))
+                        scope.spawn(move || fill_matrix(v, ncol, need_sd, n, mean, range, sd))
                     })
                     .collect();
                 handles.into_iter().all(|h| h.join().is_ok())
@@ -196,7 +181,70 @@ pub(crate) fn group_stats_with(g: Subgroups<'_>, need_sd: bool) -> GroupStats {
             }
             out
         }
+        Subgroups::Matrix { values, ncol } => {
+            let sd = if need_sd { &mut out.sd[..] } else { &mut [] };
+            fill_matrix(
+                values,
+                ncol,
+                need_sd,
+                &mut out.n,
+                &mut out.mean,
+                &mut out.range,
+                sd,
+            );
+            out
+        }
         _ => group_stats_serial(g, need_sd),
+    }
+}
+
+/// [`row_stats`] of each row of a row-major block into the output slices
+/// (`sd` may be empty). Common row lengths get a copy of the loop with the
+/// length fixed at compile time, so the per-row work unrolls; the arithmetic,
+/// and so every result bit, is that of [`row_stats`].
+fn fill_matrix(
+    v: &[f64],
+    ncol: usize,
+    need_sd: bool,
+    n: &mut [usize],
+    mean: &mut [f64],
+    range: &mut [f64],
+    sd: &mut [f64],
+) {
+    #[inline(always)]
+    fn rows<const N: usize>(
+        v: &[f64],
+        ncol: usize,
+        need_sd: bool,
+        n: &mut [usize],
+        mean: &mut [f64],
+        range: &mut [f64],
+        sd: &mut [f64],
+    ) {
+        let w = if N == 0 { ncol } else { N };
+        let it = v
+            .chunks_exact(w)
+            .zip(n.iter_mut().zip(mean.iter_mut().zip(range.iter_mut())));
+        for (k, (row, (n, (mean, range)))) in it.enumerate() {
+            let (a, b, c, d) = match <&[f64; N]>::try_from(row) {
+                Ok(r) if N > 0 => row_stats(r, need_sd),
+                _ => row_stats(row, need_sd),
+            };
+            (*n, *mean, *range) = (a, b, c);
+            if let Some(slot) = sd.get_mut(k) {
+                *slot = d;
+            }
+        }
+    }
+    match ncol {
+        2 => rows::<2>(v, ncol, need_sd, n, mean, range, sd),
+        3 => rows::<3>(v, ncol, need_sd, n, mean, range, sd),
+        4 => rows::<4>(v, ncol, need_sd, n, mean, range, sd),
+        5 => rows::<5>(v, ncol, need_sd, n, mean, range, sd),
+        6 => rows::<6>(v, ncol, need_sd, n, mean, range, sd),
+        8 => rows::<8>(v, ncol, need_sd, n, mean, range, sd),
+        10 => rows::<10>(v, ncol, need_sd, n, mean, range, sd),
+        _ => rows::<0>(v, ncol, need_sd, n, mean, range, sd),
     }
 }
 
@@ -1070,4 +1118,52 @@ fn from_stats(
         });
     }
     xbar_from(stats_to_groups(stats), opts, spread)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod fast_rows_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn same(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    }
+
+    proptest! {
+        /// The matrix path (fixed row lengths, threads for long input) equals
+        /// the row-by-row path bit for bit, NaNs and empty rows included.
+        #[test]
+        fn matrix_rows_equal_row_by_row(
+            ncol in 1usize..12,
+            rows in 0usize..40,
+            seed in prop::collection::vec(prop_oneof![8 => -1e3f64..1e3, 1 => Just(f64::NAN), 1 => Just(-0.0)], 1..64),
+            need_sd in any::<bool>(),
+        ) {
+            let v: Vec<f64> = (0..ncol * rows).map(|i| seed[i % seed.len()] * (1.0 + (i / seed.len()) as f64)).collect();
+            let g = Subgroups::matrix(&v, ncol).unwrap();
+            let (a, b) = (group_stats_with(g, need_sd), group_stats_serial(g, need_sd));
+            prop_assert_eq!(&a.n, &b.n);
+            prop_assert!(same(&a.mean, &b.mean) && same(&a.range, &b.range) && same(&a.sd, &b.sd));
+        }
+    }
+
+    #[test]
+    fn long_matrix_uses_threads_and_matches() {
+        let v: Vec<f64> = (0..600_000)
+            .map(|i| {
+                if i % 7919 == 0 {
+                    f64::NAN
+                } else {
+                    ((i * 7 % 101) as f64).sin()
+                }
+            })
+            .collect();
+        for ncol in [5, 6, 7] {
+            let g = Subgroups::matrix(&v[..v.len() / ncol * ncol], ncol).unwrap();
+            let (a, b) = (group_stats_with(g, true), group_stats_serial(g, true));
+            assert_eq!(a.n, b.n);
+            assert!(same(&a.mean, &b.mean) && same(&a.range, &b.range) && same(&a.sd, &b.sd));
+        }
+    }
 }
