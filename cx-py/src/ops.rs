@@ -295,9 +295,13 @@ fn ticket_metrics(
             return Ok(t);
         }
         let log = build_log(ev, defs.validation)?;
-        metrics_table(&cx_core::ops::metrics_of_log(&log, cal, defs).tickets)
+        let (b, s) = metrics_table(&cx_core::ops::metrics_of_log(&log, cal, defs).tickets)?;
+        Ok((vec![b], s))
     })?;
-    py_table(py, t)
+    Ok(pyo3_arrow::PyTable::try_new(t.0, t.1)?
+        .into_pyobject(py)?
+        .into_any()
+        .unbind())
 }
 
 /// Problems found in an event log (validation = collect), as a list of dicts.

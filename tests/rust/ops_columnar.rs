@@ -13,7 +13,8 @@
 #![allow(clippy::unwrap_used)]
 
 use cx_core::ops::columnar::{
-    ColumnarMetrics, EventColumns, NONE, NULL, StrColumn, ticket_metrics_columnar,
+    ColumnarMetrics, EventColumns, MetricColumns, NONE, NULL, StrColumn, ticket_metrics_chunks,
+    ticket_metrics_columnar,
 };
 use cx_core::ops::{
     AgentCreated, BusinessCalendar, BusinessRule, CalendarIndex, Elapsed, EventRow,
@@ -496,6 +497,83 @@ proptest! {
             }
             (Some(_), Err(e)) => prop_assert!(false, "fast path answered where the row path errs: {e}"),
             (None, _) => prop_assert!(!clean, "fast path declined a clean log under Collect"),
+        }
+    }
+}
+
+/// Large enough for several threads (20 000 tickets each; the sample log
+/// repeated 30 times under other ticket ids, every tenth ticket with a
+/// customer and topic): the threads' chunks, concatenated, are the one-thread
+/// columns, and the joined table (`ticket_metrics_columnar`) equals them and
+/// the row path.
+#[test]
+fn thread_chunks_concatenate_to_one_thread_result() {
+    let sample = sample_rows();
+    let mut rows = Vec::with_capacity(sample.len() * 30);
+    for k in 0..30 {
+        rows.extend(sample.iter().cloned().map(|mut r| {
+            if r.kind == "created" && r.ticket.len() % 10 == k % 10 {
+                r.customer = Some(format!("c{}", k % 4));
+                r.topic = Some("billing".into());
+            }
+            r.ticket = format!("{}~{k}", r.ticket);
+            r
+        }));
+    }
+    for (attrs, cal) in [(false, None), (false, Some(&calendars()[0])), (true, None)] {
+        let ev = columns(&rows, attrs);
+        let defs = MetricDefinitions::new();
+        let one = ticket_metrics_columnar(&ev, cal, defs, 1).unwrap().columns;
+        assert_eq!(one.len(), 45_000);
+        let joined = ticket_metrics_columnar(&ev, cal, defs, 3).unwrap();
+        assert_eq!(joined.columns, one);
+        let chunks = ticket_metrics_chunks(&ev, cal, defs, 3).unwrap().chunks;
+        // Repeat contact (customers and topics) looks across tickets: one chunk.
+        assert_eq!(chunks.len(), if attrs { 1 } else { 3 });
+        let cat =
+            |f: fn(&MetricColumns) -> Vec<i64>| -> Vec<i64> { chunks.iter().flat_map(f).collect() };
+        let widen = |v: &[u32]| v.iter().map(|&x| i64::from(x)).collect::<Vec<i64>>();
+        assert_eq!(
+            cat(|c| c.ticket.iter().map(|&x| i64::from(x)).collect()),
+            widen(&one.ticket)
+        );
+        for k in 0..4 {
+            let got: Vec<i64> = chunks.iter().flat_map(|c| c.instants[k].clone()).collect();
+            assert_eq!(got, one.instants[k]);
+        }
+        for k in 0..7 {
+            for b in 0..2 {
+                let got: Vec<i64> = chunks
+                    .iter()
+                    .flat_map(|c| c.durations[k][b].clone())
+                    .collect();
+                assert_eq!(got, one.durations[k][b]);
+            }
+        }
+        for b in 0..2 {
+            let got: Vec<i64> = chunks
+                .iter()
+                .flat_map(|c| c.next_reply[b].clone())
+                .collect();
+            assert_eq!(got, one.next_reply[b]);
+        }
+        let mut base = 0;
+        let mut ends = Vec::new();
+        for c in &chunks {
+            ends.extend(c.next_end.iter().map(|e| e + base));
+            base += c.next_reply[0].len() as u32;
+        }
+        assert_eq!(ends, one.next_end);
+        assert_eq!(
+            cat(|c| c.repeat_free.iter().map(|&x| i64::from(x)).collect()),
+            one.repeat_free
+                .iter()
+                .map(|&x| i64::from(x))
+                .collect::<Vec<_>>()
+        );
+        if attrs {
+            // The rows carry customers and topics: the row path sees them too.
+            assert_same(&joined, &row_path(&rows, cal, defs).unwrap());
         }
     }
 }

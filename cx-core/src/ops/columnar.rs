@@ -852,6 +852,71 @@ pub fn ticket_metrics_columnar<'a>(
     defs: MetricDefinitions,
     threads: usize,
 ) -> Option<ColumnarMetrics<'a>> {
+    let m = ticket_metrics_chunks(ev, calendar, defs, threads)?;
+    let mut chunks = m.chunks;
+    let columns = if chunks.len() <= 1 {
+        chunks.pop().unwrap_or_default()
+    } else {
+        let mut all = new_cols(chunks.iter().map(MetricColumns::len).sum());
+        let replies: usize = chunks.iter().map(|p| p.next_reply[0].len()).sum();
+        all.next_reply[0].reserve(replies);
+        all.next_reply[1].reserve(replies);
+        for p in chunks {
+            all.append(p);
+        }
+        all
+    };
+    Some(ColumnarMetrics {
+        columns,
+        tickets: m.tickets,
+        channels: m.channels,
+        teams: m.teams,
+        customers: m.customers,
+    })
+}
+
+/// Result of [`ticket_metrics_chunks`]: the per-ticket columns in consecutive
+/// chunks (tickets in order of first appearance across the chunks) and the
+/// dictionaries their codes index.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MetricChunks<'a> {
+    /// Per-ticket columns, one chunk per thread (at least one chunk).
+    pub chunks: Vec<MetricColumns>,
+    /// Ticket ids (trimmed) by code.
+    pub tickets: Vec<&'a str>,
+    /// Channels by code.
+    pub channels: Vec<Channel>,
+    /// Teams by code.
+    pub teams: Vec<TeamId>,
+    /// Customers by code.
+    pub customers: Vec<CustomerId>,
+}
+
+/// [`ticket_metrics_columnar`] without joining the threads' results: each
+/// thread's tickets stay one chunk, so a caller that writes the chunks out
+/// separately (e.g. as the record batches of one Arrow table, each on its own
+/// thread) copies nothing. The chunks, concatenated, are
+/// [`ticket_metrics_columnar`]'s columns.
+///
+/// # Examples
+/// ```
+/// use cx_core::ops::columnar::{ticket_metrics_chunks, EventColumns, StrColumn};
+/// use cx_core::ops::MetricDefinitions;
+/// let mut ev = EventColumns::default();
+/// ev.ticket = StrColumn::encode([Some("T1"), Some("T1")]);
+/// ev.kind = StrColumn::encode([Some("created"), Some("solved")]);
+/// ev.at = vec![0, 3600];
+/// let m = ticket_metrics_chunks(&ev, None, MetricDefinitions::new(), 2).unwrap();
+/// assert_eq!(m.chunks.len(), 1); // small inputs run on one thread
+/// assert_eq!(m.chunks[0].durations[2][0], [3600]); // full resolution, calendar seconds
+/// ```
+pub fn ticket_metrics_chunks<'a>(
+    ev: &EventColumns<'a>,
+    calendar: Option<&BusinessCalendar>,
+    defs: MetricDefinitions,
+    threads: usize,
+) -> Option<MetricChunks<'a>> {
     let n = ev.at.len();
     if ev.ticket.len() != n || ev.kind.len() != n {
         return None;
@@ -900,8 +965,8 @@ pub fn ticket_metrics_columnar<'a>(
     let (order, ends) = group(&ev.ticket.codes, tickets.len())?;
     let nt = tickets.len();
     let threads = threads.clamp(1, 16).min(nt.div_ceil(20_000).max(1));
-    let mut cols = if threads <= 1 {
-        run_range(&ctx, order.as_deref(), &ends, 0..nt)?
+    let mut chunks = if threads <= 1 {
+        vec![run_range(&ctx, order.as_deref(), &ends, 0..nt)?]
     } else {
         let per = nt.div_ceil(threads);
         let parts: Vec<Option<MetricColumns>> = std::thread::scope(|s| {
@@ -917,21 +982,23 @@ pub fn ticket_metrics_columnar<'a>(
                 .map(|h| h.join().ok().flatten())
                 .collect()
         });
-        let parts: Vec<MetricColumns> = parts.into_iter().collect::<Option<_>>()?;
-        let mut all = new_cols(nt);
-        let replies: usize = parts.iter().map(|p| p.next_reply[0].len()).sum();
-        all.next_reply[0].reserve(replies);
-        all.next_reply[1].reserve(replies);
-        for p in parts {
-            all.append(p);
-        }
-        all
+        parts.into_iter().collect::<Option<Vec<_>>>()?
     };
     if ev.customer.is_some() && ev.topic.is_some() {
-        repeat_contact(&mut cols, defs.repeat_window_days);
+        // Repeat contact looks across tickets: one chunk.
+        if chunks.len() > 1 {
+            let mut all = new_cols(nt);
+            for p in chunks {
+                all.append(p);
+            }
+            chunks = vec![all];
+        }
+        for c in &mut chunks {
+            repeat_contact(c, defs.repeat_window_days);
+        }
     }
-    Some(ColumnarMetrics {
-        columns: cols,
+    Some(MetricChunks {
+        chunks,
         tickets,
         channels: tb.channels,
         teams: tb

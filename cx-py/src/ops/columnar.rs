@@ -13,15 +13,98 @@ use arrow_array::types::{
     TimestampSecondType,
 };
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Int64Array, ListArray, RecordBatch, StringArray,
-    TimestampSecondArray,
+    Array, ArrayRef, BooleanArray, GenericStringArray, Int64Array, ListArray, OffsetSizeTrait,
+    RecordBatch, StringArray, TimestampSecondArray,
 };
-use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{BooleanBuffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use cx_core::model::{Channel, CustomerId, TeamId};
 use cx_core::ops::columnar::{
-    COUNTS, ColumnarMetrics, DURATIONS, DictEncoder, EventColumns, NONE, NULL, StrColumn,
+    COUNTS, DURATIONS, DictEncoder, EventColumns, MetricChunks, MetricColumns, NONE, NULL,
+    StrColumn,
 };
 use cx_core::ops::{BusinessCalendar, MetricDefinitions};
+
+/// Slots of the direct-mapped cache of [`short_keyed`].
+const KEY_CACHE: usize = 1024;
+
+/// The value at `[start, end)` of `bytes` as an integer key: its bytes (little
+/// endian) and its length in the top byte; `None` past 15 bytes. Two strings
+/// of at most 15 bytes have the same key exactly when they are equal.
+#[inline]
+fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
+    let len = end.checked_sub(start)?;
+    if len > 15 {
+        return None;
+    }
+    let word = match bytes.get(start..start + 16) {
+        Some(w) => {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(w);
+            u128::from_le_bytes(b)
+        }
+        None => {
+            let mut b = [0u8; 16];
+            b.get_mut(..len)?.copy_from_slice(bytes.get(start..end)?);
+            u128::from_le_bytes(b)
+        }
+    };
+    let mask = (1u128 << (8 * len)) - 1;
+    Some((word & mask) | ((len as u128) << 120))
+}
+
+/// Intern a plain string array: short values (most columns of an event log:
+/// types, actors, statuses, ids) are compared as integers read straight from
+/// the Arrow buffers (the previous value, then a direct-mapped cache), so only
+/// a value not seen recently reaches the encoder's string map.
+fn short_keyed<'a, O: OffsetSizeTrait>(enc: &mut DictEncoder<'a>, arr: &'a GenericStringArray<O>) {
+    let offsets = arr.value_offsets();
+    let bytes = arr.values().as_slice();
+    let mut cache: Vec<(u128, u32)> = vec![(u128::MAX, NULL); KEY_CACHE];
+    let mut prev: (u128, u32) = (u128::MAX, NULL);
+    let mut one = |enc: &mut DictEncoder<'a>, i: usize| {
+        let key = match offsets.get(i..i + 2) {
+            Some(&[s, e]) => short_key(bytes, s.as_usize(), e.as_usize()),
+            _ => None,
+        };
+        let Some(key) = key else {
+            enc.push(Some(arr.value(i)));
+            prev = (u128::MAX, NULL);
+            return;
+        };
+        if key == prev.0 {
+            enc.push_code(prev.1);
+            return;
+        }
+        let h = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = (h >> 54) as usize % KEY_CACHE;
+        let code = match cache.get(slot) {
+            Some(&(k, c)) if k == key => c,
+            _ => {
+                let c = enc.intern(arr.value(i));
+                if let Some(e) = cache.get_mut(slot) {
+                    *e = (key, c);
+                }
+                c
+            }
+        };
+        enc.push_code(code);
+        prev = (key, code);
+    };
+    match arr.nulls().filter(|n| n.null_count() > 0) {
+        None => (0..arr.len()).for_each(|i| one(enc, i)),
+        Some(nulls) => {
+            // Runs of valid values; each gap is one run of null codes.
+            let mut next = 0;
+            for (s, e) in nulls.valid_slices() {
+                enc.push_nulls(s - next);
+                (s..e).for_each(|i| one(enc, i));
+                next = e;
+            }
+            enc.push_nulls(arr.len() - next);
+        }
+    }
+}
 
 /// Intern one string array's values into `enc`; `None` for a non-string type.
 fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef) -> Option<()> {
@@ -41,8 +124,8 @@ fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef) -> Option<()> {
         }};
     }
     match a.data_type() {
-        DataType::Utf8 => plain!(a.as_string::<i32>()),
-        DataType::LargeUtf8 => plain!(a.as_string::<i64>()),
+        DataType::Utf8 => short_keyed(enc, a.as_string::<i32>()),
+        DataType::LargeUtf8 => short_keyed(enc, a.as_string::<i64>()),
         DataType::Utf8View => plain!(a.as_string_view()),
         DataType::Dictionary(_, _) => {
             let d = a.as_any_dictionary();
@@ -122,32 +205,102 @@ fn seconds(a: &ArrayRef, out: &mut Vec<i64>) -> Option<()> {
 /// The events table as coded columns; `None` for a layout the fast path does
 /// not read (string timestamps, integer ids, a non-boolean `public`, …).
 pub(super) fn columns(batches: &[RecordBatch]) -> Option<EventColumns<'_>> {
-    // The ticket ids (one hash-map entry per ticket) on a second thread while
-    // this one reads the other columns (large tables only).
+    // Each column is read on its own thread (large tables only): the columns
+    // are independent, and interning ten million strings per column is most of
+    // the reading time.
     let n: usize = batches.iter().map(RecordBatch::num_rows).sum();
     if n < 200_000 {
         let mut ev = other_columns(batches)?;
         ev.ticket = str_col(batches, "ticket_id").flatten()?;
         return Some(ev);
     }
+    const NAMES: [&str; 11] = [
+        "ticket_id",
+        "type",
+        "actor",
+        "from",
+        "to",
+        "team",
+        "agent",
+        "channel",
+        "priority",
+        "customer",
+        "topic",
+    ];
     std::thread::scope(|s| {
-        let h = s.spawn(|| str_col(batches, "ticket_id").flatten());
-        let ev = other_columns(batches);
-        let ticket = h.join().ok().flatten();
-        let mut ev = ev?;
-        ev.ticket = ticket?;
+        let handles: Vec<_> = NAMES
+            .iter()
+            .map(|name| s.spawn(move || str_col(batches, name)))
+            .collect();
+        let rest = rest_columns(batches, n);
+        let mut cols = handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect::<Option<Vec<Option<StrColumn<'_>>>>>()?
+            .into_iter();
+        let (at, public) = rest?;
+        let mut next = || cols.next().flatten();
+        let mut ev = EventColumns::default();
+        ev.ticket = next()?;
+        ev.kind = next()?;
+        ev.at = at;
+        ev.public = public;
+        ev.actor = next();
+        ev.from = next();
+        ev.to = next();
+        ev.team = next();
+        ev.agent = next();
+        ev.channel = next();
+        ev.priority = next();
+        ev.customer = next();
+        ev.topic = next();
         Some(ev)
     })
+}
+
+/// The `at` seconds and the `public` flags.
+#[allow(clippy::type_complexity)]
+fn rest_columns(batches: &[RecordBatch], n: usize) -> Option<(Vec<i64>, Option<Vec<u8>>)> {
+    let mut at = Vec::with_capacity(n);
+    for b in batches {
+        seconds(b.column_by_name("at")?, &mut at)?;
+    }
+    Some((at, public_column(batches, n)?))
+}
+
+/// The `public` flags (0 false, 1 true, 2 null); `Some(None)` when absent,
+/// `None` for a non-boolean column.
+fn public_column(batches: &[RecordBatch], n: usize) -> Option<Option<Vec<u8>>> {
+    if !batches.iter().any(|b| b.column_by_name("public").is_some()) {
+        return Some(None);
+    }
+    let mut p = Vec::with_capacity(n);
+    for b in batches {
+        let a = b.column_by_name("public")?;
+        match a.data_type() {
+            DataType::Boolean => {
+                let a = a.as_boolean();
+                let vals = a.values().iter();
+                match a.nulls() {
+                    None => p.extend(vals.map(u8::from)),
+                    Some(n) => p.extend(
+                        vals.zip(n.iter())
+                            .map(|(v, ok)| if ok { u8::from(v) } else { 2 }),
+                    ),
+                }
+            }
+            DataType::Null => p.extend(std::iter::repeat_n(2u8, a.len())),
+            _ => return None,
+        }
+    }
+    Some(Some(p))
 }
 
 fn other_columns(batches: &[RecordBatch]) -> Option<EventColumns<'_>> {
     let n: usize = batches.iter().map(RecordBatch::num_rows).sum();
     let mut ev = EventColumns::default();
     ev.kind = str_col(batches, "type").flatten()?;
-    ev.at = Vec::with_capacity(n);
-    for b in batches {
-        seconds(b.column_by_name("at")?, &mut ev.at)?;
-    }
+    (ev.at, ev.public) = rest_columns(batches, n)?;
     ev.actor = str_col(batches, "actor")?;
     ev.from = str_col(batches, "from")?;
     ev.to = str_col(batches, "to")?;
@@ -157,41 +310,25 @@ fn other_columns(batches: &[RecordBatch]) -> Option<EventColumns<'_>> {
     ev.priority = str_col(batches, "priority")?;
     ev.customer = str_col(batches, "customer")?;
     ev.topic = str_col(batches, "topic")?;
-    if batches.iter().any(|b| b.column_by_name("public").is_some()) {
-        let mut p = Vec::with_capacity(n);
-        for b in batches {
-            let a = b.column_by_name("public")?;
-            match a.data_type() {
-                DataType::Boolean => {
-                    let a = a.as_boolean();
-                    p.extend((0..a.len()).map(|i| {
-                        if a.is_null(i) {
-                            2
-                        } else {
-                            u8::from(a.value(i))
-                        }
-                    }));
-                }
-                DataType::Null => p.extend(std::iter::repeat_n(2u8, a.len())),
-                _ => return None,
-            }
-        }
-        ev.public = Some(p);
-    }
     Some(ev)
 }
 
+/// Validity of `v` (`NONE` is null); `None` when nothing is null.
+fn validity(v: &[i64]) -> Option<NullBuffer> {
+    v.contains(&NONE).then(|| {
+        NullBuffer::new(BooleanBuffer::collect_bool(v.len(), |i| {
+            v.get(i).is_some_and(|&x| x != NONE)
+        }))
+    })
+}
+
 fn i64_array(v: Vec<i64>) -> Int64Array {
-    let nulls = v
-        .contains(&NONE)
-        .then(|| NullBuffer::from_iter(v.iter().map(|&x| x != NONE)));
+    let nulls = validity(&v);
     Int64Array::new(ScalarBuffer::from(v), nulls)
 }
 
 fn ts_array(v: Vec<i64>) -> TimestampSecondArray {
-    let nulls = v
-        .contains(&NONE)
-        .then(|| NullBuffer::from_iter(v.iter().map(|&x| x != NONE)));
+    let nulls = validity(&v);
     TimestampSecondArray::new(ScalarBuffer::from(v), nulls).with_timezone("UTC")
 }
 
@@ -210,9 +347,51 @@ fn names<'s>(codes: &[u32], table: impl Fn(usize) -> Option<&'s str>) -> ArrayRe
     )
 }
 
-/// The result table, column for column as `tables::metrics_table`.
-pub(super) fn table(m: ColumnarMetrics<'_>) -> Option<(RecordBatch, Arc<Schema>)> {
-    let c = m.columns;
+/// The result table, column for column as `tables::metrics_table`: one
+/// record batch per chunk, built on one thread per
+/// chunk (no chunk is copied into another).
+pub(super) fn tables(m: MetricChunks<'_>) -> Option<(Vec<RecordBatch>, Arc<Schema>)> {
+    let d = Dicts {
+        tickets: &m.tickets,
+        channels: &m.channels,
+        teams: &m.teams,
+        customers: &m.customers,
+    };
+    let batches: Vec<RecordBatch> = if m.chunks.len() <= 1 {
+        m.chunks
+            .into_iter()
+            .map(|c| batch(c, &d))
+            .collect::<Option<_>>()?
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = m
+                .chunks
+                .into_iter()
+                .map(|c| {
+                    let d = &d;
+                    s.spawn(move || batch(c, d))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect::<Option<_>>()
+        })?
+    };
+    let schema = batches.first()?.schema();
+    Some((batches, schema))
+}
+
+/// The dictionaries the result's codes index.
+struct Dicts<'d, 'a> {
+    tickets: &'d [&'a str],
+    channels: &'d [Channel],
+    teams: &'d [TeamId],
+    customers: &'d [CustomerId],
+}
+
+/// One record batch of the result from one chunk of columns.
+fn batch(c: MetricColumns, m: &Dicts<'_, '_>) -> Option<RecordBatch> {
     let mut fields: Vec<Field> = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
     let mut push = |name: &str, a: ArrayRef| {
@@ -309,9 +488,7 @@ pub(super) fn table(m: ColumnarMetrics<'_>) -> Option<(RecordBatch, Arc<Schema>)
     );
     push("one_touch", Arc::new(tri(&c.one_touch)));
     push("repeat_free", Arc::new(tri(&c.repeat_free)));
-    let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), arrays).ok()?;
-    Some((batch, schema))
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).ok()
 }
 
 /// Ticket metrics by the columnar path, or `None` to use the row path.
@@ -319,9 +496,10 @@ pub(super) fn ticket_metrics(
     batches: &[RecordBatch],
     cal: Option<&BusinessCalendar>,
     defs: MetricDefinitions,
-) -> Option<(RecordBatch, Arc<Schema>)> {
+) -> Option<(Vec<RecordBatch>, Arc<Schema>)> {
     let ev = columns(batches)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let m = cx_core::ops::columnar::ticket_metrics_columnar(&ev, cal, defs, threads)?;
-    table(m)
+    let m = cx_core::ops::columnar::ticket_metrics_chunks(&ev, cal, defs, threads)?;
+    drop(ev);
+    tables(m)
 }

@@ -209,6 +209,13 @@ impl<'a> DictEncoder<'a> {
         self.codes.push(c);
     }
 
+    /// Add `n` rows of null (a run of missing values, e.g. from an Arrow
+    /// validity bitmap).
+    #[inline]
+    pub fn push_nulls(&mut self, n: usize) {
+        self.codes.resize(self.codes.len() + n, NULL);
+    }
+
     /// The column.
     pub fn finish(self) -> StrColumn<'a> {
         StrColumn {
@@ -245,5 +252,12 @@ mod tests {
         let c = StrColumn::encode(v.iter().map(|s| Some(*s)));
         assert_eq!(c.values, ["a", "b", "c", "d", "e"]);
         assert_eq!(c.codes, [0, 0, 1, 2, 2, 1, 3, 0, 4]);
+        // Runs of nulls.
+        let mut e = DictEncoder::new();
+        e.push(Some("x"));
+        e.push_nulls(2);
+        e.push(Some("x"));
+        e.push_nulls(0);
+        assert_eq!(e.finish().codes, [0, NULL, NULL, 0]);
     }
 }
