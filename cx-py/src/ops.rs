@@ -22,6 +22,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 use crate::convert::F64Column;
 
 mod columnar;
+mod columnar_log;
 mod events;
 mod sla_history;
 mod tables;
