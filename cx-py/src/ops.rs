@@ -22,8 +22,10 @@ use pyo3::types::{PyDict, PyList, PyString};
 use crate::convert::F64Column;
 
 mod columnar;
+mod columnar_log;
 mod events;
 mod sla_history;
+mod sla_issues;
 mod tables;
 
 use crate::error::{bad_literal, to_py};
@@ -310,16 +312,7 @@ fn ticket_metrics(
 fn log_issues<'py>(py: Python<'py>, events: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
     let ev = events_in(events)?;
     let log = run(py, || build_log(ev, Validation::Collect))?;
-    let out = PyList::empty(py);
-    for i in log.issues() {
-        let d = PyDict::new(py);
-        d.set_item("ticket_id", i.ticket.as_str())?;
-        d.set_item("row", i.event_index)?;
-        d.set_item("kind", i.kind.as_str())?;
-        d.set_item("reason", i.reason())?;
-        out.append(d)?;
-    }
-    Ok(out)
+    sla_issues::issues_list(py, log.issues())
 }
 
 // ---------------------------------------------------------------- SLA
@@ -713,5 +706,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backlog, m)?)?;
     m.add_function(wrap_pyfunction!(age_buckets, m)?)?;
     m.add_function(wrap_pyfunction!(summarize, m)?)?;
+    sla_issues::register(m)?;
     Ok(())
 }

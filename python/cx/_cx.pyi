@@ -2719,3 +2719,14 @@ class FieldCipher:
         '2026-k2'
 
         """
+
+# --- ops: SLA status and log issues from one parse of the event log ---
+def _sla_status_issues(
+    events: _Any,
+    /,
+    *,
+    policies: _Any,
+    as_of: _Any,
+    calendar: BusinessCalendar | None = None,
+    priority_change: str = "at_start",
+) -> tuple[_Any, list[dict[str, _Any]]]: ...

@@ -148,16 +148,19 @@ def _sla_status(d: ReportData) -> Any:
     """`cx.ops.sla_status` of the events as of the last event (a pyarrow Table), or None."""
     if d.events is None or not d.events.num_rows:
         return None
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    from cx import ops
+    from cx._cx import _sla_status_issues
 
     last = pc.max(d.events.column("at")).as_py()
     as_of = last.isoformat() if hasattr(last, "isoformat") else str(last)
     # A log with problems (e.g. an event of a ticket with no `created`): the other tickets
-    # are measured and the quality section lists the ones left out (`log_issues`).
-    st = ops.sla_status(d.events, policies=_policies(d), as_of=as_of, validation="collect")
-    return st.select(["metric", "state", "priority", "channel"])
+    # are measured (validation="collect") and the quality section lists the ones left out
+    # (`log_issues`), found by the same parse of the log.
+    st, issues = _sla_status_issues(d.events, policies=_policies(d), as_of=as_of)
+    d.cache.setdefault("log_issues", list(issues))
+    return pa.table(st).select(["metric", "state", "priority", "channel"])
 
 
 def _log_issues(d: ReportData) -> list[dict[str, Any]]:
@@ -176,8 +179,8 @@ def prefetch_jobs(d: ReportData) -> dict[str, Any]:
         "ticket_metrics": lambda: ops.ticket_metrics(
             d.events, definitions=ops.MetricDefinitions(validation="collect")
         ),
+        # also fills `log_issues` (one parse of the log for both)
         "sla_status": lambda: _sla_status(d),
-        "log_issues": lambda: _log_issues(d),
     }
 
 

@@ -24,8 +24,10 @@
 //! random logs).
 
 mod encode;
+mod log;
 
 pub use encode::{DictEncoder, NULL, StrColumn};
+pub use log::ticket_log_columnar;
 
 use encode::FxMap;
 

@@ -53,7 +53,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use log::Ev;
+pub(crate) use log::Ev;
 pub use log::datetime_at;
 pub use log::{
     EventRow, LogIssue, LogIssueKind, TicketAttrs, TicketLog, TicketLogBuilder, Validation,

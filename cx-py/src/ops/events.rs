@@ -303,6 +303,9 @@ pub(super) fn build_log(ev: Events, validation: Validation) -> Result<TicketLog,
     match ev {
         Events::Built(b) => b.build(validation),
         Events::Arrow(batches) => {
+            if let Some(log) = super::columnar_log::ticket_log(&batches, validation) {
+                return Ok(log);
+            }
             let mut b = TicketLogBuilder::new();
             b.reserve(batches.iter().map(RecordBatch::num_rows).sum());
             let mut n0 = 0;

@@ -26,35 +26,36 @@ impl Cols {
         }
     }
     pub(super) fn str<'a>(&mut self, name: &str, vals: impl Iterator<Item = Option<&'a str>>) {
-        let mut b = StringBuilder::new();
+        let n = vals.size_hint().0;
+        let mut b = StringBuilder::with_capacity(n, n * 8);
         for v in vals {
             b.append_option(v);
         }
         self.push(name, Arc::new(b.finish()));
     }
     pub(super) fn i64(&mut self, name: &str, vals: impl Iterator<Item = Option<i64>>) {
-        let mut b = Int64Builder::new();
+        let mut b = Int64Builder::with_capacity(vals.size_hint().0);
         for v in vals {
             b.append_option(v);
         }
         self.push(name, Arc::new(b.finish()));
     }
     pub(super) fn f64(&mut self, name: &str, vals: impl Iterator<Item = Option<f64>>) {
-        let mut b = Float64Builder::new();
+        let mut b = Float64Builder::with_capacity(vals.size_hint().0);
         for v in vals {
             b.append_option(v);
         }
         self.push(name, Arc::new(b.finish()));
     }
     pub(super) fn bool(&mut self, name: &str, vals: impl Iterator<Item = Option<bool>>) {
-        let mut b = BooleanBuilder::new();
+        let mut b = BooleanBuilder::with_capacity(vals.size_hint().0);
         for v in vals {
             b.append_option(v);
         }
         self.push(name, Arc::new(b.finish()));
     }
     pub(super) fn ts(&mut self, name: &str, vals: impl Iterator<Item = Option<i64>>) {
-        let mut b = TimestampSecondBuilder::new().with_timezone("UTC");
+        let mut b = TimestampSecondBuilder::with_capacity(vals.size_hint().0).with_timezone("UTC");
         for v in vals {
             b.append_option(v);
         }

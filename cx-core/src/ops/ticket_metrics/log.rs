@@ -514,7 +514,7 @@ pub struct TicketLog {
     pub(crate) events: Vec<Ev>,
     pub(crate) agents: Vec<AgentId>,
     pub(crate) teams: Vec<TeamId>,
-    issues: Vec<LogIssue>,
+    pub(crate) issues: Vec<LogIssue>,
 }
 
 impl TicketLog {
