@@ -61,6 +61,7 @@ test-rust:
 	cargo test
 	cargo test -p cx-core --features arrow
 	cargo bench --no-run
+	RUSTDOCFLAGS="-D warnings" cargo doc -q -p cx-core --no-deps
 
 stubtest: develop
 	$(BIN)/python -m mypy.stubtest cx._cx --allowlist tests/stubtest_allowlist.txt

@@ -2,7 +2,7 @@
 
 Usage (from the repository root, with a release build of cx: ``maturin develop --release``):
 
-    python benches/python/compare_ops.py [--tickets 1000000] [--repeat 3] [--row-path]
+    python benches/python/compare_ops.py [--tickets 1000000] [--repeat 3]
 
 Generates a seeded event log (10 events per ticket: 1M tickets = 10M events,
 string ticket ids, tz-aware UTC timestamps, loaded as one pyarrow table; not
@@ -28,8 +28,7 @@ result (pandas: its Series; duckdb: the Arrow table of the query; cx: the
 Arrow table of ``ticket_metrics``); turning the results into numpy arrays for
 the agreement check is not timed; best and median of ``--repeat`` runs are
 printed with ratios. Results are checked for exact agreement on every ticket
-and metric first. ``--row-path`` also times cx's row-by-row path (the
-implementation before the columnar one; selected with ``validation="collect"``).
+and metric first.
 
 The log has requester-created tickets only, so the Zendesk rule for
 agent-created tickets (second public agent comment) does not change the answer
@@ -258,12 +257,11 @@ def duckdb_arrays(res):
     return ids, {k: res.column(k).to_numpy(zero_copy_only=False).astype(float) for k in METRICS}
 
 
-def run_cx(table, business: bool = False, row_path: bool = False):
+def run_cx(table, business: bool = False):
     import cx
 
     cal = cx.ops.BusinessCalendar.china([2024, 2025]) if business else None
-    defs = cx.ops.MetricDefinitions(validation="collect") if row_path else None
-    return cx.ops.ticket_metrics(table, calendar=cal, definitions=defs)
+    return cx.ops.ticket_metrics(table, calendar=cal)
 
 
 def cx_arrays(out, business: bool = False):
@@ -301,7 +299,6 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tickets", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--row-path", action="store_true", help="also time cx's row path")
     args = ap.parse_args()
     import tempfile
 
@@ -327,9 +324,6 @@ def main() -> None:
         "pandas": pandas_arrays,
         "duckdb": duckdb_arrays,
     }
-    if args.row_path:
-        contenders["cx row path"] = lambda: run_cx(table, row_path=True)
-        arrays["cx row path"] = cx_arrays
     # Warm-up and agreement (the results as numpy arrays; the conversion is not timed).
     results = {name: arrays[name](fn()) for name, fn in contenders.items()}
     ref = results["pandas"]

@@ -1,4 +1,4 @@
-//! Columnar fast path of [`ticket_metrics`](super::ticket_metrics): the same
+//! Columnar fast path of [`ticket_metrics`](fn@super::ticket_metrics): the same
 //! metrics, straight from dictionary-encoded columns.
 //!
 //! The row-by-row path ([`TicketLogBuilder`](super::TicketLogBuilder) →
@@ -17,9 +17,10 @@
 //! - tickets are split across threads.
 //!
 //! The fast path gives up (`None`) whenever the row path would report a
-//! problem — an unknown type, a bad value, a malformed log — or under
-//! [`Validation::Collect`], so that the caller can run the row path and get
-//! its exact error or issues. Its results are identical to the row path's
+//! problem — an unknown type, a bad value, a malformed log (under
+//! [`Validation::Collect`](super::ticket_metrics::Validation::Collect) too, where the
+//! row path repairs it) — so that the caller can run the row path and get its exact
+//! error or issues. Its results are identical to the row path's
 //! (`tests/rust/ops_columnar.rs` compares both on the bundled sample and on
 //! random logs).
 

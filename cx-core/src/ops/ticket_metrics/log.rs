@@ -402,7 +402,8 @@ impl TicketLogBuilder {
         Ok(())
     }
 
-    /// Group, sort and validate (see the [module documentation](self)).
+    /// Group the events by ticket, sort each ticket's events by time and validate the
+    /// log (see [`Validation`]).
     ///
     /// # Errors
     /// Under [`Validation::Strict`], [`CxError::InvalidValue`] naming the ticket
