@@ -501,11 +501,22 @@ pub fn time_buckets(
     let mut codes = Vec::with_capacity(timestamps.len());
     // Cache of the last bucket: [lo, hi) in the input unit and its code.
     let mut cache: Option<(i64, i64, u32)> = None;
+    // Every bucket met so far, sorted by `lo`: rows out of time order (exports often are)
+    // find their bucket by a binary search instead of a time-zone conversion.
+    let mut known: Vec<(i64, i64, u32)> = Vec::new();
     for (row, &ts) in timestamps.iter().enumerate() {
         if let Some((lo, hi, code)) = cache
             && ts >= lo
             && ts < hi
         {
+            codes.push(code);
+            continue;
+        }
+        let at = known.partition_point(|&(lo, _, _)| lo <= ts);
+        if let Some(&(lo, hi, code)) = at.checked_sub(1).and_then(|i| known.get(i))
+            && ts < hi
+        {
+            cache = Some((lo, hi, code));
             codes.push(code);
             continue;
         }
@@ -536,7 +547,12 @@ pub fn time_buckets(
                 c
             }
         };
-        cache = Some((key, unit.of(&end).ok_or_else(bad)?, code));
+        let entry = (key, unit.of(&end).ok_or_else(bad)?, code);
+        let at = known.partition_point(|&(lo, _, _)| lo < key);
+        if known.get(at).is_none_or(|&(lo, _, _)| lo != key) {
+            known.insert(at, entry);
+        }
+        cache = Some(entry);
         codes.push(code);
     }
     // Renumber codes chronologically.
@@ -627,6 +643,29 @@ mod tests {
         let w = nps_by_group(&scores, &codes, 13, Some(&vec![1.0; 5000])).unwrap();
         assert_eq!(w, g);
         assert_eq!(GroupedNpsTally::from_bytes(&g.to_bytes()).unwrap(), g);
+    }
+
+    #[test]
+    fn out_of_order_rows_get_the_bucket_each_would_get_alone() {
+        // Instants spread over three years around the DST changes of New York, in a
+        // scrambled order: each row's bucket start equals that of the row bucketed alone.
+        let ts: Vec<i64> = (0..3000i64)
+            .map(|i| 1_700_000_000 + ((i * 7_919) % 3000) * 31_337 + (i % 7) * 3_600)
+            .collect();
+        for (tz, freq) in [
+            ("America/New_York", Freq::Day),
+            ("America/New_York", Freq::Week),
+            ("Asia/Shanghai", Freq::Month),
+            ("Europe/London", Freq::Quarter),
+        ] {
+            let b = time_buckets(&ts, TimeUnit::Seconds, tz, freq).unwrap();
+            for (i, &t) in ts.iter().enumerate() {
+                let one = time_buckets(&[t], TimeUnit::Seconds, tz, freq).unwrap();
+                assert_eq!(b.starts[b.codes[i] as usize], one.starts[0], "{tz} row {i}");
+                assert_eq!(b.labels[b.codes[i] as usize], one.labels[0], "{tz} row {i}");
+            }
+            assert!(b.starts.windows(2).all(|w| w[0] < w[1]));
+        }
     }
 
     #[test]
