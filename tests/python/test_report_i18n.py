@@ -28,7 +28,7 @@ def test_control_summary_golden_zh() -> None:
     assert note["kind"] == "control_summary"
     assert (note["points"], note["flagged"], note["first"]) == (9, 1, 8)
     assert note_text(note, "zh") == (
-        "单值（I）控制图，共 9 个点：1 个点提示存在特殊原因，首个为第 8 点（1 个点超出控制限）。"
+        "单值（I）控制图，共 9 个点：1 个点提示存在特殊原因，首个为第 9 个点（索引 8；1 个点超出控制限）。"
         "按规则：N1 1 个。请先调查这些点，再信任控制限。"
     )
 

@@ -256,10 +256,17 @@ fn control_zh(c: &ControlSummary) -> String {
     match c.first {
         None => s.push_str("：没有违反判异规则的点，过程稳定（处于统计受控状态）。"),
         Some(i) => {
-            let _ = write!(s, "：{} 个点提示存在特殊原因，首个为第 {i} 点", c.flagged);
+            // Counted from 1 for readers, with the index (from 0) as in the English note.
+            let _ = write!(
+                s,
+                "：{} 个点提示存在特殊原因，首个为第 {} 个点（索引 {i}",
+                c.flagged,
+                i + 1
+            );
             if let Some(rule) = c.first_rule {
-                let _ = write!(s, "（{}）", rule_zh(rule));
+                let _ = write!(s, "；{}", rule_zh(rule));
             }
+            s.push('）');
             s.push_str("。按规则：");
             let parts: Vec<String> = c
                 .by_rule
@@ -328,7 +335,7 @@ mod tests {
         assert_eq!(n.render(Lang::En)?, c.summary());
         assert_eq!(
             n.render(Lang::Zh)?,
-            "单值（I）控制图，共 9 个点：1 个点提示存在特殊原因，首个为第 8 点（1 个点超出控制限）。按规则：N1 1 个。请先调查这些点，再信任控制限。"
+            "单值（I）控制图，共 9 个点：1 个点提示存在特殊原因，首个为第 9 个点（索引 8；1 个点超出控制限）。按规则：N1 1 个。请先调查这些点，再信任控制限。"
         );
         // Round trip through JSON (what Python sends).
         let json = serde_json::to_string(&n).map_err(|e| CxError::option("json", e.to_string()))?;

@@ -104,14 +104,18 @@ impl ControlSummary {
                 ": no rule violations; the process looks stable (in statistical control).",
             ),
             Some(i) => {
+                // Points are counted from 1 for readers; the index (from 0) finds the point
+                // in `flags` and the input.
                 let _ = write!(
                     s,
-                    ": {} point(s) signal a special cause, first at point {i}",
-                    self.flagged
+                    ": {} point(s) signal a special cause, first at point {} (index {i}",
+                    self.flagged,
+                    i + 1
                 );
                 if let Some(rule) = self.first_rule {
-                    let _ = write!(s, " ({})", rule.description());
+                    let _ = write!(s, "; {}", rule.description());
                 }
+                s.push(')');
                 s.push_str(". By rule: ");
                 let parts: Vec<String> = self
                     .by_rule
