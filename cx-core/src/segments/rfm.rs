@@ -285,11 +285,9 @@ fn monetary_of(a: &CustomerAgg, how: Monetary) -> f64 {
     }
 }
 
-/// Score a (possibly merged) tally as of a day; see [`rfm`].
-///
-/// # Errors
-/// As [`rfm`].
-pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmResult> {
+/// The number of scores `k` (from the custom cut points when every variable has them,
+/// else `opts.bins`) and the segment rules, both checked.
+fn scores_and_rules(opts: &RfmOptions) -> Result<(usize, Vec<rules::SegmentRule>)> {
     let k = match &opts.methods {
         [BinMethod::Custom(c), _, _]
         | [_, BinMethod::Custom(c), _]
@@ -336,6 +334,16 @@ pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmRes
         }
     };
     rules::validate(&rules_v, k8)?;
+    Ok((k, rules_v))
+}
+
+/// Score a (possibly merged) tally as of a day; see [`rfm`].
+///
+/// # Errors
+/// As [`rfm`].
+pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmResult> {
+    let (k, rules_v) = scores_and_rules(opts)?;
+    let k8 = k as u8;
 
     let aggs = t.customers();
     // The three variables of the customers with a purchase, as contiguous columns: the
@@ -499,52 +507,8 @@ mod tests {
     /// The straightforward scoring the faster one replaced (rows first, then each
     /// dimension's scores written into them, then a rule scan per customer).
     fn reference_score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmResult> {
-        let k = match &opts.methods {
-            [BinMethod::Custom(c), _, _]
-            | [_, BinMethod::Custom(c), _]
-            | [_, _, BinMethod::Custom(c)]
-                if opts
-                    .methods
-                    .iter()
-                    .all(|m| matches!(m, BinMethod::Custom(_))) =>
-            {
-                c.len() + 1
-            }
-            _ => opts.bins,
-        };
-        for m in &opts.methods {
-            if let BinMethod::Custom(c) = m
-                && c.len() + 1 != k
-            {
-                return Err(CxError::option(
-                    "cuts",
-                    format!(
-                        "every variable needs the same number of scores ({k}), got {} cut points",
-                        c.len()
-                    ),
-                ));
-            }
-        }
-        if !(2..=9).contains(&k) {
-            return Err(CxError::option(
-                "bins",
-                format!("need 2 to 9 scores, got {k}"),
-            ));
-        }
+        let (k, rules_v) = scores_and_rules(opts)?;
         let k8 = k as u8;
-        let rules_v = match &opts.segments {
-            Some(r) => r.clone(),
-            None if k == 5 => rules::rfm10(rules::Labels::En),
-            None => {
-                return Err(CxError::option(
-                    "segments",
-                    format!(
-                        "the default segments are defined on 1-5 scores; with bins={k} pass your own rules (or none)"
-                    ),
-                ));
-            }
-        };
-        rules::validate(&rules_v, k8)?;
 
         let aggs = t.customers();
         let mut rows: Vec<RfmRow> = Vec::with_capacity(aggs.len());
