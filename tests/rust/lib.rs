@@ -69,6 +69,90 @@ pub fn calendars() -> &'static [cx_core::ops::BusinessCalendar] {
     })
 }
 
+/// Event rows as strings (the CSV layout of `ticket_events.csv`), and the two ways into
+/// the ticket log the columnar tests compare: the row path as the Python binding feeds it,
+/// and dictionary-encoded columns.
+pub mod event_rows {
+    use cx_core::ops::columnar::{EventColumns, StrColumn};
+    use cx_core::ops::{EventRow, TicketLog, TicketLogBuilder, Validation};
+
+    /// One events row; the fields are the CSV columns of the same names (`kind` is
+    /// `type`).
+    #[allow(missing_docs)]
+    #[derive(Debug, Clone, Default)]
+    pub struct Row {
+        pub ticket: String,
+        pub at: i64,
+        pub kind: String,
+        pub actor: Option<String>,
+        pub public: Option<bool>,
+        pub from: Option<String>,
+        pub to: Option<String>,
+        pub team: Option<String>,
+        pub agent: Option<String>,
+        pub channel: Option<String>,
+        pub priority: Option<String>,
+        pub customer: Option<String>,
+        pub topic: Option<String>,
+    }
+
+    /// The row path as `cx-py` `events.rs` feeds it (only the columns a type uses).
+    pub fn row_log(rows: &[Row], v: Validation) -> cx_core::Result<TicketLog> {
+        let mut b = TicketLogBuilder::new();
+        for (i, r) in rows.iter().enumerate() {
+            let (actor, from_to, assign) = match r.kind.as_str() {
+                "created" | "comment" => (true, false, false),
+                "status_change" | "priority_change" => (false, true, false),
+                "assignment" => (false, false, true),
+                "solved" | "reopened" | "closed" => (false, false, false),
+                _ => (true, true, true),
+            };
+            let mut e = EventRow::new(&r.kind);
+            if actor {
+                e.actor = r.actor.as_deref();
+                e.public = r.public;
+            }
+            if from_to {
+                e.from = r.from.as_deref();
+                e.to = r.to.as_deref();
+            }
+            if assign {
+                e.team = r.team.as_deref();
+                e.agent = r.agent.as_deref();
+            }
+            e.channel = r.channel.as_deref();
+            e.priority = r.priority.as_deref();
+            e.customer = r.customer.as_deref();
+            e.topic = r.topic.as_deref();
+            b.push_row(&r.ticket, r.at, 0, &e, i)?;
+        }
+        b.build(v)
+    }
+
+    /// The rows as dictionary-encoded columns; `attrs` adds the ticket attributes
+    /// (channel, priority, customer, topic).
+    pub fn columns(rows: &[Row], attrs: bool) -> EventColumns<'_> {
+        let opt = |f: fn(&Row) -> Option<&str>| Some(StrColumn::encode(rows.iter().map(f)));
+        let mut ev = EventColumns::default();
+        ev.ticket = StrColumn::encode(rows.iter().map(|r| Some(r.ticket.as_str())));
+        ev.kind = StrColumn::encode(rows.iter().map(|r| Some(r.kind.as_str())));
+        ev.at = rows.iter().map(|r| r.at).collect();
+        ev.actor = opt(|r| r.actor.as_deref());
+        ev.public = Some(rows.iter().map(|r| r.public.map_or(2, u8::from)).collect());
+        ev.from = opt(|r| r.from.as_deref());
+        ev.to = opt(|r| r.to.as_deref());
+        ev.team = opt(|r| r.team.as_deref());
+        ev.agent = opt(|r| r.agent.as_deref());
+        if attrs {
+            ev.channel = opt(|r| r.channel.as_deref());
+            ev.priority = opt(|r| r.priority.as_deref());
+            ev.customer = opt(|r| r.customer.as_deref());
+            ev.topic = opt(|r| r.topic.as_deref());
+        }
+        ev
+    }
+}
+
 /// The Rust code blocks of the repository README, run as doctests.
 #[doc = include_str!("../../README.md")]
 pub mod readme {}

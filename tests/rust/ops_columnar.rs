@@ -13,15 +13,14 @@
 #![allow(clippy::unwrap_used)]
 
 use cx_core::ops::columnar::{
-    ColumnarMetrics, EventColumns, MetricColumns, NONE, NULL, StrColumn, ticket_metrics_chunks,
-    ticket_metrics_columnar,
+    ColumnarMetrics, MetricColumns, NONE, NULL, ticket_metrics_chunks, ticket_metrics_columnar,
 };
 use cx_core::ops::{
-    AgentCreated, BusinessCalendar, BusinessRule, CalendarIndex, Elapsed, EventRow,
-    MetricDefinitions, StatusTimesEnd, TicketLogBuilder, TicketMetrics, Validation, datetime_at,
-    metrics_of_log, parse_instant,
+    AgentCreated, BusinessCalendar, BusinessRule, CalendarIndex, Elapsed, MetricDefinitions,
+    StatusTimesEnd, TicketMetrics, Validation, datetime_at, metrics_of_log, parse_instant,
 };
 use cx_tests::calendars;
+use cx_tests::event_rows::{Row, columns, row_log};
 use proptest::prelude::*;
 
 // 2024-01-01 .. 2025-12-31 in Unix seconds.
@@ -47,81 +46,14 @@ proptest! {
     }
 }
 
-/// One events row as strings (the CSV layout).
-#[derive(Debug, Clone, Default)]
-struct Row {
-    ticket: String,
-    at: i64,
-    kind: String,
-    actor: Option<String>,
-    public: Option<bool>,
-    from: Option<String>,
-    to: Option<String>,
-    team: Option<String>,
-    agent: Option<String>,
-    channel: Option<String>,
-    priority: Option<String>,
-    customer: Option<String>,
-    topic: Option<String>,
-}
-
 /// The row path, as the Python binding feeds it (only the columns each type uses).
 fn row_path(
     rows: &[Row],
     cal: Option<&BusinessCalendar>,
     defs: MetricDefinitions,
 ) -> cx_core::Result<Vec<TicketMetrics>> {
-    let mut b = TicketLogBuilder::new();
-    for (i, r) in rows.iter().enumerate() {
-        let (actor, from_to, assign) = match r.kind.as_str() {
-            "created" | "comment" => (true, false, false),
-            "status_change" | "priority_change" => (false, true, false),
-            "assignment" => (false, false, true),
-            "solved" | "reopened" | "closed" => (false, false, false),
-            _ => (true, true, true),
-        };
-        let mut e = EventRow::new(&r.kind);
-        if actor {
-            e.actor = r.actor.as_deref();
-            e.public = r.public;
-        }
-        if from_to {
-            e.from = r.from.as_deref();
-            e.to = r.to.as_deref();
-        }
-        if assign {
-            e.team = r.team.as_deref();
-            e.agent = r.agent.as_deref();
-        }
-        e.channel = r.channel.as_deref();
-        e.priority = r.priority.as_deref();
-        e.customer = r.customer.as_deref();
-        e.topic = r.topic.as_deref();
-        b.push_row(&r.ticket, r.at, 0, &e, i)?;
-    }
-    let log = b.build(defs.validation)?;
+    let log = row_log(rows, defs.validation)?;
     Ok(metrics_of_log(&log, cal, defs).tickets)
-}
-
-fn columns(rows: &[Row], attrs: bool) -> EventColumns<'_> {
-    let opt = |f: fn(&Row) -> Option<&str>| Some(StrColumn::encode(rows.iter().map(f)));
-    let mut ev = EventColumns::default();
-    ev.ticket = StrColumn::encode(rows.iter().map(|r| Some(r.ticket.as_str())));
-    ev.kind = StrColumn::encode(rows.iter().map(|r| Some(r.kind.as_str())));
-    ev.at = rows.iter().map(|r| r.at).collect();
-    ev.actor = opt(|r| r.actor.as_deref());
-    ev.public = Some(rows.iter().map(|r| r.public.map_or(2, u8::from)).collect());
-    ev.from = opt(|r| r.from.as_deref());
-    ev.to = opt(|r| r.to.as_deref());
-    ev.team = opt(|r| r.team.as_deref());
-    ev.agent = opt(|r| r.agent.as_deref());
-    if attrs {
-        ev.channel = opt(|r| r.channel.as_deref());
-        ev.priority = opt(|r| r.priority.as_deref());
-        ev.customer = opt(|r| r.customer.as_deref());
-        ev.topic = opt(|r| r.topic.as_deref());
-    }
-    ev
 }
 
 fn opt_i64(v: i64) -> Option<i64> {

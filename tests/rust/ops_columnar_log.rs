@@ -9,86 +9,17 @@
 //! `Collect` it answers whenever the row path does.
 #![allow(clippy::unwrap_used)]
 
-use cx_core::ops::columnar::{EventColumns, StrColumn, ticket_log_columnar};
+use cx_core::ops::columnar::ticket_log_columnar;
 use cx_core::ops::{
-    EventRow, Hours, MetricDefinitions, Period, PriorityChange, SlaMetric, SlaPolicy, SlaTarget,
-    TicketLog, TicketLogBuilder, Validation, age_buckets, backlog, datetime_at, metrics_of_log,
-    sla_history, sla_status, sla_status_with,
+    Hours, MetricDefinitions, Period, PriorityChange, SlaMetric, SlaPolicy, SlaTarget, TicketLog,
+    Validation, age_buckets, backlog, datetime_at, metrics_of_log, sla_history, sla_status,
+    sla_status_with,
 };
 use cx_tests::calendars;
+use cx_tests::event_rows::{Row, columns, row_log};
 use proptest::prelude::*;
 
 const LO: i64 = 1_704_067_200; // 2024-01-01
-
-/// One events row as strings (the CSV layout).
-#[derive(Debug, Clone, Default)]
-struct Row {
-    ticket: String,
-    at: i64,
-    kind: String,
-    actor: Option<String>,
-    public: Option<bool>,
-    from: Option<String>,
-    to: Option<String>,
-    team: Option<String>,
-    agent: Option<String>,
-    channel: Option<String>,
-    priority: Option<String>,
-    customer: Option<String>,
-    topic: Option<String>,
-}
-
-/// The row path as `cx-py` `events.rs` feeds it (only the columns a type uses).
-fn row_log(rows: &[Row], v: Validation) -> cx_core::Result<TicketLog> {
-    let mut b = TicketLogBuilder::new();
-    for (i, r) in rows.iter().enumerate() {
-        let (actor, from_to, assign) = match r.kind.as_str() {
-            "created" | "comment" => (true, false, false),
-            "status_change" | "priority_change" => (false, true, false),
-            "assignment" => (false, false, true),
-            "solved" | "reopened" | "closed" => (false, false, false),
-            _ => (true, true, true),
-        };
-        let mut e = EventRow::new(&r.kind);
-        if actor {
-            e.actor = r.actor.as_deref();
-            e.public = r.public;
-        }
-        if from_to {
-            e.from = r.from.as_deref();
-            e.to = r.to.as_deref();
-        }
-        if assign {
-            e.team = r.team.as_deref();
-            e.agent = r.agent.as_deref();
-        }
-        e.channel = r.channel.as_deref();
-        e.priority = r.priority.as_deref();
-        e.customer = r.customer.as_deref();
-        e.topic = r.topic.as_deref();
-        b.push_row(&r.ticket, r.at, 0, &e, i)?;
-    }
-    b.build(v)
-}
-
-fn columns(rows: &[Row]) -> EventColumns<'_> {
-    let opt = |f: fn(&Row) -> Option<&str>| Some(StrColumn::encode(rows.iter().map(f)));
-    let mut ev = EventColumns::default();
-    ev.ticket = StrColumn::encode(rows.iter().map(|r| Some(r.ticket.as_str())));
-    ev.kind = StrColumn::encode(rows.iter().map(|r| Some(r.kind.as_str())));
-    ev.at = rows.iter().map(|r| r.at).collect();
-    ev.actor = opt(|r| r.actor.as_deref());
-    ev.public = Some(rows.iter().map(|r| r.public.map_or(2, u8::from)).collect());
-    ev.from = opt(|r| r.from.as_deref());
-    ev.to = opt(|r| r.to.as_deref());
-    ev.team = opt(|r| r.team.as_deref());
-    ev.agent = opt(|r| r.agent.as_deref());
-    ev.channel = opt(|r| r.channel.as_deref());
-    ev.priority = opt(|r| r.priority.as_deref());
-    ev.customer = opt(|r| r.customer.as_deref());
-    ev.topic = opt(|r| r.topic.as_deref());
-    ev
-}
 
 /// A random log of `n` tickets; `problems` plants structural problems, `bad`
 /// one bad value.
@@ -338,7 +269,7 @@ fn assert_same(fast: &TicketLog, slow: &TicketLog, ci: usize) {
 }
 
 fn check(rows: &[Row], ci: usize) -> Result<(), TestCaseError> {
-    let ev = columns(rows);
+    let ev = columns(rows, true);
     for v in [Validation::Strict, Validation::Collect] {
         match (ticket_log_columnar(&ev, v), row_log(rows, v)) {
             (Some(fast), Ok(slow)) => assert_same(&fast, &slow, ci),
@@ -413,7 +344,7 @@ fn sample_log_same_as_row_path() {
             !(r.kind == "created" && k % 10 == 0)
         })
         .collect();
-    let fast = ticket_log_columnar(&columns(&broken), Validation::Collect).unwrap();
+    let fast = ticket_log_columnar(&columns(&broken, true), Validation::Collect).unwrap();
     assert!(!fast.issues().is_empty());
     check(&broken, 0).unwrap();
 }
