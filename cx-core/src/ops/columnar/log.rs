@@ -16,7 +16,8 @@
 
 use super::encode::FxMap;
 use super::{
-    EventColumns, NULL, StrColumn, Tag, WhoTag, group, non_blank, tag_of, trimmed, who_of,
+    EventColumns, NULL, StrColumn, Tag, WhoTag, code_at, get, group, non_blank, tag_of, trimmed,
+    who_of,
 };
 use crate::model::{AgentId, Channel, CustomerId, Priority, TeamId, TicketId, TicketStatus};
 use crate::ops::ticket_metrics::{
@@ -50,22 +51,6 @@ fn values<'a, T>(c: &Option<StrColumn<'a>>, f: impl FnMut(&'a str) -> T) -> Vec<
     c.as_ref()
         .map(|c| c.values.iter().copied().map(f).collect())
         .unwrap_or_default()
-}
-
-#[inline]
-fn code(c: &Option<StrColumn<'_>>, row: usize) -> u32 {
-    c.as_ref()
-        .and_then(|c| c.codes.get(row).copied())
-        .unwrap_or(NULL)
-}
-
-#[inline]
-fn at<T: Copy>(v: &[T], code: u32) -> Option<T> {
-    if code == NULL {
-        None
-    } else {
-        v.get(code as usize).copied()
-    }
 }
 
 #[inline]
@@ -181,13 +166,13 @@ pub fn ticket_log_columnar(ev: &EventColumns<'_>, validation: Validation) -> Opt
         .unwrap_or(&[]);
     let team_vals = ev.team.as_ref().map(|c| c.values.as_slice()).unwrap_or(&[]);
     for (row, &k) in ev.kind.codes.iter().enumerate() {
-        match at(&tags, k).flatten()? {
+        match get(&tags, k).flatten()? {
             Tag::Created | Tag::Comment => {
-                let a = code(&ev.actor, row);
+                let a = code_at(&ev.actor, row);
                 if a == NULL {
                     continue; // blank actor: system
                 }
-                if at(&who, a).flatten()? == WhoTag::Agent {
+                if get(&who, a).flatten()? == WhoTag::Agent {
                     let slot = actor_agent.get_mut(a as usize)?;
                     if *slot == UNSET {
                         *slot = agents.code(agent_name(actor_vals.get(a as usize)?)?);
@@ -195,16 +180,16 @@ pub fn ticket_log_columnar(ev: &EventColumns<'_>, validation: Validation) -> Opt
                 }
             }
             Tag::Status => {
-                at(&st_from, code(&ev.from, row))??;
-                at(&st_to, code(&ev.to, row))??;
+                get(&st_from, code_at(&ev.from, row))??;
+                get(&st_to, code_at(&ev.to, row))??;
             }
             Tag::Prio => {
-                at(&pr_from, code(&ev.from, row))??;
-                at(&pr_to, code(&ev.to, row))??;
+                get(&pr_from, code_at(&ev.from, row))??;
+                get(&pr_to, code_at(&ev.to, row))??;
             }
             Tag::Assign => {
                 // The row path interns the team first, then the agent.
-                let t = code(&ev.team, row);
+                let t = code_at(&ev.team, row);
                 if t != NULL {
                     let slot = col_team.get_mut(t as usize)?;
                     if *slot == UNSET
@@ -213,7 +198,7 @@ pub fn ticket_log_columnar(ev: &EventColumns<'_>, validation: Validation) -> Opt
                         *slot = teams.code(v.trim());
                     }
                 }
-                let g = code(&ev.agent, row);
+                let g = code_at(&ev.agent, row);
                 if g != NULL {
                     let slot = col_agent.get_mut(g as usize)?;
                     if *slot == UNSET
@@ -228,8 +213,8 @@ pub fn ticket_log_columnar(ev: &EventColumns<'_>, validation: Validation) -> Opt
     }
     let kind_of = |row: usize| -> Option<Kind> {
         let who_at = || -> Option<Who> {
-            let a = code(&ev.actor, row);
-            Some(match at(&who, a) {
+            let a = code_at(&ev.actor, row);
+            Some(match get(&who, a) {
                 None if a == NULL => Who::System,
                 None => return None,
                 Some(w) => match w? {
@@ -239,24 +224,24 @@ pub fn ticket_log_columnar(ev: &EventColumns<'_>, validation: Validation) -> Opt
                 },
             })
         };
-        let interned = |v: &[u32], c: u32| -> Option<u32> { at(v, c).filter(|&x| x != UNSET) };
-        Some(match at(&tags, *ev.kind.codes.get(row)?)?? {
+        let interned = |v: &[u32], c: u32| -> Option<u32> { get(v, c).filter(|&x| x != UNSET) };
+        Some(match get(&tags, *ev.kind.codes.get(row)?)?? {
             Tag::Created => Kind::Created(who_at()?),
             Tag::Comment => {
                 let public = !matches!(ev.public.as_ref().and_then(|p| p.get(row)), Some(0));
                 Kind::Comment(who_at()?, public)
             }
             Tag::Status => Kind::Status(
-                at(&st_from, code(&ev.from, row))??,
-                at(&st_to, code(&ev.to, row))??,
+                get(&st_from, code_at(&ev.from, row))??,
+                get(&st_to, code_at(&ev.to, row))??,
             ),
             Tag::Prio => Kind::Prio(
-                at(&pr_from, code(&ev.from, row))??,
-                at(&pr_to, code(&ev.to, row))??,
+                get(&pr_from, code_at(&ev.from, row))??,
+                get(&pr_to, code_at(&ev.to, row))??,
             ),
             Tag::Assign => Kind::Assign(
-                interned(&col_team, code(&ev.team, row)),
-                interned(&col_agent, code(&ev.agent, row)),
+                interned(&col_team, code_at(&ev.team, row)),
+                interned(&col_agent, code_at(&ev.agent, row)),
             ),
             Tag::Solved => Kind::Solved,
             Tag::Reopened => Kind::Reopened,
@@ -289,16 +274,19 @@ pub fn ticket_log_columnar(ev: &EventColumns<'_>, validation: Validation) -> Opt
             let row = row_at(k)?;
             if attrs.channel.is_none() {
                 attrs.channel =
-                    at_ref(&channels, code(&ev.channel, row)).and_then(|c| c.clone().flatten());
+                    at_ref(&channels, code_at(&ev.channel, row)).and_then(|c| c.clone().flatten());
             }
             if attrs.priority.is_none() {
-                attrs.priority = at(&prio_attr, code(&ev.priority, row)).flatten().flatten();
+                attrs.priority = get(&prio_attr, code_at(&ev.priority, row))
+                    .flatten()
+                    .flatten();
             }
             if attrs.customer.is_none() {
-                attrs.customer = at_ref(&customers, code(&ev.customer, row)).and_then(Clone::clone);
+                attrs.customer =
+                    at_ref(&customers, code_at(&ev.customer, row)).and_then(Clone::clone);
             }
             if attrs.topic.is_none() {
-                attrs.topic = at(&topics, code(&ev.topic, row))
+                attrs.topic = get(&topics, code_at(&ev.topic, row))
                     .flatten()
                     .map(str::to_owned);
             }
