@@ -299,32 +299,20 @@ impl Cuts {
             return None;
         }
         let z = |x: f64| zval(x, l.center, l.se);
-        // Largest float with z ≤ t (z(−∞) = −∞ ≤ t, z(+∞) = +∞ > t).
-        let gt = |t: f64| {
+        // Key of the smallest float for which `p` holds, `p` false at −∞, true at +∞
+        // and monotone in between (z(−∞) = −∞, z(+∞) = +∞).
+        let first = |p: &dyn Fn(f64) -> bool| {
             let (mut lo, mut hi) = (key(f64::NEG_INFINITY), key(f64::INFINITY));
             while i128::from(hi) - i128::from(lo) > 1 {
                 let mid = ((i128::from(lo) + i128::from(hi)) >> 1) as i64;
-                if z(unkey(mid)) <= t {
-                    lo = mid
-                } else {
-                    hi = mid
-                }
+                if p(unkey(mid)) { hi = mid } else { lo = mid }
             }
-            unkey(lo)
+            hi
         };
+        // Largest float with z ≤ t: the one before the first with z > t.
+        let gt = |t: f64| unkey(first(&|x| z(x) > t) - 1);
         // Smallest float with z ≥ t.
-        let lt = |t: f64| {
-            let (mut lo, mut hi) = (key(f64::NEG_INFINITY), key(f64::INFINITY));
-            while i128::from(hi) - i128::from(lo) > 1 {
-                let mid = ((i128::from(lo) + i128::from(hi)) >> 1) as i64;
-                if z(unkey(mid)) >= t {
-                    hi = mid
-                } else {
-                    lo = mid
-                }
-            }
-            unkey(hi)
-        };
+        let lt = |t: f64| unkey(first(&|x| z(x) >= t));
         Some(Self {
             pos: gt(0.0),
             neg: lt(0.0),
