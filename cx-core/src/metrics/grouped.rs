@@ -184,15 +184,13 @@ const NPS_PACKED: [u64; 256] = {
 /// counting loop.
 const PACKED_BLOCK: usize = u16::MAX as usize;
 
-/// Count one block (at most [`PACKED_BLOCK`] rows) into the packed counters `hist` (one
-/// per group) and flush them into `total` (four per group). `Err(())` when a code is
-/// not below `hist.len()`.
-fn nps_packed_block(
-    scores: &[u8],
-    codes: &[u32],
-    hist: &mut [u64],
-    total: &mut [u64],
-) -> std::result::Result<(), ()> {
+/// Count the rows of one block (at most [`PACKED_BLOCK`] rows) whose code is below
+/// `hist.len()` into the packed counters `hist` (one per group), and return how many rows
+/// were left out because their code is not. The loop stays on its own (not inlined into
+/// the thread's loop), where the compiler keeps every pointer in a register and unrolls
+/// it: a load of the code, of the score and of its addend, and one read-modify-write.
+#[inline(never)]
+fn nps_packed_count(scores: &[u8], codes: &[u32], hist: &mut [u64]) -> usize {
     let mut outside = 0usize;
     for (&s, &c) in scores.iter().zip(codes) {
         match hist.get_mut(c as usize) {
@@ -200,8 +198,42 @@ fn nps_packed_block(
             None => outside += 1,
         }
     }
-    if outside != 0 {
+    outside
+}
+
+/// Count one block whose codes may go beyond the counters met so far: the common case
+/// (every code already has its counter) is one pass, [`nps_packed_count`]; a block with
+/// codes beyond them finds its largest code ([`codes_max_best`]), checks it against
+/// `limit`, grows `hist` to it and counts the rows left out (exactly those with a code at
+/// or above the old length). Then the counters are flushed into `total` (four per group,
+/// grown to match). `Err(())` for a score 11–254 or a code at or above `limit`.
+fn nps_packed_block(
+    scores: &[u8],
+    codes: &[u32],
+    limit: usize,
+    hist: &mut Vec<u64>,
+    total: &mut Vec<u64>,
+) -> std::result::Result<(), ()> {
+    if scores_bad(scores) {
         return Err(());
+    }
+    if nps_packed_count(scores, codes, hist) != 0 {
+        let max = codes_max_best(codes) as usize;
+        if max >= limit {
+            return Err(());
+        }
+        let old = hist.len();
+        hist.resize(max + 1, 0);
+        for (&s, &c) in scores.iter().zip(codes) {
+            if c as usize >= old
+                && let Some(h) = hist.get_mut(c as usize)
+            {
+                *h += NPS_PACKED[usize::from(s)];
+            }
+        }
+    }
+    if total.len() < hist.len() * 4 {
+        total.resize(hist.len() * 4, 0);
     }
     for (t, h) in total.chunks_exact_mut(4).zip(hist.iter_mut()) {
         if *h != 0 {
@@ -214,55 +246,60 @@ fn nps_packed_block(
     Ok(())
 }
 
-/// Whether a block has a score 11–254, and its largest code: [`block_scan`] built for the
-/// widest vector unit the CPU has, chosen at run time (baseline x86-64 has no packed
-/// unsigned 32-bit maximum, SSE4.1's `pmaxud`, so the portable build emulates it), as in
-/// [`crate::spc`]'s rule kernel.
-fn block_scan_best(scores: &[u8], codes: &[u32]) -> (bool, u32) {
+/// Whether a block has a score 11–254 (every other `u8` is a score or
+/// [`SCORE_MISSING_U8`]): one byte-wise fold that baseline x86-64 (SSE2) vectorises.
+fn scores_bad(scores: &[u8]) -> bool {
+    scores
+        .iter()
+        .fold(0u8, |b, &x| b | u8::from(x.wrapping_sub(11) < 244))
+        != 0
+}
+
+/// The largest code of a block: [`codes_max`] built for the widest vector unit the CPU
+/// has, chosen at run time (baseline x86-64 has no packed unsigned 32-bit maximum,
+/// SSE4.1's `pmaxud`, so the portable build emulates it), as in [`crate::spc`]'s rule
+/// kernel.
+fn codes_max_best(codes: &[u32]) -> u32 {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512bw")
-        {
-            // SAFETY: `block_scan_avx512` only needs the CPU to support the features it
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: `codes_max_avx512` only needs the CPU to support the features it
             // enables, which was checked just above.
             #[allow(unsafe_code)]
-            return unsafe { block_scan_avx512(scores, codes) };
+            return unsafe { codes_max_avx512(codes) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: as above, for AVX2.
             #[allow(unsafe_code)]
-            return unsafe { block_scan_avx2(scores, codes) };
+            return unsafe { codes_max_avx2(codes) };
         }
     }
-    block_scan(scores, codes)
+    codes_max(codes)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw")]
-fn block_scan_avx512(scores: &[u8], codes: &[u32]) -> (bool, u32) {
-    block_scan(scores, codes)
+#[target_feature(enable = "avx512f")]
+fn codes_max_avx512(codes: &[u32]) -> u32 {
+    codes_max(codes)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn block_scan_avx2(scores: &[u8], codes: &[u32]) -> (bool, u32) {
-    block_scan(scores, codes)
+fn codes_max_avx2(codes: &[u32]) -> u32 {
+    codes_max(codes)
 }
 
 #[inline(always)]
-fn block_scan(scores: &[u8], codes: &[u32]) -> (bool, u32) {
-    let bad = scores
-        .iter()
-        .fold(0u8, |b, &x| b | u8::from(x.wrapping_sub(11) < 244));
-    (bad != 0, codes.iter().fold(0u32, |m, &x| m.max(x)))
+fn codes_max(codes: &[u32]) -> u32 {
+    codes.iter().fold(0u32, |m, &x| m.max(x))
 }
 
 /// NPS class histogram (4 buckets per group: detractor, passive, promoter, missing) of
 /// `u8` scores by dense `u32` codes. Each thread takes chunks of rows from a shared
-/// counter and, per block of [`PACKED_BLOCK`] rows, validates the scores, finds the
-/// largest code, grows its histogram to it and counts the block with the packed kernel,
-/// so no pass runs on one core only and a block is read from memory once. With
+/// counter and, per block of [`PACKED_BLOCK`] rows, validates the scores and counts the
+/// block with the packed kernel ([`nps_packed_block`]: the codes are read once, and a
+/// block that brings codes beyond the counters met so far grows them), so no pass runs
+/// on one core only. With
 /// `n_groups = None` the result has `4 · (max code + 1)` entries, else `4 · n_groups`.
 ///
 /// # Errors
@@ -306,16 +343,7 @@ pub(crate) fn nps_histogram(
                 return Ok(total);
             }
             for (s, c) in s.chunks(PACKED_BLOCK).zip(c.chunks(PACKED_BLOCK)) {
-                let (bad, max) = block_scan_best(s, c);
-                let max = max as usize;
-                if bad || max >= limit {
-                    return Err(());
-                }
-                if hist.len() <= max {
-                    hist.resize(max + 1, 0);
-                    total.resize((max + 1) * 4, 0);
-                }
-                nps_packed_block(s, c, &mut hist, &mut total)?;
+                nps_packed_block(s, c, limit, &mut hist, &mut total)?;
             }
         }
     };
@@ -859,22 +887,51 @@ mod tests {
     }
 
     #[test]
-    fn block_scan_builds_agree() {
+    fn block_checks_agree_across_builds() {
         for n in [0usize, 1, 15, 16, 17, 1000, PACKED_BLOCK] {
             let s: Vec<u8> = (0..n).map(|i| (i % 11) as u8).collect();
             let c: Vec<u32> = (0..n)
                 .map(|i| ((i * 2_654_435_761) % 4_000_000_007) as u32)
                 .collect();
-            let want = (false, c.iter().copied().max().unwrap_or(0));
-            assert_eq!(block_scan(&s, &c), want);
-            assert_eq!(block_scan_best(&s, &c), want);
+            let want = c.iter().copied().max().unwrap_or(0);
+            assert_eq!(codes_max(&c), want);
+            assert_eq!(codes_max_best(&c), want);
+            assert!(!scores_bad(&s));
             if n > 0 {
                 let mut b = s.clone();
                 b[n - 1] = 11;
-                assert_eq!(block_scan_best(&b, &c), (true, want.1));
+                assert!(scores_bad(&b));
+                b[n - 1] = 254;
+                assert!(scores_bad(&b));
                 b[n - 1] = 255;
-                assert_eq!(block_scan_best(&b, &c), want);
+                assert!(!scores_bad(&b));
             }
+        }
+    }
+
+    #[test]
+    fn blocks_that_bring_new_codes_among_old_ones_count_every_row_once() {
+        // Block k draws its codes from 0..300·(k+1), so each block mixes codes that
+        // already have counters with codes beyond them, in no order; one thread (below
+        // the parallel threshold) and several (above it).
+        for n in [PACKED_BLOCK * 3 + 11, PARALLEL_MIN_ROWS + PACKED_BLOCK * 2] {
+            let scores: Vec<u8> = (0..n).map(|i| [0u8, 7, 9, 10, 255, 3][i % 6]).collect();
+            let codes: Vec<u32> = (0..n)
+                .map(|i| {
+                    let span = 300 * (i / PACKED_BLOCK + 1);
+                    ((i * 2_654_435_761) % span) as u32
+                })
+                .collect();
+            let g = *codes.iter().max().unwrap() as usize + 1;
+            let mut naive = vec![0u64; g * 4];
+            for (&s, &c) in scores.iter().zip(&codes) {
+                naive[c as usize * 4 + usize::from(NPS_BUCKET[usize::from(s)])] += 1;
+            }
+            assert_eq!(nps_histogram(&scores, &codes, g, None).unwrap(), naive);
+            assert_eq!(
+                nps_histogram(&scores, &codes, 1 << 20, None).unwrap(),
+                naive
+            );
         }
     }
 
