@@ -371,6 +371,76 @@ fn preds_cut(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Preds {
     }
 }
 
+/// [`preds_cut`] with AVX-512 intrinsics (safe to call inside a function that enables
+/// the features): each comparison of 8 values gives an 8-bit mask register that goes
+/// straight into its byte of the word, where the portable build assembles the word
+/// from vector lanes. The same comparisons (ordered, quiet: NaN compares false), so
+/// the same words bit for bit (test `wide_predicates_equal_portable`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+fn preds_cut_avx512(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Preds {
+    use std::arch::x86_64::{
+        _CMP_GT_OQ, _CMP_LT_OQ, _CMP_ORD_Q, _mm512_cmp_pd_mask, _mm512_set_pd, _mm512_set1_pd,
+    };
+    let (Some(v), Some(p)) = (
+        x.get(start..start + 64)
+            .and_then(|s| <&[f64; 64]>::try_from(s).ok()),
+        x.get(start - 1..start + 63)
+            .and_then(|s| <&[f64; 64]>::try_from(s).ok()),
+    ) else {
+        return Preds::default();
+    };
+    let t = [
+        _mm512_set1_pd(k.pos),
+        _mm512_set1_pd(k.neg),
+        _mm512_set1_pd(k.hi2),
+        _mm512_set1_pd(k.lo2),
+        _mm512_set1_pd(k.hi1),
+        _mm512_set1_pd(k.lo1),
+        _mm512_set1_pd(k.ucl),
+        _mm512_set1_pd(k.lcl),
+    ];
+    let mut w = Preds::default();
+    for (j, (v8, p8)) in v.chunks_exact(8).zip(p.chunks_exact(8)).enumerate() {
+        // Eight consecutive values: one unaligned vector load.
+        let a = _mm512_set_pd(v8[7], v8[6], v8[5], v8[4], v8[3], v8[2], v8[1], v8[0]);
+        let b = _mm512_set_pd(p8[7], p8[6], p8[5], p8[4], p8[3], p8[2], p8[1], p8[0]);
+        let sh = 8 * j as u32;
+        let put = |m: u8| u64::from(m) << sh;
+        w.valid |= put(_mm512_cmp_pd_mask::<_CMP_ORD_Q>(a, a));
+        w.pos |= put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[0]));
+        w.neg |= put(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[1]));
+        w.hi2 |= put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[2]));
+        w.lo2 |= put(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[3]));
+        w.hi1 |= put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[4]));
+        w.lo1 |= put(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[5]));
+        w.beyond |=
+            put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[6])
+                | _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[7]));
+        w.rise |= put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, b));
+        w.fall |= put(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, b));
+    }
+    let both = w.valid & ((w.valid << 1) | u64::from(prev_valid));
+    w.rise &= both;
+    w.fall &= both;
+    w
+}
+
+/// [`preds_cut`], or on the AVX-512 instance of [`judge_range`] (`WIDE`)
+/// [`preds_cut_avx512`].
+#[inline(always)]
+fn preds_cut_best<const WIDE: bool>(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Preds {
+    #[cfg(target_arch = "x86_64")]
+    if WIDE {
+        // SAFETY: `WIDE` is true only in the instance that `judge_range_avx512` runs,
+        // which `judge_range_best` calls after checking that the CPU has every feature
+        // `preds_cut_avx512` enables.
+        #[allow(unsafe_code)]
+        return unsafe { preds_cut_avx512(x, start, prev_valid, k) };
+    }
+    preds_cut(x, start, prev_valid, k)
+}
+
 /// `cur` with the previous word's bits shifted in from below by `s` (bit `j`
 /// of the result is point `j − s`).
 #[inline(always)]
@@ -445,6 +515,15 @@ fn rule_words(c: &Preds, p: &Preds, family: RuleFamily) -> [u64; 8] {
     w.map(|r| r & c.valid)
 }
 
+/// Whether the CPU has the AVX-512 subsets the wide kernels enable (F, BW, DQ, VL).
+#[cfg(target_arch = "x86_64")]
+fn has_avx512() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512bw")
+        && std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx512vl")
+}
+
 /// [`judge_range`] compiled for the widest vector unit the CPU has: the same
 /// code, built a second and third time with AVX-512 and AVX2 enabled and
 /// chosen at run time (the portable build targets SSE2, two lanes).
@@ -458,11 +537,7 @@ fn judge_range_best<L: Limits>(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512bw")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-        {
+        if has_avx512() {
             // SAFETY: `judge_range_avx512` only needs the CPU to support the
             // features it enables, which was checked just above.
             #[allow(unsafe_code)]
@@ -480,7 +555,7 @@ fn judge_range_best<L: Limits>(
             return;
         }
     }
-    judge_range(x, lim, range, rules, zn, out);
+    judge_range::<L, false>(x, lim, range, rules, zn, out);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -493,7 +568,7 @@ fn judge_range_avx512<L: Limits>(
     zn: Zones,
     out: &mut [u8],
 ) {
-    judge_range(x, lim, range, rules, zn, out);
+    judge_range::<L, true>(x, lim, range, rules, zn, out);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -506,13 +581,14 @@ fn judge_range_avx2<L: Limits>(
     zn: Zones,
     out: &mut [u8],
 ) {
-    judge_range(x, lim, range, rules, zn, out);
+    judge_range::<L, false>(x, lim, range, rules, zn, out);
 }
 
 /// Judge points `range` of a stage (`x` and `lim` are the whole stage), writing
-/// their flags into `out` (`out.len() == range.len()`, zeroed).
+/// their flags into `out` (`out.len() == range.len()`, zeroed). `WIDE` selects
+/// the AVX-512 predicates ([`preds_cut_best`]); only `judge_range_avx512` sets it.
 #[inline(always)]
-fn judge_range<L: Limits>(
+fn judge_range<L: Limits, const WIDE: bool>(
     x: &[f64],
     lim: &L,
     range: std::ops::Range<usize>,
@@ -547,7 +623,7 @@ fn judge_range<L: Limits>(
         let len = (range.end - base).min(64);
         let cur = if base > 0 && len == 64 {
             match &cuts {
-                Some(k) => preds_cut(x, base, prev.valid >> 63 == 1, k),
+                Some(k) => preds_cut_best::<WIDE>(x, base, prev.valid >> 63 == 1, k),
                 None => preds_full(x, lim, base, prev.valid >> 63 == 1, zn),
             }
         } else {
@@ -633,13 +709,10 @@ pub(crate) struct Moments {
     pub mr_sum: f64,
 }
 
-/// [`moments_range`] compiled for AVX-512 when the CPU has it (as [`judge_range_best`]).
+/// [`moments_range`], with AVX-512 when the CPU has it (as [`judge_range_best`]).
 fn moments_best(x: &[f64], r: std::ops::Range<usize>) -> Moments {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f")
-        && std::arch::is_x86_feature_detected!("avx512dq")
-        && std::arch::is_x86_feature_detected!("avx512vl")
-    {
+    if has_avx512() {
         // SAFETY: the CPU supports the features `moments_avx512` enables
         // (checked just above).
         #[allow(unsafe_code)]
@@ -648,28 +721,110 @@ fn moments_best(x: &[f64], r: std::ops::Range<usize>) -> Moments {
     moments_range(x, r)
 }
 
+/// [`moments_range`] with AVX-512 intrinsics: the eight lanes of each sum are the
+/// lanes of one register, and a missing value or moving range is left out by a
+/// masked add (the compiler does not turn the portable loop's eight scalar chains
+/// into vectors). Lane `k` takes the same points in the same order, and the lanes
+/// are added in the same pairwise order, so the sums equal the portable ones bit
+/// for bit (proptest `moments_match_plain_sums`).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 fn moments_avx512(x: &[f64], r: std::ops::Range<usize>) -> Moments {
-    moments_range(x, r)
+    use std::arch::x86_64::{
+        __m512d, _CMP_ORD_Q, _mm_cvtsd_f64, _mm_unpackhi_pd, _mm256_castpd256_pd128,
+        _mm256_extractf128_pd, _mm512_abs_pd, _mm512_castpd512_pd256, _mm512_cmp_pd_mask,
+        _mm512_extractf64x4_pd, _mm512_mask_add_pd, _mm512_set_pd, _mm512_set1_pd,
+        _mm512_setzero_pd, _mm512_sub_pd,
+    };
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+    fn lanes(v: __m512d) -> [f64; 8] {
+        let (lo, hi) = (_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd::<1>(v));
+        let (a, b) = (_mm256_castpd256_pd128(lo), _mm256_extractf128_pd::<1>(lo));
+        let (c, d) = (_mm256_castpd256_pd128(hi), _mm256_extractf128_pd::<1>(hi));
+        [a, b, c, d]
+            .map(|h| [_mm_cvtsd_f64(h), _mm_cvtsd_f64(_mm_unpackhi_pd(h, h))])
+            .as_flattened()
+            .try_into()
+            .unwrap_or([0.0; 8])
+    }
+    let first = if r.start == 0 && r.end > 0 {
+        1
+    } else {
+        r.start
+    };
+    let (mut s, mut c) = (_mm512_setzero_pd(), _mm512_setzero_pd());
+    let (mut ms, mut mc) = (_mm512_setzero_pd(), _mm512_setzero_pd());
+    let mut tail = (x.get(first..r.end).unwrap_or(&[]), &[][..]);
+    if first > r.start {
+        // Point 0 (no moving range) opens lane 0, as in the portable loop.
+        let x0 = x.first().copied().unwrap_or(f64::NAN);
+        if !x0.is_nan() {
+            // 0 + x0, as the portable sum starts (−0 becomes +0 there too).
+            s = _mm512_set_pd(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 + x0);
+            c = _mm512_set_pd(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0);
+        }
+    }
+    if first < r.end {
+        let cur = &x[first..r.end];
+        let prv = &x[first - 1..r.end - 1];
+        let one = _mm512_set1_pd(1.0);
+        let mut cc = cur.chunks_exact(8);
+        let mut pc = prv.chunks_exact(8);
+        for (c8, p8) in (&mut cc).zip(&mut pc) {
+            // Eight consecutive values: one unaligned vector load each.
+            let b = _mm512_set_pd(c8[7], c8[6], c8[5], c8[4], c8[3], c8[2], c8[1], c8[0]);
+            let a = _mm512_set_pd(p8[7], p8[6], p8[5], p8[4], p8[3], p8[2], p8[1], p8[0]);
+            let ok = _mm512_cmp_pd_mask::<_CMP_ORD_Q>(b, b);
+            s = _mm512_mask_add_pd(s, ok, s, b);
+            c = _mm512_mask_add_pd(c, ok, c, one);
+            let d = _mm512_abs_pd(_mm512_sub_pd(b, a));
+            let dok = _mm512_cmp_pd_mask::<_CMP_ORD_Q>(d, d);
+            ms = _mm512_mask_add_pd(ms, dok, ms, d);
+            mc = _mm512_mask_add_pd(mc, dok, mc, one);
+        }
+        tail = (cc.remainder(), pc.remainder());
+    }
+    let (mut s, mut c, mut ms, mut mc) = (lanes(s), lanes(c), lanes(ms), lanes(mc));
+    for (&b, &a) in tail.0.iter().zip(tail.1) {
+        if !b.is_nan() {
+            s[0] += b;
+            c[0] += 1.0;
+        }
+        let d = (b - a).abs();
+        if !d.is_nan() {
+            ms[0] += d;
+            mc[0] += 1.0;
+        }
+    }
+    let count = |v: &[f64; 8]| v.iter().map(|&k| k as usize).sum();
+    Moments {
+        n: count(&c),
+        sum: pairwise(&s),
+        mr_n: count(&mc),
+        mr_sum: pairwise(&ms),
+    }
 }
 
+/// Eight running sums per quantity, lane `k` taking the points `first + 8j + k`; the
+/// counts are kept as `f64` too (exact below 2⁵³), so each step of eight points is a
+/// handful of whole-vector operations (compare, masked add, subtract, absolute value)
+/// rather than eight scalar tests.
 #[inline(always)]
 fn moments_range(x: &[f64], r: std::ops::Range<usize>) -> Moments {
-    let (mut s, mut c) = ([0.0f64; 8], [0usize; 8]);
-    let (mut ms, mut mc) = ([0.0f64; 8], [0usize; 8]);
-    let mut add = |k: usize, a: f64, b: f64| {
-        let nan = b.is_nan();
-        s[k] += if nan { 0.0 } else { b };
-        c[k] += usize::from(!nan);
+    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
+    let (mut ms, mut mc) = ([0.0f64; 8], [0.0f64; 8]);
+    let add = |s: &mut f64, c: &mut f64, ms: &mut f64, mc: &mut f64, a: f64, b: f64| {
+        let ok = !b.is_nan();
+        *s += if ok { b } else { 0.0 };
+        *c += if ok { 1.0 } else { 0.0 };
         let d = (b - a).abs();
-        let dn = d.is_nan();
-        ms[k] += if dn { 0.0 } else { d };
-        mc[k] += usize::from(!dn);
+        let dok = !d.is_nan();
+        *ms += if dok { d } else { 0.0 };
+        *mc += if dok { 1.0 } else { 0.0 };
     };
     // Point 0 has no moving range: pair it with NaN.
     let first = if r.start == 0 && r.end > 0 {
-        add(0, f64::NAN, x[0]);
+        add(&mut s[0], &mut c[0], &mut ms[0], &mut mc[0], f64::NAN, x[0]);
         1
     } else {
         r.start
@@ -681,17 +836,19 @@ fn moments_range(x: &[f64], r: std::ops::Range<usize>) -> Moments {
         let mut pc = prv.chunks_exact(8);
         for (c8, p8) in (&mut cc).zip(&mut pc) {
             for k in 0..8 {
-                add(k, p8[k], c8[k]);
+                add(&mut s[k], &mut c[k], &mut ms[k], &mut mc[k], p8[k], c8[k]);
             }
         }
         for (&b, &a) in cc.remainder().iter().zip(pc.remainder()) {
-            add(0, a, b);
+            add(&mut s[0], &mut c[0], &mut ms[0], &mut mc[0], a, b);
         }
     }
+    // Each lane counts at most `x.len()` points, exactly (below 2⁵³).
+    let count = |v: &[f64; 8]| v.iter().map(|&k| k as usize).sum();
     Moments {
-        n: c.iter().sum(),
+        n: count(&c),
         sum: pairwise(&s),
-        mr_n: mc.iter().sum(),
+        mr_n: count(&mc),
         mr_sum: pairwise(&ms),
     }
 }
@@ -871,6 +1028,14 @@ mod tests {
             prop_assert!((m.sum - vals.iter().sum::<f64>()).abs() < 1e-9);
             prop_assert!((m.mr_sum - mrs.iter().sum::<f64>()).abs() < 1e-9);
             prop_assert!((a.sum + b.sum - m.sum).abs() < 1e-9);
+            // The AVX-512 build adds the same values in the same order: bit for bit.
+            for r in [0..x.len(), 0..cut, cut..x.len()] {
+                if let Some(w) = moments_wide(&x, r.clone()) {
+                    let p = moments_range(&x, r);
+                    prop_assert_eq!((w.n, w.mr_n), (p.n, p.mr_n));
+                    prop_assert_eq!((w.sum.to_bits(), w.mr_sum.to_bits()), (p.sum.to_bits(), p.mr_sum.to_bits()));
+                }
+            }
         }
     }
 
@@ -906,10 +1071,38 @@ mod tests {
                 .collect();
             for start in [1usize, 2, 33, 66] {
                 for pv in [false, true] {
-                    prop_assert_eq!(preds_cut(&x, start, pv, &k), preds_full(&x, &lim, start, pv, zn));
+                    let want = preds_full(&x, &lim, start, pv, zn);
+                    prop_assert_eq!(preds_cut(&x, start, pv, &k), want);
+                    if let Some(wide) = preds_cut_wide(&x, start, pv, &k) {
+                        prop_assert_eq!(wide, want);
+                    }
                 }
             }
         }
+    }
+
+    /// The AVX-512 predicates, where the CPU has the features.
+    fn preds_cut_wide(x: &[f64], start: usize, pv: bool, k: &Cuts) -> Option<Preds> {
+        #[cfg(target_arch = "x86_64")]
+        if has_avx512() {
+            // SAFETY: the CPU has the features (checked just above).
+            #[allow(unsafe_code)]
+            return Some(unsafe { preds_cut_avx512(x, start, pv, k) });
+        }
+        let _ = (x, start, pv, k);
+        None
+    }
+
+    /// The AVX-512 moments, where the CPU has the features.
+    fn moments_wide(x: &[f64], r: std::ops::Range<usize>) -> Option<Moments> {
+        #[cfg(target_arch = "x86_64")]
+        if has_avx512() {
+            // SAFETY: the CPU has the features (checked just above).
+            #[allow(unsafe_code)]
+            return Some(unsafe { moments_avx512(x, r) });
+        }
+        let _ = (x, r);
+        None
     }
 
     #[test]
@@ -947,7 +1140,7 @@ mod tests {
         };
         let zn = Zones { z1: 1.0, z2: 2.0 };
         let (mut a, mut b) = (vec![0u8; x.len()], vec![0u8; x.len()]);
-        judge_range(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut a);
+        judge_range::<_, false>(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut a);
         judge_range_best(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut b);
         assert_eq!(a, b);
     }
