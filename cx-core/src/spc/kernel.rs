@@ -400,30 +400,39 @@ fn preds_cut_avx512(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Pred
         _mm512_set1_pd(k.ucl),
         _mm512_set1_pd(k.lcl),
     ];
-    let mut w = Preds::default();
+    // Byte `j` of each word is the mask of values 8j..8j + 8 (assembled in memory:
+    // faster than the shift-and-OR chains the compiler turns into vector inserts).
+    let mut m = [[0u8; 8]; 10];
     for (j, (v8, p8)) in v.chunks_exact(8).zip(p.chunks_exact(8)).enumerate() {
         // Eight consecutive values: one unaligned vector load.
         let a = _mm512_set_pd(v8[7], v8[6], v8[5], v8[4], v8[3], v8[2], v8[1], v8[0]);
         let b = _mm512_set_pd(p8[7], p8[6], p8[5], p8[4], p8[3], p8[2], p8[1], p8[0]);
-        let sh = 8 * j as u32;
-        let put = |m: u8| u64::from(m) << sh;
-        w.valid |= put(_mm512_cmp_pd_mask::<_CMP_ORD_Q>(a, a));
-        w.pos |= put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[0]));
-        w.neg |= put(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[1]));
-        w.hi2 |= put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[2]));
-        w.lo2 |= put(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[3]));
-        w.hi1 |= put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[4]));
-        w.lo1 |= put(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[5]));
-        w.beyond |=
-            put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[6])
-                | _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[7]));
-        w.rise |= put(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, b));
-        w.fall |= put(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, b));
+        m[0][j] = _mm512_cmp_pd_mask::<_CMP_ORD_Q>(a, a);
+        m[1][j] = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[0]);
+        m[2][j] = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[1]);
+        m[3][j] = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[2]);
+        m[4][j] = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[3]);
+        m[5][j] = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[4]);
+        m[6][j] = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[5]);
+        m[7][j] =
+            _mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, t[6]) | _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, t[7]);
+        m[8][j] = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, b);
+        m[9][j] = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, b);
     }
-    let both = w.valid & ((w.valid << 1) | u64::from(prev_valid));
-    w.rise &= both;
-    w.fall &= both;
-    w
+    let [valid, pos, neg, hi2, lo2, hi1, lo1, beyond, rise, fall] = m.map(u64::from_le_bytes);
+    let both = valid & ((valid << 1) | u64::from(prev_valid));
+    Preds {
+        valid,
+        pos,
+        neg,
+        hi2,
+        lo2,
+        hi1,
+        lo1,
+        beyond,
+        rise: rise & both,
+        fall: fall & both,
+    }
 }
 
 /// [`preds_cut`], or on the AVX-512 instance of [`judge_range`] (`WIDE`)
