@@ -435,19 +435,104 @@ fn preds_cut_avx512(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Pred
     }
 }
 
-/// [`preds_cut`], or on the AVX-512 instance of [`judge_range`] (`WIDE`)
-/// [`preds_cut_avx512`].
+/// [`preds_cut`], or on the AVX-512 and AVX2 instances of [`judge_range`] (`ISA`)
+/// [`preds_cut_avx512`] and [`preds_cut_avx2`].
 #[inline(always)]
-fn preds_cut_best<const WIDE: bool>(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Preds {
+fn preds_cut_best<const ISA: u8>(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Preds {
     #[cfg(target_arch = "x86_64")]
-    if WIDE {
-        // SAFETY: `WIDE` is true only in the instance that `judge_range_avx512` runs,
-        // which `judge_range_best` calls after checking that the CPU has every feature
-        // `preds_cut_avx512` enables.
-        #[allow(unsafe_code)]
-        return unsafe { preds_cut_avx512(x, start, prev_valid, k) };
+    {
+        if ISA == AVX512 {
+            // SAFETY: `ISA` is `AVX512` only in the instance that `judge_range_avx512`
+            // runs, which `judge_range_best` calls after checking that the CPU has every
+            // feature `preds_cut_avx512` enables.
+            #[allow(unsafe_code)]
+            return unsafe { preds_cut_avx512(x, start, prev_valid, k) };
+        }
+        if ISA == AVX2 {
+            // SAFETY: as above: `judge_range_avx2` runs only after AVX2 was detected.
+            #[allow(unsafe_code)]
+            return unsafe { preds_cut_avx2(x, start, prev_valid, k) };
+        }
     }
     preds_cut(x, start, prev_valid, k)
+}
+
+/// [`preds_cut`] with AVX2 intrinsics, as [`preds_cut_avx512`]: each comparison of 4
+/// values gives a 4-bit mask (`movemask`), two of them a byte of the word.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn preds_cut_avx2(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Preds {
+    use std::arch::x86_64::{
+        __m256d, _CMP_GT_OQ, _CMP_LT_OQ, _CMP_ORD_Q, _mm256_cmp_pd, _mm256_movemask_pd,
+        _mm256_or_pd, _mm256_set_pd, _mm256_set1_pd,
+    };
+    /// One bit per lane of the two 4-lane compare results `lo` and `hi`.
+    #[target_feature(enable = "avx2")]
+    fn bits(lo: __m256d, hi: __m256d) -> u8 {
+        // A movemask has 4 bits (0..16), so both fit a byte.
+        (_mm256_movemask_pd(lo) | _mm256_movemask_pd(hi) << 4) as u8
+    }
+    let (Some(v), Some(p)) = (
+        x.get(start..start + 64)
+            .and_then(|s| <&[f64; 64]>::try_from(s).ok()),
+        x.get(start - 1..start + 63)
+            .and_then(|s| <&[f64; 64]>::try_from(s).ok()),
+    ) else {
+        return Preds::default();
+    };
+    let t = [
+        _mm256_set1_pd(k.pos),
+        _mm256_set1_pd(k.neg),
+        _mm256_set1_pd(k.hi2),
+        _mm256_set1_pd(k.lo2),
+        _mm256_set1_pd(k.hi1),
+        _mm256_set1_pd(k.lo1),
+        _mm256_set1_pd(k.ucl),
+        _mm256_set1_pd(k.lcl),
+    ];
+    let mut m = [[0u8; 8]; 10];
+    for (j, (v8, p8)) in v.chunks_exact(8).zip(p.chunks_exact(8)).enumerate() {
+        let a = [
+            _mm256_set_pd(v8[3], v8[2], v8[1], v8[0]),
+            _mm256_set_pd(v8[7], v8[6], v8[5], v8[4]),
+        ];
+        let b = [
+            _mm256_set_pd(p8[3], p8[2], p8[1], p8[0]),
+            _mm256_set_pd(p8[7], p8[6], p8[5], p8[4]),
+        ];
+        let gt = |i: usize, t: __m256d| _mm256_cmp_pd::<_CMP_GT_OQ>(a[i], t);
+        let lt = |i: usize, t: __m256d| _mm256_cmp_pd::<_CMP_LT_OQ>(a[i], t);
+        m[0][j] = bits(
+            _mm256_cmp_pd::<_CMP_ORD_Q>(a[0], a[0]),
+            _mm256_cmp_pd::<_CMP_ORD_Q>(a[1], a[1]),
+        );
+        m[1][j] = bits(gt(0, t[0]), gt(1, t[0]));
+        m[2][j] = bits(lt(0, t[1]), lt(1, t[1]));
+        m[3][j] = bits(gt(0, t[2]), gt(1, t[2]));
+        m[4][j] = bits(lt(0, t[3]), lt(1, t[3]));
+        m[5][j] = bits(gt(0, t[4]), gt(1, t[4]));
+        m[6][j] = bits(lt(0, t[5]), lt(1, t[5]));
+        m[7][j] = bits(
+            _mm256_or_pd(gt(0, t[6]), lt(0, t[7])),
+            _mm256_or_pd(gt(1, t[6]), lt(1, t[7])),
+        );
+        m[8][j] = bits(gt(0, b[0]), gt(1, b[1]));
+        m[9][j] = bits(lt(0, b[0]), lt(1, b[1]));
+    }
+    let [valid, pos, neg, hi2, lo2, hi1, lo1, beyond, rise, fall] = m.map(u64::from_le_bytes);
+    let both = valid & ((valid << 1) | u64::from(prev_valid));
+    Preds {
+        valid,
+        pos,
+        neg,
+        hi2,
+        lo2,
+        hi1,
+        lo1,
+        beyond,
+        rise: rise & both,
+        fall: fall & both,
+    }
 }
 
 /// `cur` with the previous word's bits shifted in from below by `s` (bit `j`
@@ -524,6 +609,13 @@ fn rule_words(c: &Preds, p: &Preds, family: RuleFamily) -> [u64; 8] {
     w.map(|r| r & c.valid)
 }
 
+/// Instruction-set level of an instance of [`judge_range`]: the portable build.
+const PORTABLE: u8 = 0;
+/// The AVX2 instance (`judge_range_avx2`).
+const AVX2: u8 = 1;
+/// The AVX-512 instance (`judge_range_avx512`).
+const AVX512: u8 = 2;
+
 /// Whether the CPU has the AVX-512 subsets the wide kernels enable (F, BW, DQ, VL).
 #[cfg(target_arch = "x86_64")]
 fn has_avx512() -> bool {
@@ -564,7 +656,7 @@ fn judge_range_best<L: Limits>(
             return;
         }
     }
-    judge_range::<L, false>(x, lim, range, rules, zn, out);
+    judge_range::<L, PORTABLE>(x, lim, range, rules, zn, out);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -577,7 +669,7 @@ fn judge_range_avx512<L: Limits>(
     zn: Zones,
     out: &mut [u8],
 ) {
-    judge_range::<L, true>(x, lim, range, rules, zn, out);
+    judge_range::<L, AVX512>(x, lim, range, rules, zn, out);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -590,14 +682,15 @@ fn judge_range_avx2<L: Limits>(
     zn: Zones,
     out: &mut [u8],
 ) {
-    judge_range::<L, false>(x, lim, range, rules, zn, out);
+    judge_range::<L, AVX2>(x, lim, range, rules, zn, out);
 }
 
 /// Judge points `range` of a stage (`x` and `lim` are the whole stage), writing
-/// their flags into `out` (`out.len() == range.len()`, zeroed). `WIDE` selects
-/// the AVX-512 predicates ([`preds_cut_best`]); only `judge_range_avx512` sets it.
+/// their flags into `out` (`out.len() == range.len()`, zeroed). `ISA` selects the
+/// predicates written with intrinsics ([`preds_cut_best`]): only `judge_range_avx512`
+/// and `judge_range_avx2` pass [`AVX512`] and [`AVX2`].
 #[inline(always)]
-fn judge_range<L: Limits, const WIDE: bool>(
+fn judge_range<L: Limits, const ISA: u8>(
     x: &[f64],
     lim: &L,
     range: std::ops::Range<usize>,
@@ -632,7 +725,7 @@ fn judge_range<L: Limits, const WIDE: bool>(
         let len = (range.end - base).min(64);
         let cur = if base > 0 && len == 64 {
             match &cuts {
-                Some(k) => preds_cut_best::<WIDE>(x, base, prev.valid >> 63 == 1, k),
+                Some(k) => preds_cut_best::<ISA>(x, base, prev.valid >> 63 == 1, k),
                 None => preds_full(x, lim, base, prev.valid >> 63 == 1, zn),
             }
         } else {
@@ -727,6 +820,12 @@ fn moments_best(x: &[f64], r: std::ops::Range<usize>) -> Moments {
         #[allow(unsafe_code)]
         return unsafe { moments_avx512(x, r) };
     }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2 (checked just above).
+        #[allow(unsafe_code)]
+        return unsafe { moments_avx2(x, r) };
+    }
     moments_range(x, r)
 }
 
@@ -794,6 +893,92 @@ fn moments_avx512(x: &[f64], r: std::ops::Range<usize>) -> Moments {
         tail = (cc.remainder(), pc.remainder());
     }
     let (mut s, mut c, mut ms, mut mc) = (lanes(s), lanes(c), lanes(ms), lanes(mc));
+    for (&b, &a) in tail.0.iter().zip(tail.1) {
+        if !b.is_nan() {
+            s[0] += b;
+            c[0] += 1.0;
+        }
+        let d = (b - a).abs();
+        if !d.is_nan() {
+            ms[0] += d;
+            mc[0] += 1.0;
+        }
+    }
+    let count = |v: &[f64; 8]| v.iter().map(|&k| k as usize).sum();
+    Moments {
+        n: count(&c),
+        sum: pairwise(&s),
+        mr_n: count(&mc),
+        mr_sum: pairwise(&ms),
+    }
+}
+
+/// [`moments_range`] with AVX2 intrinsics, as [`moments_avx512`]: the eight lanes of
+/// each sum are two 4-lane registers, and a missing value adds `+0` (as the portable
+/// loop does), through a compare mask.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn moments_avx2(x: &[f64], r: std::ops::Range<usize>) -> Moments {
+    use std::arch::x86_64::{
+        __m256d, _CMP_ORD_Q, _mm_cvtsd_f64, _mm_unpackhi_pd, _mm256_add_pd, _mm256_and_pd,
+        _mm256_andnot_pd, _mm256_castpd256_pd128, _mm256_cmp_pd, _mm256_extractf128_pd,
+        _mm256_set_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_sub_pd,
+    };
+    #[target_feature(enable = "avx2")]
+    fn lanes(lo: __m256d, hi: __m256d) -> [f64; 8] {
+        let q = [
+            _mm256_castpd256_pd128(lo),
+            _mm256_extractf128_pd::<1>(lo),
+            _mm256_castpd256_pd128(hi),
+            _mm256_extractf128_pd::<1>(hi),
+        ];
+        q.map(|h| [_mm_cvtsd_f64(h), _mm_cvtsd_f64(_mm_unpackhi_pd(h, h))])
+            .as_flattened()
+            .try_into()
+            .unwrap_or([0.0; 8])
+    }
+    let first = if r.start == 0 && r.end > 0 {
+        1
+    } else {
+        r.start
+    };
+    let z = _mm256_setzero_pd();
+    let (mut s, mut c, mut ms, mut mc) = ([z; 2], [z; 2], [z; 2], [z; 2]);
+    if first > r.start {
+        // Point 0 (no moving range) opens lane 0, as in the portable loop.
+        let x0 = x.first().copied().unwrap_or(f64::NAN);
+        if !x0.is_nan() {
+            s[0] = _mm256_set_pd(0.0, 0.0, 0.0, 0.0 + x0);
+            c[0] = _mm256_set_pd(0.0, 0.0, 0.0, 1.0);
+        }
+    }
+    let mut tail = (x.get(first..r.end).unwrap_or(&[]), &[][..]);
+    if first < r.end {
+        let cur = &x[first..r.end];
+        let prv = &x[first - 1..r.end - 1];
+        let one = _mm256_set1_pd(1.0);
+        // |v| clears the sign bit.
+        let sign = _mm256_set1_pd(-0.0);
+        let mut cc = cur.chunks_exact(8);
+        let mut pc = prv.chunks_exact(8);
+        for (c8, p8) in (&mut cc).zip(&mut pc) {
+            for h in 0..2 {
+                let o = 4 * h;
+                let b = _mm256_set_pd(c8[o + 3], c8[o + 2], c8[o + 1], c8[o]);
+                let a = _mm256_set_pd(p8[o + 3], p8[o + 2], p8[o + 1], p8[o]);
+                let ok = _mm256_cmp_pd::<_CMP_ORD_Q>(b, b);
+                s[h] = _mm256_add_pd(s[h], _mm256_and_pd(b, ok));
+                c[h] = _mm256_add_pd(c[h], _mm256_and_pd(one, ok));
+                let d = _mm256_andnot_pd(sign, _mm256_sub_pd(b, a));
+                let dok = _mm256_cmp_pd::<_CMP_ORD_Q>(d, d);
+                ms[h] = _mm256_add_pd(ms[h], _mm256_and_pd(d, dok));
+                mc[h] = _mm256_add_pd(mc[h], _mm256_and_pd(one, dok));
+            }
+        }
+        tail = (cc.remainder(), pc.remainder());
+    }
+    let (mut s, mut c) = (lanes(s[0], s[1]), lanes(c[0], c[1]));
+    let (mut ms, mut mc) = (lanes(ms[0], ms[1]), lanes(mc[0], mc[1]));
     for (&b, &a) in tail.0.iter().zip(tail.1) {
         if !b.is_nan() {
             s[0] += b;
@@ -1037,10 +1222,10 @@ mod tests {
             prop_assert!((m.sum - vals.iter().sum::<f64>()).abs() < 1e-9);
             prop_assert!((m.mr_sum - mrs.iter().sum::<f64>()).abs() < 1e-9);
             prop_assert!((a.sum + b.sum - m.sum).abs() < 1e-9);
-            // The AVX-512 build adds the same values in the same order: bit for bit.
+            // The AVX2 and AVX-512 builds add the same values in the same order: bit for bit.
             for r in [0..x.len(), 0..cut, cut..x.len()] {
-                if let Some(w) = moments_wide(&x, r.clone()) {
-                    let p = moments_range(&x, r);
+                let p = moments_range(&x, r.clone());
+                for w in moments_wide(&x, r.clone()) {
                     prop_assert_eq!((w.n, w.mr_n), (p.n, p.mr_n));
                     prop_assert_eq!((w.sum.to_bits(), w.mr_sum.to_bits()), (p.sum.to_bits(), p.mr_sum.to_bits()));
                 }
@@ -1082,7 +1267,7 @@ mod tests {
                 for pv in [false, true] {
                     let want = preds_full(&x, &lim, start, pv, zn);
                     prop_assert_eq!(preds_cut(&x, start, pv, &k), want);
-                    if let Some(wide) = preds_cut_wide(&x, start, pv, &k) {
+                    for wide in preds_cut_wide(&x, start, pv, &k) {
                         prop_assert_eq!(wide, want);
                     }
                 }
@@ -1090,28 +1275,44 @@ mod tests {
         }
     }
 
-    /// The AVX-512 predicates, where the CPU has the features.
-    fn preds_cut_wide(x: &[f64], start: usize, pv: bool, k: &Cuts) -> Option<Preds> {
+    /// The predicates of every intrinsic build the CPU can run (AVX2, AVX-512).
+    fn preds_cut_wide(x: &[f64], start: usize, pv: bool, k: &Cuts) -> Vec<Preds> {
+        let mut out = Vec::new();
         #[cfg(target_arch = "x86_64")]
-        if has_avx512() {
-            // SAFETY: the CPU has the features (checked just above).
-            #[allow(unsafe_code)]
-            return Some(unsafe { preds_cut_avx512(x, start, pv, k) });
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has the feature (checked just above).
+                #[allow(unsafe_code)]
+                out.push(unsafe { preds_cut_avx2(x, start, pv, k) });
+            }
+            if has_avx512() {
+                // SAFETY: the CPU has the features (checked just above).
+                #[allow(unsafe_code)]
+                out.push(unsafe { preds_cut_avx512(x, start, pv, k) });
+            }
         }
         let _ = (x, start, pv, k);
-        None
+        out
     }
 
-    /// The AVX-512 moments, where the CPU has the features.
-    fn moments_wide(x: &[f64], r: std::ops::Range<usize>) -> Option<Moments> {
+    /// The moments of every intrinsic build the CPU can run (AVX2, AVX-512).
+    fn moments_wide(x: &[f64], r: std::ops::Range<usize>) -> Vec<Moments> {
+        let mut out = Vec::new();
         #[cfg(target_arch = "x86_64")]
-        if has_avx512() {
-            // SAFETY: the CPU has the features (checked just above).
-            #[allow(unsafe_code)]
-            return Some(unsafe { moments_avx512(x, r) });
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has the feature (checked just above).
+                #[allow(unsafe_code)]
+                out.push(unsafe { moments_avx2(x, r.clone()) });
+            }
+            if has_avx512() {
+                // SAFETY: the CPU has the features (checked just above).
+                #[allow(unsafe_code)]
+                out.push(unsafe { moments_avx512(x, r.clone()) });
+            }
         }
         let _ = (x, r);
-        None
+        out
     }
 
     #[test]
@@ -1149,8 +1350,18 @@ mod tests {
         };
         let zn = Zones { z1: 1.0, z2: 2.0 };
         let (mut a, mut b) = (vec![0u8; x.len()], vec![0u8; x.len()]);
-        judge_range::<_, false>(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut a);
+        judge_range::<_, PORTABLE>(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut a);
         judge_range_best(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut b);
         assert_eq!(a, b);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            let mut c = vec![0u8; x.len()];
+            // SAFETY: the CPU has AVX2 (checked just above).
+            #[allow(unsafe_code)]
+            unsafe {
+                judge_range_avx2(&x, &lim, 0..x.len(), RuleSet::Nelson, zn, &mut c);
+            }
+            assert_eq!(a, c);
+        }
     }
 }
