@@ -849,11 +849,9 @@ fn moments_avx512(x: &[f64], r: std::ops::Range<usize>) -> Moments {
         let (lo, hi) = (_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd::<1>(v));
         let (a, b) = (_mm256_castpd256_pd128(lo), _mm256_extractf128_pd::<1>(lo));
         let (c, d) = (_mm256_castpd256_pd128(hi), _mm256_extractf128_pd::<1>(hi));
-        [a, b, c, d]
-            .map(|h| [_mm_cvtsd_f64(h), _mm_cvtsd_f64(_mm_unpackhi_pd(h, h))])
-            .as_flattened()
-            .try_into()
-            .unwrap_or([0.0; 8])
+        let [a, b, c, d] =
+            [a, b, c, d].map(|h| [_mm_cvtsd_f64(h), _mm_cvtsd_f64(_mm_unpackhi_pd(h, h))]);
+        [a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1]]
     }
     let first = if r.start == 0 && r.end > 0 {
         1
@@ -932,10 +930,8 @@ fn moments_avx2(x: &[f64], r: std::ops::Range<usize>) -> Moments {
             _mm256_castpd256_pd128(hi),
             _mm256_extractf128_pd::<1>(hi),
         ];
-        q.map(|h| [_mm_cvtsd_f64(h), _mm_cvtsd_f64(_mm_unpackhi_pd(h, h))])
-            .as_flattened()
-            .try_into()
-            .unwrap_or([0.0; 8])
+        let [a, b, c, d] = q.map(|h| [_mm_cvtsd_f64(h), _mm_cvtsd_f64(_mm_unpackhi_pd(h, h))]);
+        [a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1]]
     }
     let first = if r.start == 0 && r.end > 0 {
         1
