@@ -9,11 +9,15 @@
 //!   `metrics_of_log` on the bundled sample (`python/cx/data/ticket_events.csv`)
 //!   and on random logs (shuffled rows, agent-created tickets, reopens,
 //!   reassignments, priority changes, customers/topics, every definition
-//!   option); where the row path errs, the fast path must decline (`None`).
+//!   option); where the row path errs, the fast path must decline (`None`);
+//! - dictionaries past the narrow code widths (`u8` up to 255 distinct values,
+//!   `u16` up to 65 535): more than 255 agents, actors and teams, more than
+//!   65 535 tickets, through `ticket_metrics_columnar` and `ticket_log_columnar`.
 #![allow(clippy::unwrap_used)]
 
 use cx_core::ops::columnar::{
-    ColumnarMetrics, MetricColumns, NONE, NULL, ticket_metrics_chunks, ticket_metrics_columnar,
+    Codes, ColumnarMetrics, MetricColumns, NONE, NULL, ticket_log_columnar, ticket_metrics_chunks,
+    ticket_metrics_columnar,
 };
 use cx_core::ops::{
     AgentCreated, BusinessCalendar, BusinessRule, CalendarIndex, Elapsed, MetricDefinitions,
@@ -507,5 +511,67 @@ fn thread_chunks_concatenate_to_one_thread_result() {
             // The rows carry customers and topics: the row path sees them too.
             assert_same(&joined, &row_path(&rows, cal, defs).unwrap());
         }
+    }
+}
+
+/// Dictionaries past the narrow code widths: 300 tickets (`u16` ticket codes)
+/// and 90 000 tickets (`u32`; fewer after dropping the tickets whose shuffled
+/// rows broke their status chain, still past 65 535) with up to 700 distinct agents, actors and teams
+/// (`u16` where `u8` was enough before). The columnar metrics and the columnar
+/// log equal the row path.
+#[test]
+fn wide_dictionaries_same_as_row_path() {
+    for n in [300usize, 90_000] {
+        let mut rows = random_rows(7 + n as u64, n, false);
+        // Shuffled rows can break a ticket's status chain: keep the clean tickets.
+        let bad: std::collections::HashSet<String> = row_log(&rows, Validation::Collect)
+            .unwrap()
+            .issues()
+            .iter()
+            .map(|i| i.ticket.as_str().to_owned())
+            .collect();
+        rows.retain(|r| !bad.contains(r.ticket.trim()));
+        for (i, r) in rows.iter_mut().enumerate() {
+            let k = i % 700;
+            if r.agent.is_some() {
+                r.agent = Some(format!("a{k}"));
+            }
+            if r.team.is_some() {
+                r.team = Some(format!("t{k}"));
+            }
+            if r.actor.as_deref().is_some_and(|a| a.starts_with("agent:")) {
+                r.actor = Some(format!("agent:x{k}"));
+            }
+        }
+        let ev = columns(&rows, true);
+        let wide = |c: &Codes| match c {
+            Codes::U8(_) => 1,
+            Codes::U16(_) => 2,
+            _ => 4,
+        };
+        let tickets = ev.ticket.values.len();
+        assert!(
+            tickets > 255 && (n < 65_536 || tickets > 65_535),
+            "{tickets}"
+        );
+        assert_eq!(wide(&ev.ticket.codes), if n > 65_535 { 4 } else { 2 });
+        assert_eq!(wide(&ev.kind.codes), 1);
+        if n > 65_535 {
+            for c in [&ev.agent, &ev.team, &ev.actor] {
+                assert_eq!(wide(&c.as_ref().unwrap().codes), 2);
+            }
+        }
+        let defs = MetricDefinitions::new();
+        let cal = calendars().first();
+        let slow = row_path(&rows, cal, defs).unwrap();
+        let fast = ticket_metrics_columnar(&ev, cal, defs, 2).unwrap();
+        assert_same(&fast, &slow);
+        let log = ticket_log_columnar(&ev, Validation::Strict).unwrap();
+        let slow = row_log(&rows, Validation::Strict).unwrap();
+        assert_eq!(log.agents(), slow.agents());
+        assert_eq!(
+            metrics_of_log(&log, cal, defs).tickets,
+            metrics_of_log(&slow, cal, defs).tickets
+        );
     }
 }

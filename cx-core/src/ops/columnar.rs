@@ -27,10 +27,12 @@
 mod encode;
 mod log;
 
-pub use encode::{DictEncoder, NULL, StrColumn};
+pub use encode::{Codes, DictEncoder, NULL, StrColumn};
 pub use log::ticket_log_columnar;
 
 use encode::FxMap;
+
+use std::cell::Cell;
 
 use super::BusinessCalendar;
 use super::calendar::CalendarIndex;
@@ -374,15 +376,16 @@ struct Ctx<'a, 'b> {
     ev: &'b EventColumns<'a>,
     tb: &'b Tables<'a>,
     idx: Option<&'b CalendarIndex<'b>>,
+    /// Whether business durations are offset differences (one schedule, or
+    /// the day-by-day rule): see [`Ctx::business_memo`].
+    flat: bool,
     defs: MetricDefinitions,
     as_of: Option<i64>,
 }
 
 #[inline]
 fn code_at(c: &Option<StrColumn<'_>>, row: usize) -> u32 {
-    c.as_ref()
-        .and_then(|c| c.codes.get(row).copied())
-        .unwrap_or(NULL)
+    c.as_ref().and_then(|c| c.codes.get(row)).unwrap_or(NULL)
 }
 
 #[inline]
@@ -410,7 +413,7 @@ enum K {
 impl<'a> Ctx<'a, '_> {
     #[inline]
     fn tag(&self, row: usize) -> Option<Tag> {
-        get(&self.tb.tag, *self.ev.kind.codes.get(row)?).flatten()
+        get(&self.tb.tag, self.ev.kind.codes.get(row)?).flatten()
     }
 
     /// The event of `row` as the row path would read it; `None` where the row
@@ -459,6 +462,38 @@ impl<'a> Ctx<'a, '_> {
         }
     }
 
+    /// [`business`](Self::business) through the offsets of `a` and `b`
+    /// when the schedule does not depend on `at`, remembering the last two
+    /// instants looked up in `memo` (a ticket's intervals share ends: each
+    /// status segment starts where the previous one ended, and the
+    /// single-event metrics all start at creation).
+    #[inline]
+    fn business_memo(&self, memo: &Cell<[(i64, i64); 2]>, a: i64, b: i64, at: i64) -> i64 {
+        let Some(ix) = self.idx.filter(|_| self.flat) else {
+            return self.business(a, b, at);
+        };
+        let off = |x: i64| -> Option<i64> {
+            let [m0, m1] = memo.get();
+            if x == NONE {
+                return None; // the empty slots' key
+            }
+            if m0.0 == x {
+                return Some(m0.1);
+            }
+            if m1.0 == x {
+                memo.set([m1, m0]);
+                return Some(m1.1);
+            }
+            let v = ix.offset(x)?;
+            memo.set([(x, v), m0]);
+            Some(v)
+        };
+        match (off(a), off(b)) {
+            (Some(oa), Some(ob)) => ob - oa,
+            _ => ix.duration(a, b),
+        }
+    }
+
     /// Measure one ticket whose rows (sorted) are `rows`; `None` where the row
     /// path would report a problem.
     fn ticket(&self, rows: &[u32], out: &mut MetricColumns) -> Option<()> {
@@ -468,7 +503,7 @@ impl<'a> Ctx<'a, '_> {
             return None; // no creation, or an event before it
         }
         let created = *ev.at.get(first)?;
-        let ticket_code = *ev.ticket.codes.get(first)?;
+        let ticket_code = ev.ticket.codes.get(first)?;
         // Attributes: first non-blank value in input order.
         let mut attr: [(u32, u32); 4] = [(u32::MAX, NULL); 4]; // (row, code)
         let mut prio_attr: (u32, Option<Priority>) = (u32::MAX, None);
@@ -494,6 +529,7 @@ impl<'a> Ctx<'a, '_> {
         let mut agents_seen = 0u32;
         let mut teams_seen = 0u32;
         let mut seen_created = false;
+        let memo = Cell::new([(NONE, 0i64); 2]);
         let segment = |status: TicketStatus, a: i64, b: i64, acc: &mut [[i64; 2]; 3]| {
             let slot = match status {
                 TicketStatus::New | TicketStatus::Open => 0,
@@ -503,7 +539,7 @@ impl<'a> Ctx<'a, '_> {
             };
             acc[slot][0] += b - a;
             if self.idx.is_some() {
-                acc[slot][1] += self.business(a, b, a);
+                acc[slot][1] += self.business_memo(&memo, a, b, a);
             }
         };
         let mut priority: Option<Priority> = None;
@@ -560,7 +596,7 @@ impl<'a> Ctx<'a, '_> {
                         first_reply = at;
                     } else if let Some(p) = pending.take() {
                         out.next_reply[0].push(at - p);
-                        out.next_reply[1].push(self.business(p, at, at));
+                        out.next_reply[1].push(self.business_memo(&memo, p, at, at));
                     }
                     None
                 }
@@ -657,7 +693,7 @@ impl<'a> Ctx<'a, '_> {
             if b == NONE {
                 [NONE, NONE]
             } else {
-                [b - created, self.business(created, b, b)]
+                [b - created, self.business_memo(&memo, created, b, b)]
             }
         };
         let status_times = match as_of {
@@ -741,11 +777,22 @@ fn new_cols(n: usize) -> MetricColumns {
 
 /// Rows grouped by ticket code: `(order, ends)` with ticket `t`'s rows at
 /// `order[ends[t-1]..ends[t]]` (`order = None` means the identity).
-fn group(ticket: &[u32], n_tickets: usize) -> Option<(Option<Vec<u32>>, Vec<u32>)> {
+fn group(ticket: &Codes, n_tickets: usize) -> Option<(Option<Vec<u32>>, Vec<u32>)> {
+    match ticket {
+        Codes::U8(v) => group_of(v, n_tickets),
+        Codes::U16(v) => group_of(v, n_tickets),
+        Codes::U32(v) => group_of(v, n_tickets),
+    }
+}
+
+fn group_of<T: Copy + Into<u32> + PartialOrd>(
+    ticket: &[T],
+    n_tickets: usize,
+) -> Option<(Option<Vec<u32>>, Vec<u32>)> {
     let sorted = ticket.windows(2).all(|w| w[0] <= w[1]);
     let mut counts = vec![0u32; n_tickets];
     for &t in ticket {
-        *counts.get_mut(t as usize)? += 1;
+        *counts.get_mut(t.into() as usize)? += 1;
     }
     let mut ends = Vec::with_capacity(n_tickets);
     let mut acc = 0u32;
@@ -759,7 +806,7 @@ fn group(ticket: &[u32], n_tickets: usize) -> Option<(Option<Vec<u32>>, Vec<u32>
     let mut next: Vec<u32> = ends.iter().zip(&counts).map(|(e, c)| e - c).collect();
     let mut order = vec![0u32; ticket.len()];
     for (i, &t) in ticket.iter().enumerate() {
-        let slot = next.get_mut(t as usize)?;
+        let slot = next.get_mut(t.into() as usize)?;
         *order.get_mut(*slot as usize)? = i as u32;
         *slot += 1;
     }
@@ -938,7 +985,7 @@ pub fn ticket_metrics_chunks<'a>(
     .iter()
     .all(|c| c.as_ref().is_none_or(|c| c.len() == n))
         && ev.public.as_ref().is_none_or(|p| p.len() == n);
-    if !cols_ok || ev.ticket.codes.contains(&NULL) || ev.kind.codes.contains(&NULL) {
+    if !cols_ok || ev.ticket.codes.contains_null() || ev.kind.codes.contains_null() {
         return None;
     }
     let tickets: Vec<&'a str> = ev
@@ -953,8 +1000,14 @@ pub fn ticket_metrics_chunks<'a>(
         _ => None,
     };
     let index = calendar.map(|c| {
-        let lo = ev.at.iter().copied().min().unwrap_or(0);
-        let hi = ev.at.iter().copied().max().unwrap_or(0);
+        // One pass for both ends (vectorised).
+        let (lo, hi) = if ev.at.is_empty() {
+            (0, 0)
+        } else {
+            ev.at
+                .iter()
+                .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+        };
         let hi = as_of.map_or(hi, |x| hi.max(x));
         CalendarIndex::new(c, lo.min(hi), hi)
     });
@@ -962,6 +1015,9 @@ pub fn ticket_metrics_chunks<'a>(
         ev,
         tb: &tb,
         idx: index.as_ref(),
+        flat: index.as_ref().is_some_and(|ix| {
+            ix.one_schedule() || !matches!(defs.business_rule, BusinessRule::Zendesk)
+        }),
         defs,
         as_of,
     };

@@ -139,6 +139,28 @@ impl<'a> CalendarIndex<'a> {
         Some(f.before(b)? - f.before(a)?)
     }
 
+    /// Business seconds from the start of the indexed span to `x`, each day
+    /// with its own schedule: `duration(a, b) = offset(b) − offset(a)`
+    /// whenever both are `Some` (one lookup per instant, so a caller measuring
+    /// many intervals that share ends looks each end up once). `None` outside
+    /// the indexed span or without a flat index; use
+    /// [`duration`](Self::duration) then.
+    #[inline]
+    pub fn offset(&self, x: i64) -> Option<i64> {
+        let f = self.all.as_ref()?;
+        if x < self.lo || x > self.hi {
+            return None;
+        }
+        f.before(x)
+    }
+
+    /// Whether one weekly schedule is in force throughout, so that
+    /// [`duration_with_schedule_at`](Self::duration_with_schedule_at) is
+    /// [`duration`](Self::duration) whatever `at`.
+    pub fn one_schedule(&self) -> bool {
+        self.cal.schedules.len() <= 1
+    }
+
     /// Business seconds from `a` to `b`, each day with its own schedule
     /// (= [`BusinessCalendar::duration_unix`]).
     #[inline]

@@ -108,8 +108,8 @@ pub fn ticket_log_columnar(ev: &EventColumns<'_>, validation: Validation) -> Opt
         || ev.kind.len() != n
         || !opt.iter().all(|c| c.as_ref().is_none_or(|c| c.len() == n))
         || ev.public.as_ref().is_some_and(|p| p.len() != n)
-        || ev.ticket.codes.contains(&NULL)
-        || ev.kind.codes.contains(&NULL)
+        || ev.ticket.codes.contains_null()
+        || ev.kind.codes.contains_null()
     {
         return None;
     }
@@ -165,8 +165,8 @@ pub fn ticket_log_columnar(ev: &EventColumns<'_>, validation: Validation) -> Opt
         .map(|c| c.values.as_slice())
         .unwrap_or(&[]);
     let team_vals = ev.team.as_ref().map(|c| c.values.as_slice()).unwrap_or(&[]);
-    for (row, &k) in ev.kind.codes.iter().enumerate() {
-        match get(&tags, k).flatten()? {
+    for row in 0..n {
+        match get(&tags, ev.kind.codes.get(row)?).flatten()? {
             Tag::Created | Tag::Comment => {
                 let a = code_at(&ev.actor, row);
                 if a == NULL {
@@ -225,7 +225,7 @@ pub fn ticket_log_columnar(ev: &EventColumns<'_>, validation: Validation) -> Opt
             })
         };
         let interned = |v: &[u32], c: u32| -> Option<u32> { get(v, c).filter(|&x| x != UNSET) };
-        Some(match get(&tags, *ev.kind.codes.get(row)?)?? {
+        Some(match get(&tags, ev.kind.codes.get(row)?)?? {
             Tag::Created => Kind::Created(who_at()?),
             Tag::Comment => {
                 let public = !matches!(ev.public.as_ref().and_then(|p| p.get(row)), Some(0));
