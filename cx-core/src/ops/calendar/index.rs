@@ -24,7 +24,12 @@ struct Flat {
     iv: Vec<(i64, i64)>,
     /// `cum[k]` = business seconds in `iv[..k]` (one more element than `iv`).
     cum: Vec<i64>,
+    /// The ends of `iv`, then [`SCAN`] × `i64::MAX`, so a scan can always read [`SCAN`] ends.
+    ends: Vec<i64>,
 }
+
+/// Interval ends compared at once by [`Flat::before`].
+const SCAN: usize = 4;
 
 impl Flat {
     fn build(cal: &BusinessCalendar, forced: Option<usize>, lo: i64, hi: i64) -> Option<Self> {
@@ -56,11 +61,14 @@ impl Flat {
             }
             starts.push(k as u32);
         }
+        let mut ends: Vec<i64> = iv.iter().map(|&(_, e)| e).collect();
+        ends.extend([i64::MAX; SCAN]);
         Some(Self {
             d0,
             starts,
             iv,
             cum,
+            ends,
         })
     }
 
@@ -68,12 +76,22 @@ impl Flat {
     #[inline]
     fn before(&self, x: i64) -> Option<i64> {
         let d = usize::try_from(x.div_euclid(DAY) - self.d0).ok()?;
+        // The first interval ending after `x`: the ends are sorted, so those at or
+        // before `x` among the next SCAN are a prefix, counted without branches (a day
+        // has a few intervals, and a scan that stopped at a data-dependent point cost a
+        // mispredicted branch per lookup); a full count reads the next SCAN.
         let mut k = *self.starts.get(d)? as usize;
-        while let Some(&(_, e)) = self.iv.get(k) {
-            if e > x {
+        loop {
+            let c: usize = self
+                .ends
+                .get(k..k + SCAN)?
+                .iter()
+                .map(|&e| usize::from(e <= x))
+                .sum();
+            k += c;
+            if c < SCAN {
                 break;
             }
-            k += 1;
         }
         let part = match self.iv.get(k) {
             Some(&(s, _)) if s < x => x - s,
