@@ -18,15 +18,18 @@
 
 pub mod binning;
 pub mod calendar;
+pub mod columns;
 pub mod retention;
 pub mod rfm;
 pub mod rules;
 pub mod tally;
 
 pub use binning::{BinMethod, Binned, bin, quantile_type7};
+pub use columns::{Customers, Days, TickUnit};
 pub use retention::{CohortCell, PeriodRetention, RetentionOptions, RetentionResult, retention};
 pub use rfm::{
-    Dimension, Monetary, RfmOptions, RfmResult, RfmRow, SegmentSummary, rfm, score_tally,
+    Dimension, Monetary, RfmOptions, RfmResult, RfmRow, SegmentSummary, rfm, rfm_columns,
+    score_tally,
 };
 pub use rules::{Labels, SegmentRule};
 pub use tally::{CustomerAgg, Future, Negative, RfmTally, TallyOptions};
