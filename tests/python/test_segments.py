@@ -367,8 +367,10 @@ def test_rfm_in_place_columns_equal_converted(unit: str) -> None:
     n, k = 400_000, 150_000  # above the partitioned tally's customer threshold
     ids = rng.integers(0, k, n, dtype=np.int64)
     start = np.datetime64("1969-06-01T00:00:00", unit)
-    stamps = start + rng.integers(0, 800 * 86_400, n).astype(f"timedelta64[{unit}]") * (
-        {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[unit]
+    stamps = (
+        start
+        + rng.integers(0, 800 * 86_400, n).astype(f"timedelta64[{unit}]")
+        * ({"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[unit])
     )
     amount = np.round(rng.gamma(2.0, 30.0, n), 2)
     fast = pd.DataFrame({"customer_id": ids, "date": stamps, "amount": amount})

@@ -214,8 +214,9 @@ fn count<C: CodeCol, D: DayCol>(
     };
     let rows = c.codes(lo, hi).zip(d.days(lo, hi)).zip(&amounts[lo..hi]);
     for (i, ((code, day), &a)) in rows.enumerate() {
-        if !(a >= 0.0 && a.is_finite() && day <= limit) && !check_row(lo + i, day, a, limit, opts)?
-        {
+        // Fast test first: a finite non-negative amount on or before the limit is fine.
+        let fine = a >= 0.0 && a.is_finite() && day <= limit;
+        if !fine && !check_row(lo + i, day, a, limit, opts)? {
             out.excluded += 1;
             continue;
         }

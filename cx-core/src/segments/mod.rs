@@ -3,7 +3,8 @@
 //!
 //! Inputs are columns: a dense customer code per row (`u32`, from a dictionary encoding
 //! of the key), the transaction day (`i32` days since 1970-01-01; [`calendar`] converts),
-//! and the amount (`f64`). The per-customer aggregation is a mergeable state
+//! and the amount (`f64`); [`columns`] also reads integer ids and timestamps in place
+//! ([`rfm_columns`], [`RfmTally::add_columns`]). The per-customer aggregation is a mergeable state
 //! ([`RfmTally`]) so that partitions can be tallied apart and merged by customer.
 //!
 //! Definitions (also in `docs/formulas.md`):
