@@ -14,8 +14,8 @@ use arrow_array::{
 use arrow_schema::{Field, Schema};
 use cx_core::metrics::group::Freq;
 use cx_core::segments::{
-    self, BinMethod, Future, Labels, Monetary, Negative, RetentionOptions, RetentionResult,
-    RfmOptions, RfmResult, SegmentRule, TallyOptions,
+    self, BinMethod, Customers, Future, Labels, Monetary, Negative, RetentionOptions,
+    RetentionResult, RfmOptions, RfmResult, SegmentRule, TallyOptions,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -28,7 +28,7 @@ use crate::metrics_group::PyGroupedTable;
 use crate::run;
 
 mod input;
-use input::{codes, column, days, iso, py_date};
+use input::{InPlaceDays, codes, column, days, dense_ids, iso, py_date};
 
 fn batch(fields: Vec<(&str, ArrayRef)>) -> PyResult<RecordBatch> {
     let schema = Schema::new(
@@ -481,8 +481,16 @@ fn _rfm_arrow(
     let (cc, ct) = column(&batches, &schema, customer)?;
     let (dc, dt) = column(&batches, &schema, date)?;
     let (ac, _) = column(&batches, &schema, amount)?;
-    let cust = codes(py, cc, &ct, customer)?;
-    let day = py.detach(|| days(&dc, &dt, date))?;
+    // Integer ids in a dense range and naive timestamps (or dates) are read in place:
+    // the same result as the converted columns, without the copies.
+    let in_place = match (dense_ids(py, &cc), InPlaceDays::of(&dc)) {
+        (Some(ids), Some(d)) => Ok((ids, d)),
+        _ => {
+            let cust = codes(py, cc, &ct, customer)?;
+            let day = py.detach(|| days(&dc, &dt, date))?;
+            Err((cust, day))
+        }
+    };
     let amounts = input::amounts(&ac, amount)?;
     let orders = match order {
         Some(o) => {
@@ -495,12 +503,30 @@ fn _rfm_arrow(
     if let Some(d) = as_of {
         topts = topts.as_of(d);
     }
-    let (c, o, a) = (&cust.codes, orders.as_deref(), amounts.values());
-    let res = run(py, || segments::rfm(c, &day, a, o, topts, &opts))?;
+    let (o, a) = (orders.as_deref(), amounts.values());
+    let (res, keys, identity) = match in_place {
+        Ok(((ids, count), d)) => {
+            let cust = Customers::Ids {
+                ids: ids.values(),
+                offset: 0,
+                count,
+            };
+            let res = run(py, || {
+                segments::rfm_columns(cust, d.days(), a, o, topts, &opts)
+            })?;
+            let keys: ArrayRef = Arc::new(Int64Array::from_iter_values(0..count as i64));
+            (res, keys, true)
+        }
+        Err((cust, day)) => {
+            let c = &cust.codes;
+            let res = run(py, || segments::rfm(c, &day, a, o, topts, &opts))?;
+            (res, cust.values, cust.identity)
+        }
+    };
     Ok(PyRfmResult {
         res,
-        keys: cust.values,
-        keys_identity: cust.identity,
+        keys,
+        keys_identity: identity,
         kind: kind.to_string(),
         monetary: if monetary_kind == Monetary::Mean {
             "mean"

@@ -357,3 +357,33 @@ def test_retention_window_and_partial_period() -> None:
     with pytest.raises(cx.InvalidValueError):
         cx.retention(t, as_of="2024-02-01")
     assert cx.retention(t, as_of="2024-02-01", after_as_of="exclude").n_excluded == 2
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_rfm_in_place_columns_equal_converted(unit: str) -> None:
+    """int64 ids and naive datetime64 columns are read in place (no copies); the result
+    equals that of the same data as int32 ids (converted to codes) and date text."""
+    rng = np.random.default_rng(7)
+    n, k = 400_000, 150_000  # above the partitioned tally's customer threshold
+    ids = rng.integers(0, k, n, dtype=np.int64)
+    start = np.datetime64("1969-06-01T00:00:00", unit)
+    stamps = (
+        start
+        + rng.integers(0, 800 * 86_400, n).astype(f"timedelta64[{unit}]")
+        * ({"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[unit])
+    )
+    amount = np.round(rng.gamma(2.0, 30.0, n), 2)
+    fast = pd.DataFrame({"customer_id": ids, "date": stamps, "amount": amount})
+    slow = pd.DataFrame(
+        {
+            "customer_id": ids.astype(np.int32),
+            "date": pd.Series(stamps).dt.strftime("%Y-%m-%d"),
+            "amount": amount,
+        }
+    )
+    a = cx.rfm(fast, as_of="1971-06-01", after_as_of="exclude")
+    b = cx.rfm(slow, as_of="1971-06-01", after_as_of="exclude")
+    ta, tb = a.table, b.table
+    assert a.n_excluded == b.n_excluded > 0
+    pd.testing.assert_frame_equal(ta, tb.astype({"customer": "int64"}))
+    assert a.breaks == b.breaks

@@ -3,7 +3,8 @@
 //!
 //! Inputs are columns: a dense customer code per row (`u32`, from a dictionary encoding
 //! of the key), the transaction day (`i32` days since 1970-01-01; [`calendar`] converts),
-//! and the amount (`f64`). The per-customer aggregation is a mergeable state
+//! and the amount (`f64`); [`columns`] also reads integer ids and timestamps in place
+//! ([`rfm_columns`], [`RfmTally::add_columns`]). The per-customer aggregation is a mergeable state
 //! ([`RfmTally`]) so that partitions can be tallied apart and merged by customer.
 //!
 //! Definitions (also in `docs/formulas.md`):
@@ -18,15 +19,18 @@
 
 pub mod binning;
 pub mod calendar;
+pub mod columns;
 pub mod retention;
 pub mod rfm;
 pub mod rules;
 pub mod tally;
 
 pub use binning::{BinMethod, Binned, bin, quantile_type7};
+pub use columns::{Customers, Days, TickUnit};
 pub use retention::{CohortCell, PeriodRetention, RetentionOptions, RetentionResult, retention};
 pub use rfm::{
-    Dimension, Monetary, RfmOptions, RfmResult, RfmRow, SegmentSummary, rfm, score_tally,
+    Dimension, Monetary, RfmOptions, RfmResult, RfmRow, SegmentSummary, rfm, rfm_columns,
+    score_tally,
 };
 pub use rules::{Labels, SegmentRule};
 pub use tally::{CustomerAgg, Future, Negative, RfmTally, TallyOptions};

@@ -1,6 +1,7 @@
 //! RFM scores and segments from per-customer aggregates.
 
 use super::binning::{BinMethod, Binned, bin};
+use super::columns::{Customers, Days, max_day};
 use super::rules::{self, SegmentRule};
 use super::tally::{CustomerAgg, RfmTally, TallyOptions};
 use crate::{CxError, Result};
@@ -259,11 +260,34 @@ pub fn rfm(
     tally_opts: TallyOptions,
     opts: &RfmOptions,
 ) -> Result<RfmResult> {
+    rfm_columns(
+        Customers::Codes(customers),
+        Days::Days(days),
+        amounts,
+        orders,
+        tally_opts,
+        opts,
+    )
+}
+
+/// [`rfm`] of columns read in place (integer ids, timestamps: see
+/// [`RfmTally::add_columns`]); the result is the one `rfm` gives for the converted columns.
+///
+/// # Errors
+/// As [`rfm`] and [`RfmTally::add_columns`].
+pub fn rfm_columns(
+    customers: Customers<'_>,
+    days: Days<'_>,
+    amounts: &[f64],
+    orders: Option<&[u32]>,
+    tally_opts: TallyOptions,
+    opts: &RfmOptions,
+) -> Result<RfmResult> {
     let mut t = RfmTally::new();
     let tally_opts = match tally_opts.as_of {
         Some(_) => tally_opts,
-        None => match days.iter().max() {
-            Some(&d) => tally_opts.as_of(d.saturating_add(1)),
+        None => match max_day(customers, days) {
+            Some(d) => tally_opts.as_of(d.saturating_add(1)),
             None => {
                 return Err(CxError::EmptyInput {
                     what: "transactions".into(),
@@ -271,7 +295,7 @@ pub fn rfm(
             }
         },
     };
-    t.add(customers, days, amounts, orders, tally_opts)?;
+    t.add_columns(customers, days, amounts, orders, tally_opts)?;
     let as_of = tally_opts.as_of.unwrap_or(i32::MAX);
     score_tally(&t, as_of, opts)
 }

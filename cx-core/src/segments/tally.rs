@@ -6,6 +6,9 @@
 //! partitions of the same code space merge with [`RfmTally::merge`], partitions
 //! with their own dictionaries with [`RfmTally::merge_mapped`].
 
+use super::columns::{
+    CodeCol, Customers, DayCol, Days, customer_count, tally_partitioned, with_columns,
+};
 use crate::{CxError, Result};
 
 /// What to do with a negative amount (a refund or a reversal).
@@ -116,7 +119,7 @@ impl CustomerAgg {
     }
     /// One validated transaction (no order codes).
     #[inline]
-    fn record(&mut self, day: i32, a: f64) {
+    pub(crate) fn record(&mut self, day: i32, a: f64) {
         self.rows = self.rows.saturating_add(1);
         self.add_amount(a);
         if a >= 0.0 {
@@ -167,27 +170,18 @@ impl TallyOptions {
 
 /// Above this many customers the tally partitions rows by customer range first.
 const PARTITION_MIN_CUSTOMERS: usize = 1 << 17;
-/// Customers per partition: 2^13 × 32 bytes = 256 KiB of aggregates, a quarter of a
-/// 1 MiB L2 cache (the rest holds the rows streaming through).
-const PARTITION_SHIFT: u32 = 13;
-/// Rows grouped at a time: at least this many, and at least [`ROWS_PER_CUSTOMER`] per
-/// customer, so that an aggregate's cache line, once loaded, serves several rows (with
-/// fewer rows than customers in a block, nearly every row would miss the cache), but at
-/// most [`BLOCK_ROWS_MAX`] (16 bytes of buffer per row: 32 MiB, page-faulted afresh on
-/// each call, so no larger than it pays).
-const BLOCK_ROWS_MIN: usize = 1 << 19;
-/// See [`BLOCK_ROWS_MIN`].
-const ROWS_PER_CUSTOMER: usize = 4;
-/// See [`BLOCK_ROWS_MIN`].
-const BLOCK_ROWS_MAX: usize = 1 << 21;
-/// Threads of the partitioned tally and of the validation pass.
+/// Threads of the partitioned tally.
 const MAX_THREADS: usize = 8;
-/// Rows per thread below which validation stays on one thread.
-const VALIDATE_MIN_ROWS: usize = 1 << 18;
 
 /// Validate one row; `Ok(false)` for a row after `as_of` to leave out.
 #[inline]
-fn check_row(row: usize, d: i32, a: f64, limit: i32, opts: TallyOptions) -> Result<bool> {
+pub(crate) fn check_row(
+    row: usize,
+    d: i32,
+    a: f64,
+    limit: i32,
+    opts: TallyOptions,
+) -> Result<bool> {
     if !a.is_finite() {
         return Err(CxError::invalid(
             "amount",
@@ -218,128 +212,6 @@ fn check_row(row: usize, d: i32, a: f64, limit: i32, opts: TallyOptions) -> Resu
     Ok(true)
 }
 
-/// Validate every row (as [`check_row`]) and count the rows after `as_of` to leave out.
-/// Rows are checked in chunks on up to `threads` threads; the error of the first chunk
-/// that has one (so of the first bad row) is returned.
-fn validate_rows(
-    days: &[i32],
-    amounts: &[f64],
-    limit: i32,
-    opts: TallyOptions,
-    threads: usize,
-) -> Result<u64> {
-    let check = |start: usize, d: &[i32], a: &[f64]| -> Result<u64> {
-        let mut excluded = 0u64;
-        for (i, (&d, &a)) in d.iter().zip(a).enumerate() {
-            // Fast test first: a finite non-negative amount on or before the limit is fine.
-            if a >= 0.0 && a.is_finite() && d <= limit {
-                continue;
-            }
-            if !check_row(start + i, d, a, limit, opts)? {
-                excluded += 1;
-            }
-        }
-        Ok(excluded)
-    };
-    let n = days.len().min(amounts.len());
-    if threads <= 1 || n < threads * VALIDATE_MIN_ROWS {
-        return check(0, &days[..n], &amounts[..n]);
-    }
-    let chunk = n.div_ceil(threads);
-    let results: Vec<std::thread::Result<Result<u64>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (chunk..n)
-            .step_by(chunk)
-            .map(|s| {
-                let e = (s + chunk).min(n);
-                scope.spawn(move || check(s, &days[s..e], &amounts[s..e]))
-            })
-            .collect();
-        let mut out = vec![Ok(check(0, &days[..chunk], &amounts[..chunk]))];
-        out.extend(handles.into_iter().map(|h| h.join()));
-        out
-    });
-    let mut excluded = 0u64;
-    for r in results {
-        match r {
-            Ok(Ok(e)) => excluded += e,
-            // Chunks are in row order: the first error is the first bad row's.
-            Ok(Err(e)) => return Err(e),
-            // A worker panicked (validated arithmetic cannot): redo it on this thread.
-            Err(_) => return check(0, &days[..n], &amounts[..n]),
-        }
-    }
-    Ok(excluded)
-}
-
-/// Largest code, the halves of a large input on two threads (a max fold vectorises, so
-/// one thread streams 4 bytes a row at memory speed; two streams overlap).
-fn max_code(customers: &[u32]) -> u32 {
-    let fold = |c: &[u32]| c.iter().fold(0u32, |m, &x| m.max(x));
-    if customers.len() < 2 * VALIDATE_MIN_ROWS {
-        return fold(customers);
-    }
-    let (a, b) = customers.split_at(customers.len() / 2);
-    std::thread::scope(|scope| {
-        let h = scope.spawn(|| fold(b));
-        let m = fold(a);
-        m.max(h.join().unwrap_or_else(|_| fold(b)))
-    })
-}
-
-/// One thread's share of a block: its rows grouped by partition (`rows[off[p]..off[p + 1]]`
-/// are partition `p`'s, in row order).
-#[derive(Default)]
-struct Scattered {
-    rows: Vec<(u32, i32, f64)>,
-    off: Vec<usize>,
-}
-
-impl Scattered {
-    /// Group the rows on or before `limit` by partition (a counting sort, stable).
-    fn fill(&mut self, customers: &[u32], days: &[i32], amounts: &[f64], limit: i32, parts: usize) {
-        self.off.clear();
-        self.off.resize(parts + 1, 0);
-        for (&c, &d) in customers.iter().zip(days) {
-            if d <= limit {
-                self.off[(c >> PARTITION_SHIFT) as usize + 1] += 1;
-            }
-        }
-        for p in 1..=parts {
-            self.off[p] += self.off[p - 1];
-        }
-        let mut next = self.off[..parts].to_vec();
-        if self.rows.len() < self.off[parts] {
-            self.rows.resize(self.off[parts], (0, 0, 0.0));
-        }
-        for ((&c, &d), &a) in customers.iter().zip(days).zip(amounts) {
-            if d <= limit {
-                let p = (c >> PARTITION_SHIFT) as usize;
-                self.rows[next[p]] = (c, d, a);
-                next[p] += 1;
-            }
-        }
-    }
-}
-
-/// Add the scattered rows of partitions `first..` to `aggs` (which starts at partition
-/// `first`'s first customer), partition by partition, each thread's share in row order.
-fn record_parts(shares: &[Scattered], first: usize, aggs: &mut [CustomerAgg]) {
-    let base = first << PARTITION_SHIFT;
-    let last = first + aggs.len().div_ceil(1 << PARTITION_SHIFT);
-    for p in first..last {
-        for s in shares {
-            let (Some(&from), Some(&to)) = (s.off.get(p), s.off.get(p + 1)) else {
-                continue;
-            };
-            for &(c, d, a) in &s.rows[from..to] {
-                if let Some(agg) = aggs.get_mut((c as usize).wrapping_sub(base)) {
-                    agg.record(d, a);
-                }
-            }
-        }
-    }
-}
-
 /// Per-customer aggregates indexed by dense customer code: a mergeable state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RfmTally {
@@ -354,11 +226,12 @@ impl RfmTally {
         Self::default()
     }
 
-    /// Tally one batch of transactions in a single pass.
+    /// Tally one batch of transactions.
     ///
     /// `orders`, when given, holds a dense order code per row: only the first row of each
     /// order counts as a purchase (frequency = distinct orders); every row's amount is summed.
     /// A day at or before which nothing is known is fine; `days` may come in any order.
+    /// On an error the tally is unchanged.
     ///
     /// # Errors
     /// [`CxError::LengthMismatch`] for columns of different lengths;
@@ -369,6 +242,30 @@ impl RfmTally {
         &mut self,
         customers: &[u32],
         days: &[i32],
+        amounts: &[f64],
+        orders: Option<&[u32]>,
+        opts: TallyOptions,
+    ) -> Result<()> {
+        self.add_columns(
+            Customers::Codes(customers),
+            Days::Days(days),
+            amounts,
+            orders,
+            opts,
+        )
+    }
+
+    /// [`RfmTally::add`] of columns read in place: integer ids (code = id − offset) or
+    /// codes, timestamps (floored to the day) or days. The result is the one `add` gives
+    /// for the converted columns.
+    ///
+    /// # Errors
+    /// As [`RfmTally::add`]; also [`CxError::InvalidValue`] (`customer`) for an id outside
+    /// the range given in [`Customers::Ids`].
+    pub fn add_columns(
+        &mut self,
+        customers: Customers<'_>,
+        days: Days<'_>,
         amounts: &[f64],
         orders: Option<&[u32]>,
         opts: TallyOptions,
@@ -386,15 +283,65 @@ impl RfmTally {
                 });
             }
         }
-        let max_code = max_code(customers);
-        if n > 0 && self.aggs.len() <= max_code as usize {
-            self.aggs
-                .resize(max_code as usize + 1, CustomerAgg::default());
+        let count = customer_count(&customers);
+        // Codes at or above this are errors (only ids can be: codes set `count`).
+        let below = match customers {
+            Customers::Codes(_) => u64::MAX,
+            Customers::Ids { count, .. } => count as u64,
+        };
+        let before = self.aggs.len();
+        if n > 0 && self.aggs.len() < count {
+            self.aggs.resize(count, CustomerAgg::default());
         }
+        let out = if orders.is_none() && self.aggs.len() > PARTITION_MIN_CUSTOMERS {
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |t| t.get())
+                .clamp(1, MAX_THREADS);
+            let aggs = &mut self.aggs;
+            let below = below.min(aggs.len() as u64);
+            with_columns!(customers, days, |c, d| tally_partitioned(
+                aggs, &c, &d, amounts, opts, below, threads
+            ))
+        } else {
+            let mut copy = None;
+            if n > 0 && before > 0 {
+                // The serial pass stops at a bad row: keep what to restore.
+                copy = Some(self.aggs.clone());
+            }
+            let r = with_columns!(customers, days, |c, d| self
+                .add_serial(&c, &d, amounts, orders, below, opts));
+            if r.is_err()
+                && let Some(c) = copy
+            {
+                self.aggs = c;
+            }
+            r
+        };
+        match out {
+            Ok(excluded) => {
+                self.n_rows += n as u64;
+                self.n_excluded += excluded;
+                Ok(())
+            }
+            Err(e) => {
+                self.aggs.truncate(before);
+                Err(e)
+            }
+        }
+    }
+
+    /// One pass over the rows (few customers, or order codes).
+    fn add_serial<C: CodeCol, D: DayCol>(
+        &mut self,
+        c: &C,
+        d: &D,
+        amounts: &[f64],
+        orders: Option<&[u32]>,
+        below: u64,
+        opts: TallyOptions,
+    ) -> Result<u64> {
+        let n = amounts.len();
         let limit = opts.as_of.unwrap_or(i32::MAX);
-        if orders.is_none() && self.aggs.len() > PARTITION_MIN_CUSTOMERS {
-            return self.add_partitioned(customers, days, amounts, opts);
-        }
         let mut seen: Vec<u64> = match orders {
             Some(o) => vec![
                 0;
@@ -405,18 +352,29 @@ impl RfmTally {
             None => Vec::new(),
         };
         let mut excluded = 0u64;
-        for row in 0..n {
-            let (c, d, a) = (customers[row] as usize, days[row], amounts[row]);
+        let rows = c.codes(0, n).zip(d.days(0, n)).zip(amounts);
+        for (row, ((code, d), &a)) in rows.enumerate() {
             if !check_row(row, d, a, limit, opts)? {
                 excluded += 1;
                 continue;
             }
-            let Some(agg) = self.aggs.get_mut(c) else {
+            if code >= below {
+                return Err(CxError::invalid(
+                    "customer",
+                    Some(row),
+                    code as i64,
+                    "customer code outside the range given for the ids",
+                ));
+            }
+            let Some(agg) = usize::try_from(code)
+                .ok()
+                .and_then(|c| self.aggs.get_mut(c))
+            else {
                 continue;
             };
-            let first_line = match orders {
-                Some(o) => {
-                    let code = o[row] as usize;
+            let first_line = match orders.and_then(|o| o.get(row)) {
+                Some(&code) => {
+                    let code = code as usize;
                     let (w, b) = (code / 64, 1u64 << (code % 64));
                     match seen.get_mut(w) {
                         Some(word) if *word & b == 0 => {
@@ -438,62 +396,7 @@ impl RfmTally {
                 agg.last_day = agg.last_day.max(d);
             }
         }
-        self.n_rows += n as u64;
-        self.n_excluded += excluded;
-        Ok(())
-    }
-
-    /// The same tally for many customers: rows are validated first (in order, so errors
-    /// name the first bad row); then, block by block, each thread groups a share of the
-    /// block's rows by customer range (radix partitioning), and each thread adds the rows
-    /// of its own ranges, so that a range's aggregates stay in cache while its rows are
-    /// added. A customer's rows keep their order (shares in row order, each stable), so
-    /// sums are those of one sequential pass, bit for bit.
-    fn add_partitioned(
-        &mut self,
-        customers: &[u32],
-        days: &[i32],
-        amounts: &[f64],
-        opts: TallyOptions,
-    ) -> Result<()> {
-        let limit = opts.as_of.unwrap_or(i32::MAX);
-        let n = customers.len();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |t| t.get())
-            .clamp(1, MAX_THREADS);
-        let excluded = validate_rows(days, amounts, limit, opts, threads)?;
-        let parts = (self.aggs.len() >> PARTITION_SHIFT) + 1;
-        let parts_per_thread = parts.div_ceil(threads);
-        let block = (ROWS_PER_CUSTOMER * self.aggs.len()).clamp(BLOCK_ROWS_MIN, BLOCK_ROWS_MAX);
-        let mut shares: Vec<Scattered> = (0..threads).map(|_| Scattered::default()).collect();
-        for start in (0..n).step_by(block) {
-            let end = (start + block).min(n);
-            let chunk = (end - start).div_ceil(threads);
-            std::thread::scope(|scope| {
-                for (t, share) in shares.iter_mut().enumerate() {
-                    let lo = (start + t * chunk).min(end);
-                    let hi = (lo + chunk).min(end);
-                    let (c, d, a) = (&customers[lo..hi], &days[lo..hi], &amounts[lo..hi]);
-                    scope.spawn(move || share.fill(c, d, a, limit, parts));
-                }
-            });
-            let shares = &shares;
-            std::thread::scope(|scope| {
-                let mut rest: &mut [CustomerAgg] = &mut self.aggs;
-                let mut first = 0usize;
-                while !rest.is_empty() {
-                    let (head, tail) =
-                        rest.split_at_mut((parts_per_thread << PARTITION_SHIFT).min(rest.len()));
-                    rest = tail;
-                    let p = first;
-                    first += parts_per_thread;
-                    scope.spawn(move || record_parts(shares, p, head));
-                }
-            });
-        }
-        self.n_rows += n as u64;
-        self.n_excluded += excluded;
-        Ok(())
+        Ok(excluded)
     }
 
     /// Merge a tally of the same code space (codes mean the same customers).

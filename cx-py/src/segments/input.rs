@@ -11,6 +11,7 @@ use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Schema, TimeUnit};
 use cx_core::CxError;
 use cx_core::segments::calendar::{format_day, parse_day};
+use cx_core::segments::{Days, TickUnit};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
@@ -103,6 +104,57 @@ fn par_min_max(v: &[i64]) -> (i64, i64) {
                 (lo.min(l), hi.max(h))
             })
     })
+}
+
+/// An `Int64` key column of one chunk whose keys are non-negative and below the dense
+/// limit: the ids, read in place, and the number of codes (largest id + 1).
+pub(crate) fn dense_ids(py: Python<'_>, chunks: &[ArrayRef]) -> Option<(Int64Array, usize)> {
+    let [only] = chunks else { return None };
+    if only.data_type() != &DataType::Int64 || only.null_count() > 0 || only.is_empty() {
+        return None;
+    }
+    let ids = only.as_primitive::<Int64Type>().clone();
+    let (lo, hi) = py.detach(|| par_min_max(ids.values()));
+    (lo >= 0 && (hi as u64) < dense_limit(ids.len()) as u64).then(|| (ids, hi as usize + 1))
+}
+
+/// Timestamps without a zone (or dates) of one chunk without nulls, read in place.
+pub(crate) struct InPlaceDays(ArrayRef);
+
+impl InPlaceDays {
+    pub(crate) fn of(chunks: &[ArrayRef]) -> Option<Self> {
+        let [only] = chunks else { return None };
+        let fits = matches!(
+            only.data_type(),
+            DataType::Date32 | DataType::Timestamp(_, None)
+        );
+        (fits && only.null_count() == 0).then(|| InPlaceDays(only.clone()))
+    }
+    pub(crate) fn days(&self) -> Days<'_> {
+        fn ticks(ticks: &[i64], unit: TickUnit) -> Days<'_> {
+            Days::Ticks { ticks, unit }
+        }
+        let c = &self.0;
+        match c.data_type() {
+            DataType::Timestamp(TimeUnit::Second, _) => ticks(
+                c.as_primitive::<TimestampSecondType>().values(),
+                TickUnit::Second,
+            ),
+            DataType::Timestamp(TimeUnit::Millisecond, _) => ticks(
+                c.as_primitive::<TimestampMillisecondType>().values(),
+                TickUnit::Millisecond,
+            ),
+            DataType::Timestamp(TimeUnit::Microsecond, _) => ticks(
+                c.as_primitive::<TimestampMicrosecondType>().values(),
+                TickUnit::Microsecond,
+            ),
+            DataType::Timestamp(TimeUnit::Nanosecond, _) => ticks(
+                c.as_primitive::<TimestampNanosecondType>().values(),
+                TickUnit::Nanosecond,
+            ),
+            _ => Days::Days(c.as_primitive::<Date32Type>().values()),
+        }
+    }
 }
 
 /// Customer (or order) keys: non-negative integers below the dense limit are their own
