@@ -38,6 +38,7 @@ pub mod segments;
 pub mod spc;
 pub mod stats;
 pub mod summary;
+pub mod threads;
 
 pub use error::{CxError, Result};
 

@@ -314,9 +314,7 @@ fn read_batches(
 
 /// Convert batches to Arrow on all cores (each batch is independent).
 fn to_record_batches(batches: &[FeedbackBatch]) -> cx_core::Result<Vec<RecordBatch>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(batches.len().max(1));
+    let threads = cx_core::threads::available().min(batches.len().max(1));
     let chunk = batches.len().div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = batches

@@ -322,7 +322,7 @@ fn analyze_with(
         });
     }
     let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |t| t.get()),
+        0 => crate::threads::available(),
         t => t,
     };
     let cols: Vec<&[f64]> = cols.iter().map(|c| &**c).collect();

@@ -73,7 +73,7 @@ pub fn shapley_r2(rxx: &[f64], rxy: &[f64], threads: usize) -> Result<Vec<f64>> 
         ));
     }
     let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |t| t.get()),
+        0 => crate::threads::available(),
         t => t,
     };
     Ok(exact(rxx, rxy, p, threads))

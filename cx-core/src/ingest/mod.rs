@@ -239,7 +239,7 @@ impl ReadOptions {
 
     pub(crate) fn worker_threads(&self) -> usize {
         match self.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+            0 => crate::threads::available().min(8),
             n => n.min(64),
         }
     }

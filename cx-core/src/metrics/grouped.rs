@@ -134,7 +134,7 @@ pub(crate) fn grouped_histogram<const K: usize>(
             got: codes.len(),
         });
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = crate::threads::available().min(8);
     if threads < 2 || scores.len() < PARALLEL_MIN_ROWS {
         return histogram::<K>(scores, codes, n_groups, bucket)
             .map_err(|()| code_error(codes, n_groups));
@@ -334,7 +334,7 @@ pub(crate) fn nps_histogram(
     // Rows are handed out in chunks from a shared counter, so a thread that the OS
     // deschedules on a busy machine does not hold up the others (work sharing).
     let n = scores.len();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = crate::threads::available().min(8);
     let chunk = if threads < 2 || n < PARALLEL_MIN_ROWS {
         n.max(1)
     } else {

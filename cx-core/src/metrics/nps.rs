@@ -209,7 +209,7 @@ pub fn count_u8(scores: &[u8]) -> Result<(NpsCounts, u64)> {
     // Large inputs are split across threads (the kernel is bound by one core's vector
     // units, not by memory bandwidth).
     const PARALLEL_MIN: usize = 1 << 21;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = crate::threads::available().min(8);
     if threads < 2 || scores.len() < PARALLEL_MIN {
         return count_u8_serial(scores);
     }

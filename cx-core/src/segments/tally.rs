@@ -294,9 +294,7 @@ impl RfmTally {
             self.aggs.resize(count, CustomerAgg::default());
         }
         let out = if orders.is_none() && self.aggs.len() > PARTITION_MIN_CUSTOMERS {
-            let threads = std::thread::available_parallelism()
-                .map_or(1, |t| t.get())
-                .clamp(1, MAX_THREADS);
+            let threads = crate::threads::available().clamp(1, MAX_THREADS);
             let aggs = &mut self.aggs;
             let below = below.min(aggs.len() as u64);
             with_columns!(customers, days, |c, d| tally_partitioned(

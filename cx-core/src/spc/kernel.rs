@@ -37,8 +37,7 @@ pub(crate) fn threads(n: usize) -> usize {
     if n < PAR_MIN {
         return 1;
     }
-    std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
+    crate::threads::available()
         .clamp(1, 8)
         .min(n / (PAR_MIN / 2))
         .max(1)

@@ -528,7 +528,7 @@ pub(super) fn ticket_metrics(
     defs: MetricDefinitions,
 ) -> Option<(Vec<RecordBatch>, Arc<Schema>)> {
     let ev = columns(batches)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cx_core::threads::available();
     let m = cx_core::ops::columnar::ticket_metrics_chunks(&ev, cal, defs, threads)?;
     drop(ev);
     tables(m)

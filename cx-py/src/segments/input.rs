@@ -66,7 +66,7 @@ const PARALLEL_MIN: usize = 1 << 20;
 /// `dst[i] = f(src[i])`, split across threads for large inputs (each thread also takes
 /// the page faults of its part of a freshly allocated `dst`).
 fn par_map<S: Sync, D: Send>(src: &[S], dst: &mut [D], f: impl Fn(&S) -> D + Sync) {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let threads = cx_core::threads::available().min(8);
     let n = src.len().min(dst.len());
     if threads < 2 || n < PARALLEL_MIN {
         dst.iter_mut().zip(src).for_each(|(d, s)| *d = f(s));
@@ -87,7 +87,7 @@ fn par_min_max(v: &[i64]) -> (i64, i64) {
         v.iter()
             .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
     };
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let threads = cx_core::threads::available().min(8);
     if threads < 2 || v.len() < PARALLEL_MIN {
         return fold(v);
     }
