@@ -374,7 +374,8 @@ fn preds_cut(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Preds {
 /// the features): each comparison of 8 values gives an 8-bit mask register that goes
 /// straight into its byte of the word, where the portable build assembles the word
 /// from vector lanes. The same comparisons (ordered, quiet: NaN compares false), so
-/// the same words bit for bit (test `wide_predicates_equal_portable`).
+/// the same words bit for bit (proptest `cut_predicates_equal_standardised` runs every
+/// intrinsic build).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 fn preds_cut_avx512(x: &[f64], start: usize, prev_valid: bool, k: &Cuts) -> Preds {
