@@ -8,6 +8,7 @@
 //! 12-byte records, one pass adding each range's rows while its aggregates stay in cache.
 
 use super::tally::{CustomerAgg, TallyOptions, check_row};
+use crate::metrics::group::TimeUnit;
 use crate::{CxError, Result};
 
 /// Customer of each row.
@@ -28,20 +29,6 @@ pub enum Customers<'a> {
     },
 }
 
-/// Unit of timestamp ticks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TickUnit {
-    /// Seconds.
-    Second,
-    /// Milliseconds.
-    Millisecond,
-    /// Microseconds.
-    Microsecond,
-    /// Nanoseconds.
-    Nanosecond,
-}
-
 /// Day of each row.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -53,7 +40,7 @@ pub enum Days<'a> {
         /// The ticks, one per row.
         ticks: &'a [i64],
         /// Their unit.
-        unit: TickUnit,
+        unit: TimeUnit,
     },
 }
 
@@ -134,7 +121,8 @@ impl<const D: i64> DayCol for TickCol<'_, D> {
 /// monomorphised (2 × 5 instances).
 macro_rules! with_columns {
     ($customers:expr, $days:expr, |$c:ident, $d:ident| $body:expr) => {{
-        use $crate::segments::columns::{Customers, Days, IdCol, TickCol, TickUnit};
+        use $crate::metrics::group::TimeUnit;
+        use $crate::segments::columns::{Customers, Days, IdCol, TickCol};
         const S: i64 = 86_400;
         macro_rules! with_days {
             ($cc:expr) => {{
@@ -145,19 +133,19 @@ macro_rules! with_columns {
                         $body
                     }
                     Days::Ticks { ticks, unit } => match unit {
-                        TickUnit::Second => {
+                        TimeUnit::Seconds => {
                             let $d = TickCol::<S>(ticks);
                             $body
                         }
-                        TickUnit::Millisecond => {
+                        TimeUnit::Milliseconds => {
                             let $d = TickCol::<{ S * 1_000 }>(ticks);
                             $body
                         }
-                        TickUnit::Microsecond => {
+                        TimeUnit::Microseconds => {
                             let $d = TickCol::<{ S * 1_000_000 }>(ticks);
                             $body
                         }
-                        TickUnit::Nanosecond => {
+                        TimeUnit::Nanoseconds => {
                             let $d = TickCol::<{ S * 1_000_000_000 }>(ticks);
                             $body
                         }
@@ -460,11 +448,11 @@ mod tests {
     use super::*;
     use crate::segments::{Future, Negative, RfmTally};
 
-    const UNITS: [(TickUnit, i64); 4] = [
-        (TickUnit::Second, 86_400),
-        (TickUnit::Millisecond, 86_400_000),
-        (TickUnit::Microsecond, 86_400_000_000),
-        (TickUnit::Nanosecond, 86_400_000_000_000),
+    const UNITS: [(TimeUnit, i64); 4] = [
+        (TimeUnit::Seconds, 86_400),
+        (TimeUnit::Milliseconds, 86_400_000),
+        (TimeUnit::Microseconds, 86_400_000_000),
+        (TimeUnit::Nanoseconds, 86_400_000_000_000),
     ];
 
     /// Xorshift rows: ids from `offset`, ticks over `span` days from `first` (some before
@@ -617,7 +605,7 @@ mod tests {
         }
         let days = Days::Ticks {
             ticks: &ticks,
-            unit: TickUnit::Second,
+            unit: TimeUnit::Seconds,
         };
         let mut base = RfmTally::new();
         base.add_columns(cust(&ids), days, &a, None, TallyOptions::new())

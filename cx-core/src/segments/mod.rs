@@ -26,7 +26,7 @@ pub mod rules;
 pub mod tally;
 
 pub use binning::{BinMethod, Binned, bin, quantile_type7};
-pub use columns::{Customers, Days, TickUnit};
+pub use columns::{Customers, Days};
 pub use retention::{CohortCell, PeriodRetention, RetentionOptions, RetentionResult, retention};
 pub use rfm::{
     Dimension, Monetary, RfmOptions, RfmResult, RfmRow, SegmentSummary, rfm, rfm_columns,

@@ -10,8 +10,9 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Schema, TimeUnit};
 use cx_core::CxError;
+use cx_core::metrics::group::TimeUnit as TickUnit;
+use cx_core::segments::Days;
 use cx_core::segments::calendar::{format_day, parse_day};
-use cx_core::segments::{Days, TickUnit};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
@@ -138,19 +139,19 @@ impl InPlaceDays {
         match c.data_type() {
             DataType::Timestamp(TimeUnit::Second, _) => ticks(
                 c.as_primitive::<TimestampSecondType>().values(),
-                TickUnit::Second,
+                TickUnit::Seconds,
             ),
             DataType::Timestamp(TimeUnit::Millisecond, _) => ticks(
                 c.as_primitive::<TimestampMillisecondType>().values(),
-                TickUnit::Millisecond,
+                TickUnit::Milliseconds,
             ),
             DataType::Timestamp(TimeUnit::Microsecond, _) => ticks(
                 c.as_primitive::<TimestampMicrosecondType>().values(),
-                TickUnit::Microsecond,
+                TickUnit::Microseconds,
             ),
             DataType::Timestamp(TimeUnit::Nanosecond, _) => ticks(
                 c.as_primitive::<TimestampNanosecondType>().values(),
-                TickUnit::Nanosecond,
+                TickUnit::Nanoseconds,
             ),
             _ => Days::Days(c.as_primitive::<Date32Type>().values()),
         }
