@@ -890,25 +890,7 @@ fn moments_avx512(x: &[f64], r: std::ops::Range<usize>) -> Moments {
         }
         tail = (cc.remainder(), pc.remainder());
     }
-    let (mut s, mut c, mut ms, mut mc) = (lanes(s), lanes(c), lanes(ms), lanes(mc));
-    for (&b, &a) in tail.0.iter().zip(tail.1) {
-        if !b.is_nan() {
-            s[0] += b;
-            c[0] += 1.0;
-        }
-        let d = (b - a).abs();
-        if !d.is_nan() {
-            ms[0] += d;
-            mc[0] += 1.0;
-        }
-    }
-    let count = |v: &[f64; 8]| v.iter().map(|&k| k as usize).sum();
-    Moments {
-        n: count(&c),
-        sum: pairwise(&s),
-        mr_n: count(&mc),
-        mr_sum: pairwise(&ms),
-    }
+    close_lanes([lanes(s), lanes(c), lanes(ms), lanes(mc)], tail)
 }
 
 /// [`moments_range`] with AVX2 intrinsics, as [`moments_avx512`]: the eight lanes of
@@ -973,26 +955,15 @@ fn moments_avx2(x: &[f64], r: std::ops::Range<usize>) -> Moments {
         }
         tail = (cc.remainder(), pc.remainder());
     }
-    let (mut s, mut c) = (lanes(s[0], s[1]), lanes(c[0], c[1]));
-    let (mut ms, mut mc) = (lanes(ms[0], ms[1]), lanes(mc[0], mc[1]));
-    for (&b, &a) in tail.0.iter().zip(tail.1) {
-        if !b.is_nan() {
-            s[0] += b;
-            c[0] += 1.0;
-        }
-        let d = (b - a).abs();
-        if !d.is_nan() {
-            ms[0] += d;
-            mc[0] += 1.0;
-        }
-    }
-    let count = |v: &[f64; 8]| v.iter().map(|&k| k as usize).sum();
-    Moments {
-        n: count(&c),
-        sum: pairwise(&s),
-        mr_n: count(&mc),
-        mr_sum: pairwise(&ms),
-    }
+    close_lanes(
+        [
+            lanes(s[0], s[1]),
+            lanes(c[0], c[1]),
+            lanes(ms[0], ms[1]),
+            lanes(mc[0], mc[1]),
+        ],
+        tail,
+    )
 }
 
 /// Eight running sums per quantity, lane `k` taking the points `first + 8j + k`; the
@@ -1029,9 +1000,24 @@ fn moments_range(x: &[f64], r: std::ops::Range<usize>) -> Moments {
                 add(&mut s[k], &mut c[k], &mut ms[k], &mut mc[k], p8[k], c8[k]);
             }
         }
-        for (&b, &a) in cc.remainder().iter().zip(pc.remainder()) {
-            add(&mut s[0], &mut c[0], &mut ms[0], &mut mc[0], a, b);
-        }
+        return close_lanes([s, c, ms, mc], (cc.remainder(), pc.remainder()));
+    }
+    close_lanes([s, c, ms, mc], (&[], &[]))
+}
+
+/// The lane sums `[s, c, ms, mc]` of every build, with the points past the last full
+/// step of eight (`tail`: values and their predecessors) added to lane 0 as the
+/// portable loop adds them, as [`Moments`] (lanes added pairwise).
+fn close_lanes(lanes: [[f64; 8]; 4], tail: (&[f64], &[f64])) -> Moments {
+    let [mut s, mut c, mut ms, mut mc] = lanes;
+    for (&b, &a) in tail.0.iter().zip(tail.1) {
+        let ok = !b.is_nan();
+        s[0] += if ok { b } else { 0.0 };
+        c[0] += if ok { 1.0 } else { 0.0 };
+        let d = (b - a).abs();
+        let dok = !d.is_nan();
+        ms[0] += if dok { d } else { 0.0 };
+        mc[0] += if dok { 1.0 } else { 0.0 };
     }
     // Each lane counts at most `x.len()` points, exactly (below 2⁵³).
     let count = |v: &[f64; 8]| v.iter().map(|&k| k as usize).sum();
