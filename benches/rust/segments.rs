@@ -39,11 +39,11 @@ fn bench(c: &mut Criterion) {
         cnt[k as usize] += 1;
         last[k as usize] = last[k as usize].max(d);
     }
-    for row in r.rows.iter().step_by(997) {
+    for row in r.table.rows().step_by(997) {
         assert_eq!(row.frequency, cnt[row.code as usize]);
         assert_eq!(row.recency_days, as_of - last[row.code as usize]);
     }
-    assert_eq!(r.rows.len(), cnt.iter().filter(|&&n| n > 0).count());
+    assert_eq!(r.table.len(), cnt.iter().filter(|&&n| n > 0).count());
 
     let mut g = c.benchmark_group("segments");
     g.throughput(Throughput::Elements(N as u64));

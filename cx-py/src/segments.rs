@@ -15,7 +15,7 @@ use arrow_schema::{Field, Schema};
 use cx_core::metrics::group::Freq;
 use cx_core::segments::{
     self, BinMethod, Customers, Future, Labels, Monetary, Negative, RetentionOptions,
-    RetentionResult, RfmOptions, RfmResult, SegmentRule, TallyOptions,
+    RetentionResult, RfmOptions, RfmResult, SegmentRule, SegmentSummary, TallyOptions,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -62,86 +62,68 @@ fn opt_f64(v: f64) -> Option<f64> {
 
 // ---------------------------------------------------------------- RFM
 
-/// Customers from which the RFM table's columns are filled on two threads.
-const TABLE_PARALLEL_MIN: usize = 1 << 16;
-
 /// RFM table, thresholds and segments (see `cx.segments.rfm`).
 #[pyclass(frozen, module = "cx._cx", name = "RfmResult")]
 pub(crate) struct PyRfmResult {
+    /// The result without its table (its columns are in `columns`).
     res: RfmResult,
-    keys: ArrayRef,
-    /// `keys[c] == c` (integer keys used as codes).
-    keys_identity: bool,
+    /// The customer table, its columns moved from the core result without a copy.
+    columns: RecordBatch,
+    /// Customers scored.
+    n_customers: usize,
+    /// Per segment: customers, share, purchases, amount.
+    summary: Vec<SegmentSummary>,
     kind: String,
     monetary: &'static str,
 }
 
 impl PyRfmResult {
-    fn table_batch(&self, py: Python<'_>) -> PyResult<RecordBatch> {
-        let r = &self.res.rows;
-        let identity = self.keys_identity;
-        // Two groups of columns, each filled in one pass over the rows; for large tables
-        // the second group on a second thread. The vectors become Arrow buffers as they are.
-        let left = || {
-            let n = r.len();
-            let (mut key, mut code) = (Vec::new(), Vec::new());
-            if identity {
-                // The keys are the codes: no lookup.
-                key.reserve_exact(n);
-                key.extend(r.iter().map(|x| i64::from(x.code)));
-            } else {
-                code.reserve_exact(n);
-                code.extend(r.iter().map(|x| x.code));
-            }
-            let first: Vec<i32> = r.iter().map(|x| x.first_day).collect();
-            let last: Vec<i32> = r.iter().map(|x| x.last_day).collect();
-            let rec: Vec<i32> = r.iter().map(|x| x.recency_days).collect();
-            let freq: Vec<u64> = r.iter().map(|x| x.frequency).collect();
-            (key, code, first, last, rec, freq)
+    /// Move the core result's table into Arrow columns (no copy but the customer keys:
+    /// `keys[code]`, or the code itself when `identity`).
+    fn new(
+        mut res: RfmResult,
+        keys: Option<ArrayRef>,
+        kind: &str,
+        monetary: &'static str,
+    ) -> PyResult<Self> {
+        let summary = res.segment_summary();
+        let t = std::mem::take(&mut res.table);
+        let n_customers = t.len();
+        let rfm = t.rfm_scores();
+        let customer: ArrayRef = match keys {
+            None => Arc::new(Int64Array::from_iter_values(
+                t.code.iter().map(|&c| i64::from(c)),
+            )),
+            Some(k) => arrow_select::take::take(k.as_ref(), &UInt32Array::from(t.code), None)
+                .map_err(|e| PyTypeError::new_err(e.to_string()))?,
         };
-        let right = || {
-            let mon: Vec<f64> = r.iter().map(|x| x.monetary).collect();
-            let rs: Vec<u8> = r.iter().map(|x| x.r).collect();
-            let fs: Vec<u8> = r.iter().map(|x| x.f).collect();
-            let ms: Vec<u8> = r.iter().map(|x| x.m).collect();
-            let score: Vec<u16> = r.iter().map(|x| x.rfm_score()).collect();
-            let seg: Vec<u16> = r.iter().map(|x| x.segment).collect();
-            (mon, rs, fs, ms, score, seg)
-        };
-        let ((key, code, first, last, rec, freq), (mon, rs, fs, ms, score, seg)) =
-            py.detach(|| {
-                if r.len() < TABLE_PARALLEL_MIN {
-                    return (left(), right());
-                }
-                std::thread::scope(|scope| {
-                    let h = scope.spawn(right);
-                    let l = left();
-                    (l, h.join().unwrap_or_else(|_| right()))
-                })
-            });
-        let keys: ArrayRef = if identity {
-            Arc::new(Int64Array::from(key))
-        } else {
-            arrow_select::take::take(self.keys.as_ref(), &UInt32Array::from(code), None)
-                .map_err(|e| PyTypeError::new_err(e.to_string()))?
-        };
-        let seg_values = StringArray::from_iter_values(self.res.segment_names.iter());
-        let segment =
-            DictionaryArray::<UInt16Type>::try_new(UInt16Array::from(seg), Arc::new(seg_values))
-                .map_err(|e| PyTypeError::new_err(e.to_string()))?;
-        batch(vec![
-            ("customer", keys),
-            ("first_purchase", Arc::new(Date32Array::from(first))),
-            ("last_purchase", Arc::new(Date32Array::from(last))),
-            ("recency_days", Arc::new(Int32Array::from(rec))),
-            ("frequency", Arc::new(UInt64Array::from(freq))),
-            ("monetary", Arc::new(Float64Array::from(mon))),
-            ("recency_score", Arc::new(UInt8Array::from(rs))),
-            ("frequency_score", Arc::new(UInt8Array::from(fs))),
-            ("monetary_score", Arc::new(UInt8Array::from(ms))),
-            ("rfm_score", Arc::new(UInt16Array::from(score))),
+        let seg_values = StringArray::from_iter_values(res.segment_names.iter());
+        let segment = DictionaryArray::<UInt16Type>::try_new(
+            UInt16Array::from(t.segment),
+            Arc::new(seg_values),
+        )
+        .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        let columns = batch(vec![
+            ("customer", customer),
+            ("first_purchase", Arc::new(Date32Array::from(t.first_day))),
+            ("last_purchase", Arc::new(Date32Array::from(t.last_day))),
+            ("recency_days", Arc::new(Int32Array::from(t.recency_days))),
+            ("frequency", Arc::new(UInt64Array::from(t.frequency))),
+            ("monetary", Arc::new(Float64Array::from(t.monetary))),
+            ("recency_score", Arc::new(UInt8Array::from(t.r))),
+            ("frequency_score", Arc::new(UInt8Array::from(t.f))),
+            ("monetary_score", Arc::new(UInt8Array::from(t.m))),
+            ("rfm_score", Arc::new(UInt16Array::from(rfm))),
             ("segment", Arc::new(segment)),
-        ])
+        ])?;
+        Ok(Self {
+            res,
+            columns,
+            n_customers,
+            summary,
+            kind: kind.to_string(),
+            monetary,
+        })
     }
 
     fn thresholds_batch(&self) -> PyResult<RecordBatch> {
@@ -182,7 +164,7 @@ impl PyRfmResult {
     }
 
     fn segments_batch(&self) -> PyResult<RecordBatch> {
-        let s = self.res.segment_summary();
+        let s = &self.summary;
         batch(vec![
             (
                 "segment",
@@ -215,7 +197,7 @@ impl PyRfmResult {
     /// One row per customer (a frame of the caller's type).
     #[getter]
     fn table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_caller(py, self.table_batch(py)?, &self.kind)
+        to_caller(py, self.columns.clone(), &self.kind)
     }
     /// Per dimension and score: customers, observed min/max, and the bin's defining
     /// interval `(above, up_to]` (null at the open ends and for `ntile`).
@@ -255,7 +237,7 @@ impl PyRfmResult {
     /// Customers scored.
     #[getter]
     fn n_customers(&self) -> usize {
-        self.res.rows.len()
+        self.n_customers
     }
     /// Transaction rows read.
     #[getter]
@@ -281,7 +263,7 @@ impl PyRfmResult {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("as_of", self.as_of(py)?)?;
-        d.set_item("n_customers", self.res.rows.len())?;
+        d.set_item("n_customers", self.n_customers)?;
         d.set_item("n_rows", self.res.n_rows)?;
         d.set_item("n_excluded", self.res.n_excluded)?;
         d.set_item("n_without_purchase", self.res.n_without_purchase)?;
@@ -303,7 +285,7 @@ impl PyRfmResult {
         format!(
             "RfmResult(as_of={}, customers={}, scores={}, segments={}, warnings={})",
             iso(self.res.as_of),
-            self.res.rows.len(),
+            self.n_customers,
             self.res.dimensions[0].counts.len(),
             self.res.segment_names.len(),
             self.res.warnings.len()
@@ -313,9 +295,9 @@ impl PyRfmResult {
         let mut h = format!(
             "<table><caption>RFM as of {} — {} customers</caption><tr><th>segment</th><th>customers</th><th>share</th><th>purchases</th><th>amount</th></tr>",
             iso(self.res.as_of),
-            self.res.rows.len()
+            self.n_customers
         );
-        for s in self.res.segment_summary() {
+        for s in &self.summary {
             h.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{:.1}%</td><td>{}</td><td>{:.2}</td></tr>",
                 html_escape(&s.name),
@@ -504,7 +486,7 @@ fn _rfm_arrow(
         topts = topts.as_of(d);
     }
     let (o, a) = (orders.as_deref(), amounts.values());
-    let (res, keys, identity) = match in_place {
+    let (res, keys) = match in_place {
         Ok(((ids, count), d)) => {
             let cust = Customers::Ids {
                 ids: ids.values(),
@@ -514,26 +496,21 @@ fn _rfm_arrow(
             let res = run(py, || {
                 segments::rfm_columns(cust, d.days(), a, o, topts, &opts)
             })?;
-            let keys: ArrayRef = Arc::new(Int64Array::from_iter_values(0..count as i64));
-            (res, keys, true)
+            // The ids are the codes.
+            (res, None)
         }
         Err((cust, day)) => {
             let c = &cust.codes;
             let res = run(py, || segments::rfm(c, &day, a, o, topts, &opts))?;
-            (res, cust.values, cust.identity)
+            (res, (!cust.identity).then_some(cust.values))
         }
     };
-    Ok(PyRfmResult {
-        res,
-        keys,
-        keys_identity: identity,
-        kind: kind.to_string(),
-        monetary: if monetary_kind == Monetary::Mean {
-            "mean"
-        } else {
-            "sum"
-        },
-    })
+    let monetary = if monetary_kind == Monetary::Mean {
+        "mean"
+    } else {
+        "sum"
+    };
+    py.detach(|| PyRfmResult::new(res, keys, kind, monetary))
 }
 
 // ---------------------------------------------------------------- retention

@@ -39,26 +39,17 @@ fn hand_worked_quartiles() {
         &RfmOptions::new().bins(4).segments(vec![]),
     )
     .unwrap();
-    let rec: Vec<i32> = r.rows.iter().map(|x| x.recency_days).collect();
+    let rec: Vec<i32> = r.table.recency_days.clone();
     assert_eq!(rec, vec![1, 10, 31, 45]);
     // Recency breaks of 1 10 31 45 at 1/4, 1/2, 3/4: 7.75, 20.5, 34.5 → bins 1 2 3 4 → scores 4 3 2 1.
     assert_eq!(r.dimensions[0].breaks, vec![7.75, 20.5, 34.5]);
-    assert_eq!(
-        r.rows.iter().map(|x| x.r).collect::<Vec<_>>(),
-        vec![4, 3, 2, 1]
-    );
+    assert_eq!(r.table.r.clone(), vec![4, 3, 2, 1]);
     // Frequency 2 1 1 3 → sorted 1 1 2 3, breaks 1, 1.5, 2.25 → bins 3 1 1 4 (score 2 empty).
-    assert_eq!(
-        r.rows.iter().map(|x| x.f).collect::<Vec<_>>(),
-        vec![3, 1, 1, 4]
-    );
+    assert_eq!(r.table.f.clone(), vec![3, 1, 1, 4]);
     assert_eq!(r.dimensions[1].empty_scores(), vec![2]);
     assert!(r.warnings[0].contains("frequency"));
     // Monetary 40 5 100 3 → sorted 3 5 40 100, breaks 4.5, 22.5, 55 → bins 3 2 4 1.
-    assert_eq!(
-        r.rows.iter().map(|x| x.m).collect::<Vec<_>>(),
-        vec![3, 2, 4, 1]
-    );
+    assert_eq!(r.table.m.clone(), vec![3, 2, 4, 1]);
 }
 
 #[test]
@@ -88,7 +79,11 @@ fn refunds_net_and_orders_distinct() {
     .unwrap();
     // The refund on day 12 is no purchase; the 5.0 on day 12 is.
     assert_eq!(
-        (r.rows[0].frequency, r.rows[0].monetary, r.rows[0].last_day),
+        (
+            r.table.frequency[0],
+            r.table.monetary[0],
+            r.table.last_day[0]
+        ),
         (2, 35.0, 12)
     );
     // Two lines of order 7 count once.
@@ -102,7 +97,7 @@ fn refunds_net_and_orders_distinct() {
         &RfmOptions::new().bins(2).segments(vec![]),
     )
     .unwrap();
-    assert_eq!((r.rows[0].frequency, r.rows[0].monetary), (2, 6.0));
+    assert_eq!((r.table.frequency[0], r.table.monetary[0]), (2, 6.0));
     let e = rfm(
         &[0],
         &[1],
@@ -206,8 +201,8 @@ proptest! {
     fn matches_naive((c, d, a) in transactions(), k in 2usize..=9) {
         let r = rfm(&c, &d, &a, None, TallyOptions::new().as_of(400), &RfmOptions::new().bins(k).segments(vec![])).unwrap();
         let naive = naive_scores(&c, &d, &a, 400, k);
-        prop_assert_eq!(r.rows.len(), naive.len());
-        for (row, n) in r.rows.iter().zip(&naive) {
+        prop_assert_eq!(r.table.len(), naive.len());
+        for (row, n) in r.table.rows().zip(&naive) {
             prop_assert_eq!(row.recency_days, n.0);
             prop_assert_eq!(row.frequency, n.1);
             prop_assert!((row.monetary - n.2).abs() < 1e-6);
@@ -243,8 +238,8 @@ proptest! {
         let s1 = score_tally(&left, 400, &o).unwrap();
         let s2 = score_tally(&whole, 400, &o).unwrap();
         prop_assert_eq!(
-            s1.rows.iter().map(|r| (r.r, r.f, r.m)).collect::<Vec<_>>(),
-            s2.rows.iter().map(|r| (r.r, r.f, r.m)).collect::<Vec<_>>()
+            s1.table.rows().map(|r| (r.r, r.f, r.m)).collect::<Vec<_>>(),
+            s2.table.rows().map(|r| (r.r, r.f, r.m)).collect::<Vec<_>>()
         );
     }
 
@@ -253,18 +248,18 @@ proptest! {
         let method = if m == 0 { BinMethod::Quantile } else { BinMethod::Ntile };
         let r = rfm(&c, &d, &a, None, TallyOptions::new().as_of(400), &RfmOptions::new().bins(k).method(method).segments(vec![])).unwrap();
         let k8 = k as u8;
-        for x in &r.rows {
+        for x in r.table.rows() {
             prop_assert!((1..=k8).contains(&x.r) && (1..=k8).contains(&x.f) && (1..=k8).contains(&x.m));
         }
-        for x in &r.rows {
-            for y in &r.rows {
+        for x in r.table.rows() {
+            for y in r.table.rows() {
                 if x.recency_days < y.recency_days { prop_assert!(x.r >= y.r); }
                 if x.frequency < y.frequency { prop_assert!(x.f <= y.f); }
                 if x.monetary < y.monetary { prop_assert!(x.m <= y.m); }
             }
         }
         let total: u64 = r.dimensions[0].counts.iter().sum();
-        prop_assert_eq!(total, r.rows.len() as u64);
+        prop_assert_eq!(total, r.table.len() as u64);
     }
 
     #[test]
@@ -439,8 +434,8 @@ fn large_input_scores_equal_naive() {
         )
         .unwrap();
         let naive = naive_scores(&c, &d, &a, 730, k);
-        assert_eq!(r.rows.len(), naive.len());
-        for (row, n) in r.rows.iter().zip(&naive) {
+        assert_eq!(r.table.len(), naive.len());
+        for (row, n) in r.table.rows().zip(&naive) {
             assert_eq!(
                 (row.recency_days, row.frequency, row.monetary.to_bits()),
                 (n.0, n.1, n.2.to_bits())

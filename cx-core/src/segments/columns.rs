@@ -235,6 +235,18 @@ struct Share {
     amounts: Vec<f64>,
 }
 
+/// `n` copies of `v`, written by this thread into an allocation that is not asked to be
+/// zeroed. `vec![0; n]` asks for zeroed memory, which an allocator that keeps freed pages
+/// (jemalloc, in the Python extension) provides by discarding them (`MADV_DONTNEED`),
+/// so that every call faulted its scratch in again; a plain fill reuses the pages. (A
+/// fill with zero may be folded back into a zeroed allocation by the optimiser: callers
+/// fill with a placeholder that is not zero.)
+fn filled<T: Clone>(n: usize, v: T) -> Vec<T> {
+    let mut out = Vec::with_capacity(n);
+    out.resize(n, v);
+    out
+}
+
 /// Group the kept rows `lo..hi` by partition (a stable counting sort).
 #[allow(clippy::too_many_arguments)]
 fn scatter<C: CodeCol, D: DayCol>(
@@ -255,13 +267,13 @@ fn scatter<C: CodeCol, D: DayCol>(
         share.off[p] += share.off[p - 1];
     }
     let m = share.off[parts];
-    // Zeroed memory comes from the allocator untouched: this thread faults it in.
     if share.keys.len() < m {
-        share.keys = vec![0; m];
-        share.amounts = vec![0.0; m];
+        // Placeholders: the loop below writes every slot.
+        share.keys = filled(m, u32::MAX);
+        share.amounts = filled(m, f64::NAN);
     }
     if base.is_none() && share.days.len() < m {
-        share.days = vec![0; m];
+        share.days = filled(m, i32::MIN);
     }
     let mut next = share.off[..parts].to_vec();
     let rows = c.codes(lo, hi).zip(d.days(lo, hi)).zip(&amounts[lo..hi]);

@@ -29,7 +29,7 @@ pub use binning::{BinMethod, Binned, bin, quantile_type7};
 pub use columns::{Customers, Days};
 pub use retention::{CohortCell, PeriodRetention, RetentionOptions, RetentionResult, retention};
 pub use rfm::{
-    Dimension, Monetary, RfmOptions, RfmResult, RfmRow, SegmentSummary, rfm, rfm_columns,
+    Dimension, Monetary, RfmOptions, RfmResult, RfmRow, RfmTable, SegmentSummary, rfm, rfm_columns,
     score_tally,
 };
 pub use rules::{Labels, SegmentRule};

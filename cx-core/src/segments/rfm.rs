@@ -156,12 +156,104 @@ impl Dimension {
     }
 }
 
+/// The RFM table as columns: entry `i` of every column belongs to the `i`-th customer
+/// with a purchase, in code order. [`RfmTable::row`] and [`RfmTable::rows`] give the
+/// same data a customer at a time; the columns are what the Python binding hands to
+/// Arrow without a copy.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RfmTable {
+    /// Dense customer code.
+    pub code: Vec<u32>,
+    /// First purchase day (days since 1970-01-01).
+    pub first_day: Vec<i32>,
+    /// Last purchase day.
+    pub last_day: Vec<i32>,
+    /// Days from the last purchase to the as-of day (a purchase on the as-of day is 0).
+    pub recency_days: Vec<i32>,
+    /// Number of purchases.
+    pub frequency: Vec<u64>,
+    /// Monetary value (sum or mean).
+    pub monetary: Vec<f64>,
+    /// Total amount (net of refunds under [`super::Negative::Net`]).
+    pub amount: Vec<f64>,
+    /// Recency score, 1..k, recent = high.
+    pub r: Vec<u8>,
+    /// Frequency score, 1..k, frequent = high.
+    pub f: Vec<u8>,
+    /// Monetary score, 1..k, high spend = high.
+    pub m: Vec<u8>,
+    /// Index of the segment in [`RfmResult::segment_names`].
+    pub segment: Vec<u16>,
+}
+
+impl RfmTable {
+    /// Number of customers (rows).
+    pub fn len(&self) -> usize {
+        self.code.len()
+    }
+    /// Whether the table has no customer.
+    pub fn is_empty(&self) -> bool {
+        self.code.is_empty()
+    }
+    /// Customer `i` (in code order) as one record; `None` past the end.
+    pub fn row(&self, i: usize) -> Option<RfmRow> {
+        Some(RfmRow {
+            code: *self.code.get(i)?,
+            first_day: *self.first_day.get(i)?,
+            last_day: *self.last_day.get(i)?,
+            recency_days: *self.recency_days.get(i)?,
+            frequency: *self.frequency.get(i)?,
+            monetary: *self.monetary.get(i)?,
+            amount: *self.amount.get(i)?,
+            r: *self.r.get(i)?,
+            f: *self.f.get(i)?,
+            m: *self.m.get(i)?,
+            segment: *self.segment.get(i)?,
+        })
+    }
+    /// The `rfm` package's codes `100·R + 10·F + M` (e.g. 555), one per customer.
+    pub fn rfm_scores(&self) -> Vec<u16> {
+        self.r
+            .iter()
+            .zip(&self.f)
+            .zip(&self.m)
+            .map(|((&r, &f), &m)| 100 * u16::from(r) + 10 * u16::from(f) + u16::from(m))
+            .collect()
+    }
+    /// The customers as records, in code order.
+    pub fn rows(&self) -> impl Iterator<Item = RfmRow> + '_ {
+        (0..self.len()).filter_map(|i| self.row(i))
+    }
+}
+
+impl FromIterator<RfmRow> for RfmTable {
+    /// The table of records (in the order given).
+    fn from_iter<I: IntoIterator<Item = RfmRow>>(rows: I) -> Self {
+        let mut t = RfmTable::default();
+        for x in rows {
+            t.code.push(x.code);
+            t.first_day.push(x.first_day);
+            t.last_day.push(x.last_day);
+            t.recency_days.push(x.recency_days);
+            t.frequency.push(x.frequency);
+            t.monetary.push(x.monetary);
+            t.amount.push(x.amount);
+            t.r.push(x.r);
+            t.f.push(x.f);
+            t.m.push(x.m);
+            t.segment.push(x.segment);
+        }
+        t
+    }
+}
+
 /// The RFM table and how it was made.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RfmResult {
-    /// One row per customer with at least one purchase, by code.
-    pub rows: Vec<RfmRow>,
+    /// One row per customer with at least one purchase, by code, as columns.
+    pub table: RfmTable,
     /// As-of day.
     pub as_of: i32,
     /// Recency, frequency, monetary, in that order.
@@ -200,7 +292,7 @@ impl RfmResult {
     /// Per segment (rule order, then "others"): customers, share, purchases and amount,
     /// as the `rfm` package's `rfm_segment_summary()` (customers, orders, revenue).
     pub fn segment_summary(&self) -> Vec<SegmentSummary> {
-        let n = self.rows.len().max(1) as f64;
+        let n = self.table.len().max(1) as f64;
         let mut out: Vec<SegmentSummary> = self
             .segment_names
             .iter()
@@ -213,10 +305,11 @@ impl RfmResult {
                 amount: 0.0,
             })
             .collect();
-        for r in &self.rows {
-            if let Some(s) = out.get_mut(usize::from(r.segment)) {
-                s.purchases += r.frequency;
-                s.amount += r.amount;
+        let t = &self.table;
+        for ((&seg, &freq), &amount) in t.segment.iter().zip(&t.frequency).zip(&t.amount) {
+            if let Some(s) = out.get_mut(usize::from(seg)) {
+                s.purchases += freq;
+                s.amount += amount;
             }
         }
         out
@@ -248,8 +341,10 @@ impl RfmResult {
 /// let amounts = [5.0, 5.0, 100.0, 1.0, 1.0, 1.0];
 /// let r = rfm(&customers, &days, &amounts, None, TallyOptions::new().as_of(21),
 ///             &RfmOptions::new().bins(3).segments(vec![]))?;
-/// assert_eq!(r.rows[0].recency_days, 1);
-/// assert_eq!((r.rows[0].r, r.rows[1].r), (3, 1));
+/// assert_eq!(r.table.recency_days[0], 1);
+/// assert_eq!((r.table.r[0], r.table.r[1]), (3, 1));
+/// let first = r.table.row(0).unwrap();
+/// assert_eq!((first.frequency, first.rfm_score()), (2, 322));
 /// # Ok::<(), cx_core::CxError>(())
 /// ```
 pub fn rfm(
@@ -361,6 +456,41 @@ fn scores_and_rules(opts: &RfmOptions) -> Result<(usize, Vec<rules::SegmentRule>
     Ok((k, rules_v))
 }
 
+/// The columns of the customers with a purchase (scores and segments still empty), and
+/// their recency and frequency as numbers for the binning; plus the customers with rows
+/// but no purchase.
+fn gather(aggs: &[CustomerAgg], as_of: i32, how: Monetary) -> (RfmTable, [Vec<f64>; 2], u64) {
+    let n = aggs.len();
+    let mut t = RfmTable {
+        code: Vec::with_capacity(n),
+        first_day: Vec::with_capacity(n),
+        last_day: Vec::with_capacity(n),
+        recency_days: Vec::with_capacity(n),
+        frequency: Vec::with_capacity(n),
+        monetary: Vec::with_capacity(n),
+        amount: Vec::with_capacity(n),
+        ..RfmTable::default()
+    };
+    let mut values: [Vec<f64>; 2] = std::array::from_fn(|_| Vec::with_capacity(n));
+    let mut n_without = 0u64;
+    for (code, a) in aggs.iter().enumerate() {
+        if !a.has_purchase() {
+            n_without += u64::from(a.rows > 0);
+            continue;
+        }
+        t.code.push(code as u32);
+        t.first_day.push(a.first_day);
+        t.last_day.push(a.last_day);
+        t.recency_days.push(as_of - a.last_day);
+        t.frequency.push(u64::from(a.purchases));
+        t.monetary.push(monetary_of(a, how));
+        t.amount.push(a.amount);
+        values[0].push(f64::from(as_of - a.last_day));
+        values[1].push(f64::from(a.purchases));
+    }
+    (t, values, n_without)
+}
+
 /// Score a (possibly merged) tally as of a day; see [`rfm`].
 ///
 /// # Errors
@@ -369,34 +499,22 @@ pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmRes
     let (k, rules_v) = scores_and_rules(opts)?;
     let k8 = k as u8;
 
-    let aggs = t.customers();
-    // The three variables of the customers with a purchase, as contiguous columns: the
-    // binnings read them, and the rows are written once, scores and segment included.
-    let mut kept: Vec<u32> = Vec::with_capacity(aggs.len());
-    let mut values: [Vec<f64>; 3] = std::array::from_fn(|_| Vec::with_capacity(aggs.len()));
-    let mut n_without = 0u64;
-    for (code, a) in aggs.iter().enumerate() {
-        if !a.has_purchase() {
-            n_without += u64::from(a.rows > 0);
-            continue;
-        }
-        kept.push(code as u32);
-        values[0].push(f64::from(as_of - a.last_day));
-        values[1].push(f64::from(a.purchases));
-        values[2].push(monetary_of(a, opts.monetary));
-    }
-    if kept.is_empty() {
+    // The table's columns are written once; the binnings read recency, frequency and
+    // monetary as contiguous numbers, and their scores become the score columns.
+    let (mut table, [recency, frequency], n_without) = gather(t.customers(), as_of, opts.monetary);
+    if table.is_empty() {
         return Err(CxError::EmptyInput {
             what: "purchases".into(),
         });
     }
+    let values: [&[f64]; 3] = [&recency, &frequency, &table.monetary];
     let names = ["recency", "frequency", "monetary"];
     let mut dims = Vec::with_capacity(3);
     let mut warnings = Vec::new();
     // The three binnings are independent: monetary (by selection, the slowest) on a
     // second thread when there are many customers.
-    let bin_dim = |j: usize| bin(&values[j], k, &opts.methods[j]);
-    let binned: Vec<Result<Binned>> = if kept.len() >= PARALLEL_MIN_CUSTOMERS {
+    let bin_dim = |j: usize| bin(values[j], k, &opts.methods[j]);
+    let binned: Vec<Result<Binned>> = if table.len() >= PARALLEL_MIN_CUSTOMERS {
         std::thread::scope(|scope| {
             let third = scope.spawn(|| bin_dim(2));
             let mut out = vec![bin_dim(0), bin_dim(1)];
@@ -447,38 +565,32 @@ pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmRes
         dims.push(d);
         scores.push(score);
     }
-    let table = rules::SegmentTable::new(&rules_v, k8);
+    let (Some(m), Some(f), Some(r)) = (scores.pop(), scores.pop(), scores.pop()) else {
+        return Err(CxError::option(
+            "bins",
+            "internal: three dimensions expected",
+        ));
+    };
+    let cells = rules::SegmentTable::new(&rules_v, k8);
     let others = rules_v.len() as u16;
     let mut segment_counts = vec![0u64; rules_v.len() + 1];
-    let mut rows: Vec<RfmRow> = Vec::with_capacity(kept.len());
-    for (i, &code) in kept.iter().enumerate() {
-        let Some(a) = aggs.get(code as usize) else {
-            continue;
-        };
-        let (r, f, m) = (scores[0][i], scores[1][i], scores[2][i]);
-        let segment = table.get(r, f, m).unwrap_or(others);
-        segment_counts[usize::from(segment)] += 1;
-        rows.push(RfmRow {
-            code,
-            first_day: a.first_day,
-            last_day: a.last_day,
-            recency_days: as_of - a.last_day,
-            frequency: u64::from(a.purchases),
-            monetary: values[2][i],
-            amount: a.amount,
-            r,
-            f,
-            m,
-            segment,
-        });
+    table.segment = r
+        .iter()
+        .zip(&f)
+        .zip(&m)
+        .map(|((&r, &f), &m)| cells.get(r, f, m).unwrap_or(others))
+        .collect();
+    for &s in &table.segment {
+        segment_counts[usize::from(s)] += 1;
     }
+    (table.r, table.f, table.m) = (r, f, m);
     let mut segment_names: Vec<String> = rules_v.iter().map(|r| r.name.clone()).collect();
     segment_names.push(opts.others.clone());
     let [rd, fd, md]: [Dimension; 3] = dims
         .try_into()
         .map_err(|_| CxError::option("bins", "internal: three dimensions expected"))?;
     Ok(RfmResult {
-        rows,
+        table,
         as_of,
         dimensions: [rd, fd, md],
         segment_names,
@@ -643,7 +755,7 @@ mod tests {
             .try_into()
             .map_err(|_| CxError::option("bins", "internal: three dimensions expected"))?;
         Ok(RfmResult {
-            rows,
+            table: rows.into_iter().collect(),
             as_of,
             dimensions: [rd, fd, md],
             segment_names,
@@ -677,21 +789,21 @@ mod tests {
             &RfmOptions::new(),
         )
         .unwrap();
-        let rec: Vec<i32> = r.rows.iter().map(|x| x.recency_days).collect();
+        let rec: Vec<i32> = r.table.recency_days.clone();
         assert_eq!(rec, vec![1, 50, 80, 5, 37]);
         // recency sorted 1 5 37 50 80; type-7 quintile breaks 4.2 24.2 42.2 56 → bins 1 4 5 2 3
-        let rs: Vec<u8> = r.rows.iter().map(|x| x.r).collect();
+        let rs: Vec<u8> = r.table.r.clone();
         assert_eq!(rs, vec![5, 2, 1, 4, 3]);
         // frequency 3 1 2 1 4: sorted 1 1 2 3 4, breaks 1 1.6 2.4 3.2 → bins 4 1 3 1 5
-        let fs: Vec<u8> = r.rows.iter().map(|x| x.f).collect();
+        let fs: Vec<u8> = r.table.f.clone();
         assert_eq!(fs, vec![4, 1, 3, 1, 5]);
         assert_eq!(r.dimensions[1].empty_scores(), vec![2]);
         assert_eq!(r.warnings.len(), 1);
         // monetary 30 100 10 1 80: sorted 1 10 30 80 100, breaks 8.2 22 50 84 → 3 5 2 1 4
-        let ms: Vec<u8> = r.rows.iter().map(|x| x.m).collect();
+        let ms: Vec<u8> = r.table.m.clone();
         assert_eq!(ms, vec![3, 5, 2, 1, 4]);
-        assert_eq!(r.rows[0].rfm_score(), 543);
-        let seg = |i: usize| r.segment_names[usize::from(r.rows[i].segment)].as_str();
+        assert_eq!(r.table.row(0).unwrap().rfm_score(), 543);
+        let seg = |i: usize| r.segment_names[usize::from(r.table.segment[i])].as_str();
         assert_eq!(seg(0), "Potential Loyalist");
         assert_eq!(seg(2), "Lost"); // R1 F3 M2: no earlier rectangle holds M=2
     }
@@ -717,6 +829,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.n_excluded, 1);
-        assert_eq!(r.rows[1].last_day, 3);
+        assert_eq!(r.table.last_day[1], 3);
     }
 }
