@@ -95,7 +95,9 @@ fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
             (l.min(v), h.max(v))
         });
-    if hi - lo < MAX_RANGE && values.iter().all(|v| v.fract() == 0.0) {
+    // `v as i64` truncates (saturating): a value equal to it is whole (`f64::fract` is a
+    // library call per value on baseline x86-64).
+    if hi - lo < MAX_RANGE && values.iter().all(|&v| v == (v as i64) as f64) {
         // Whole numbers in a small range: a histogram gives every order statistic.
         let mut hist = vec![0usize; (hi - lo) as usize + 1];
         for &v in values {
@@ -112,6 +114,26 @@ fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
         }
         return out;
     }
+    if values.len() >= RADIX_MIN && values.len() < u32::MAX as usize {
+        return radix_order_statistics(values, ranks);
+    }
+    select_order_statistics(values, ranks)
+}
+
+/// From this many values, order statistics by a radix pass instead of repeated selection.
+const RADIX_MIN: usize = 1 << 15;
+
+/// A `u64` whose unsigned order is `f64::total_cmp`'s (the mapping `total_cmp` itself
+/// uses: negative values have all bits flipped, others only the sign bit).
+#[inline]
+fn total_key(v: f64) -> u64 {
+    let b = v.to_bits();
+    b ^ (((b as i64 >> 63) as u64) | (1 << 63))
+}
+
+/// Order statistics by selection on a copy (`select_nth_unstable` per rank, each on the
+/// part right of the previous rank).
+fn select_order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
     let mut work = values.to_vec();
     let mut out = Vec::with_capacity(ranks.len());
     let mut start = 0usize;
@@ -132,6 +154,57 @@ fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
         };
         out.push(v);
         start = r + 1;
+    }
+    out
+}
+
+/// Order statistics by the top 16 bits of [`total_key`]: one pass counts the values per
+/// bucket, which gives each rank's bucket and its rank inside; a second pass copies the
+/// values of those few buckets, where a selection finishes. The same values as
+/// [`select_order_statistics`] (the `total_cmp` order, so equal bits at equal ranks).
+fn radix_order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
+    const SHIFT: u32 = 48;
+    let mut hist = vec![0u32; 1 << (64 - SHIFT)];
+    for &v in values {
+        hist[(total_key(v) >> SHIFT) as usize] += 1;
+    }
+    // Per rank: its bucket and its rank among the bucket's values.
+    let mut at: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
+    let (mut seen, mut bucket) = (0usize, 0usize);
+    for &r in ranks {
+        while bucket < hist.len() && seen + hist[bucket] as usize <= r {
+            seen += hist[bucket] as usize;
+            bucket += 1;
+        }
+        at.push((bucket, r - seen));
+    }
+    let mut buckets: Vec<usize> = at.iter().map(|&(b, _)| b).collect();
+    buckets.dedup();
+    let mut members: Vec<Vec<f64>> = buckets
+        .iter()
+        .map(|&b| Vec::with_capacity(hist.get(b).map_or(0, |&c| c as usize)))
+        .collect();
+    let mut wanted = vec![u8::MAX; hist.len()];
+    for (i, &b) in buckets.iter().enumerate() {
+        if let Some(w) = wanted.get_mut(b) {
+            *w = i as u8;
+        }
+    }
+    for &v in values {
+        let w = wanted[(total_key(v) >> SHIFT) as usize];
+        if let Some(m) = members.get_mut(usize::from(w)) {
+            m.push(v);
+        }
+    }
+    // Each bucket's ranks together (a rank next to the previous one is a minimum scan).
+    let mut out = Vec::with_capacity(ranks.len());
+    for (i, m) in members.iter().enumerate() {
+        let inside: Vec<usize> = at
+            .iter()
+            .filter(|&&(b, _)| buckets.get(i) == Some(&b))
+            .map(|&(_, r)| r)
+            .collect();
+        out.extend(select_order_statistics(m, &inside));
     }
     out
 }
@@ -222,6 +295,40 @@ fn ntile(values: &[f64], k: usize) -> (Vec<u8>, Vec<f64>) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// The radix order statistics equal the selection ones bit for bit, over values
+        /// with ties, signed zeros, negatives and wide ranges, and any ranks.
+        #[test]
+        fn radix_order_statistics_equal_selection(
+            raw in proptest::collection::vec((-3i64..3, 0u32..2000, 0u8..4), 1..5000),
+            picks in proptest::collection::vec(0.0f64..1.0, 1..10),
+        ) {
+            let values: Vec<f64> = raw
+                .iter()
+                .map(|&(e, m, kind)| match kind {
+                    0 => f64::from(m) / 100.0,
+                    1 => -f64::from(m) * 10f64.powi(e as i32),
+                    2 => if m % 2 == 0 { 0.0 } else { -0.0 },
+                    _ => f64::from(m % 7) * 1e12,
+                })
+                .collect();
+            let n = values.len();
+            let mut ranks: Vec<usize> = picks.iter().map(|p| ((n - 1) as f64 * p) as usize).collect();
+            ranks.sort_unstable();
+            ranks.dedup();
+            let fast = radix_order_statistics(&values, &ranks);
+            let slow = select_order_statistics(&values, &ranks);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(bits(&fast), bits(&slow));
+            // And against a full sort.
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let want: Vec<f64> = ranks.iter().map(|&r| sorted[r]).collect();
+            proptest::prop_assert_eq!(bits(&fast), bits(&want));
+        }
+    }
 
     #[test]
     fn type7_matches_r() {

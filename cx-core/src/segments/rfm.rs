@@ -509,40 +509,34 @@ pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmRes
     }
     let values: [&[f64]; 3] = [&recency, &frequency, &table.monetary];
     let names = ["recency", "frequency", "monetary"];
-    let mut dims = Vec::with_capacity(3);
-    let mut warnings = Vec::new();
-    // The three binnings are independent: monetary (by selection, the slowest) on a
-    // second thread when there are many customers.
-    let bin_dim = |j: usize| bin(values[j], k, &opts.methods[j]);
-    let binned: Vec<Result<Binned>> = if table.len() >= PARALLEL_MIN_CUSTOMERS {
-        std::thread::scope(|scope| {
-            let third = scope.spawn(|| bin_dim(2));
-            let mut out = vec![bin_dim(0), bin_dim(1)];
-            out.push(third.join().unwrap_or_else(|_| bin_dim(2)));
-            out
-        })
-    } else {
-        (0..3).map(bin_dim).collect()
-    };
-    let mut scores: Vec<Vec<u8>> = Vec::with_capacity(3);
-    for (j, (v, b)) in values.iter().zip(binned).enumerate() {
+    // One dimension: its scores, and its per-score counts, extremes and warning.
+    /// A dimension, its scores and its warning.
+    type Scored = (Dimension, Vec<u8>, Option<String>);
+    let score_dim = |j: usize| -> Result<Scored> {
+        let v = values[j];
         let Binned {
             bins: mut score,
             breaks,
             ..
-        } = b?;
+        } = bin(v, k, &opts.methods[j])?;
         if j == 0 {
             // Recency reversed: recent customers score high.
             score.iter_mut().for_each(|b| *b = k8 + 1 - *b);
         }
         let mut counts = vec![0u64; k];
-        let mut min = vec![f64::NAN; k];
-        let mut max = vec![f64::NAN; k];
+        let mut min = vec![f64::INFINITY; k];
+        let mut max = vec![f64::NEG_INFINITY; k];
         for (&x, &sc) in v.iter().zip(&score) {
             let s = usize::from(sc) - 1;
             counts[s] += 1;
-            min[s] = if min[s].is_nan() { x } else { min[s].min(x) };
-            max[s] = if max[s].is_nan() { x } else { max[s].max(x) };
+            min[s] = min[s].min(x);
+            max[s] = max[s].max(x);
+        }
+        // An empty score has no extremes.
+        for ((lo, hi), &c) in min.iter_mut().zip(&mut max).zip(&counts) {
+            if c == 0 {
+                (*lo, *hi) = (f64::NAN, f64::NAN);
+            }
         }
         let d = Dimension {
             name: names[j],
@@ -553,17 +547,37 @@ pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmRes
             max,
         };
         let empty = d.empty_scores();
-        if !empty.is_empty() {
-            warnings.push(format!(
+        let warning = (!empty.is_empty()).then(|| {
+            format!(
                 "{}: only {} of {k} scores used; scores {:?} are empty because many customers share the same value (breaks {:?})",
                 d.name,
                 k - empty.len(),
                 empty,
                 d.breaks
-            ));
-        }
+            )
+        });
+        Ok((d, score, warning))
+    };
+    // The three dimensions are independent: monetary (a selection, the slowest) on a
+    // second thread when there are many customers.
+    let scored: Vec<Result<Scored>> = if table.len() >= PARALLEL_MIN_CUSTOMERS {
+        std::thread::scope(|scope| {
+            let third = scope.spawn(|| score_dim(2));
+            let mut out = vec![score_dim(0), score_dim(1)];
+            out.push(third.join().unwrap_or_else(|_| score_dim(2)));
+            out
+        })
+    } else {
+        (0..3).map(score_dim).collect()
+    };
+    let mut dims = Vec::with_capacity(3);
+    let mut warnings = Vec::new();
+    let mut scores: Vec<Vec<u8>> = Vec::with_capacity(3);
+    for s in scored {
+        let (d, score, warning) = s?;
         dims.push(d);
         scores.push(score);
+        warnings.extend(warning);
     }
     let (Some(m), Some(f), Some(r)) = (scores.pop(), scores.pop(), scores.pop()) else {
         return Err(CxError::option(
