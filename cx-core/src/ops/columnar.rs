@@ -37,7 +37,7 @@ use std::cell::Cell;
 use super::BusinessCalendar;
 use super::calendar::CalendarIndex;
 use super::ticket_metrics::{AgentCreated, BusinessRule, MetricDefinitions, StatusTimesEnd};
-use crate::model::{AgentId, Channel, CustomerId, Priority, TeamId, TicketId, TicketStatus};
+use crate::model::{AgentId, Channel, CustomerId, Priority, TeamId, TicketStatus};
 
 /// Marker of a missing instant or duration in [`MetricColumns`].
 pub const NONE: i64 = i64::MIN;
@@ -463,29 +463,36 @@ impl<'a> Ctx<'a, '_> {
     }
 
     /// [`business`](Self::business) through the offsets of `a` and `b`
-    /// when the schedule does not depend on `at`, remembering the last two
-    /// instants looked up in `memo` (a ticket's intervals share ends: each
-    /// status segment starts where the previous one ended, and the
-    /// single-event metrics all start at creation).
+    /// when the schedule does not depend on `at`, remembering in `memo` the
+    /// first instant looked up (a ticket's creation: the single-event metrics
+    /// all start there) for the whole ticket and the last two others (each
+    /// status segment starts where the previous one ended).
     #[inline]
-    fn business_memo(&self, memo: &Cell<[(i64, i64); 2]>, a: i64, b: i64, at: i64) -> i64 {
+    fn business_memo(&self, memo: &Cell<[(i64, i64); 3]>, a: i64, b: i64, at: i64) -> i64 {
         let Some(ix) = self.idx.filter(|_| self.flat) else {
             return self.business(a, b, at);
         };
         let off = |x: i64| -> Option<i64> {
-            let [m0, m1] = memo.get();
+            let [m0, m1, pin] = memo.get();
             if x == NONE {
                 return None; // the empty slots' key
+            }
+            if pin.0 == x {
+                return Some(pin.1);
             }
             if m0.0 == x {
                 return Some(m0.1);
             }
             if m1.0 == x {
-                memo.set([m1, m0]);
+                memo.set([m1, m0, pin]);
                 return Some(m1.1);
             }
             let v = ix.offset(x)?;
-            memo.set([(x, v), m0]);
+            if pin.0 == NONE {
+                memo.set([m0, m1, (x, v)]);
+            } else {
+                memo.set([(x, v), m0, pin]);
+            }
             Some(v)
         };
         match (off(a), off(b)) {
@@ -529,7 +536,7 @@ impl<'a> Ctx<'a, '_> {
         let mut agents_seen = 0u32;
         let mut teams_seen = 0u32;
         let mut seen_created = false;
-        let memo = Cell::new([(NONE, 0i64); 2]);
+        let memo = Cell::new([(NONE, 0i64); 3]);
         let segment = |status: TicketStatus, a: i64, b: i64, acc: &mut [[i64; 2]; 3]| {
             let slot = match status {
                 TicketStatus::New | TicketStatus::Open => 0,
@@ -775,9 +782,12 @@ fn new_cols(n: usize) -> MetricColumns {
     }
 }
 
+/// Rows grouped by ticket: see [`group`].
+type Grouped = (Option<Vec<u32>>, Vec<u32>);
+
 /// Rows grouped by ticket code: `(order, ends)` with ticket `t`'s rows at
 /// `order[ends[t-1]..ends[t]]` (`order = None` means the identity).
-fn group(ticket: &Codes, n_tickets: usize) -> Option<(Option<Vec<u32>>, Vec<u32>)> {
+fn group(ticket: &Codes, n_tickets: usize) -> Option<Grouped> {
     match ticket {
         Codes::U8(v) => group_of(v, n_tickets),
         Codes::U16(v) => group_of(v, n_tickets),
@@ -785,14 +795,16 @@ fn group(ticket: &Codes, n_tickets: usize) -> Option<(Option<Vec<u32>>, Vec<u32>
     }
 }
 
-fn group_of<T: Copy + Into<u32> + PartialOrd>(
-    ticket: &[T],
-    n_tickets: usize,
-) -> Option<(Option<Vec<u32>>, Vec<u32>)> {
-    let sorted = ticket.windows(2).all(|w| w[0] <= w[1]);
+fn group_of<T: Copy + Into<u32> + PartialOrd>(ticket: &[T], n_tickets: usize) -> Option<Grouped> {
+    // One pass: count each ticket's rows and check the order.
     let mut counts = vec![0u32; n_tickets];
+    let mut sorted = true;
+    let mut prev = 0u32;
     for &t in ticket {
-        *counts.get_mut(t.into() as usize)? += 1;
+        let t: u32 = t.into();
+        sorted &= prev <= t;
+        prev = t;
+        *counts.get_mut(t as usize)? += 1;
     }
     let mut ends = Vec::with_capacity(n_tickets);
     let mut acc = 0u32;
@@ -985,29 +997,57 @@ pub fn ticket_metrics_chunks<'a>(
     .iter()
     .all(|c| c.as_ref().is_none_or(|c| c.len() == n))
         && ev.public.as_ref().is_none_or(|p| p.len() == n);
-    if !cols_ok || ev.ticket.codes.contains_null() || ev.kind.codes.contains_null() {
+    if !cols_ok {
         return None;
     }
-    let tickets: Vec<&'a str> = ev
-        .ticket
-        .values
-        .iter()
-        .map(|v| TicketId::new(*v).ok().map(|_| v.trim()))
-        .collect::<Option<_>>()?;
-    let tb = Tables::new(ev)?;
     let as_of = match defs.status_times_end {
         StatusTimesEnd::AsOf(x) => Some(x.timestamp()),
         _ => None,
     };
-    let index = calendar.map(|c| {
+    // Two independent preparations, on two threads for large logs (each is a
+    // few passes over the rows): the value tables, and the grouping of rows by
+    // ticket with the span of instants for the calendar index.
+    let values = || -> Option<(Vec<&'a str>, Tables<'a>)> {
+        if ev.kind.codes.contains_null() {
+            return None;
+        }
+        // The ids as `TicketId::new` reads them (non-blank, trimmed), without
+        // allocating one per ticket.
+        let tickets: Vec<&'a str> = ev
+            .ticket
+            .values
+            .iter()
+            .map(|v| trimmed(v))
+            .collect::<Option<_>>()?;
+        Some((tickets, Tables::new(ev)?))
+    };
+    let want_span = calendar.is_some();
+    let rows = || -> Option<(Grouped, (i64, i64))> {
+        if ev.ticket.codes.contains_null() {
+            return None;
+        }
+        let g = group(&ev.ticket.codes, ev.ticket.values.len())?;
         // One pass for both ends (vectorised).
-        let (lo, hi) = if ev.at.is_empty() {
+        let span = if !want_span || ev.at.is_empty() {
             (0, 0)
         } else {
             ev.at
                 .iter()
                 .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
         };
+        Some((g, span))
+    };
+    let (v, r) = if threads >= 2 && n >= 200_000 {
+        std::thread::scope(|s| {
+            let h = s.spawn(rows);
+            let v = values();
+            (v, h.join().ok().flatten())
+        })
+    } else {
+        (values(), rows())
+    };
+    let ((tickets, tb), ((order, ends), (lo, hi))) = (v?, r?);
+    let index = calendar.map(|c| {
         let hi = as_of.map_or(hi, |x| hi.max(x));
         CalendarIndex::new(c, lo.min(hi), hi)
     });
@@ -1021,7 +1061,6 @@ pub fn ticket_metrics_chunks<'a>(
         defs,
         as_of,
     };
-    let (order, ends) = group(&ev.ticket.codes, tickets.len())?;
     let nt = tickets.len();
     let threads = threads.clamp(1, 16).min(nt.div_ceil(20_000).max(1));
     let mut chunks = if threads <= 1 {
