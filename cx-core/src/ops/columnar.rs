@@ -124,8 +124,9 @@ pub struct MetricColumns {
     pub next_end: Vec<u32>,
     /// `[calendar, business]` next reply times, all tickets in a row.
     pub next_reply: [Vec<i64>; 2],
-    /// Counts of [`COUNTS`].
-    pub counts: [Vec<u32>; 8],
+    /// Counts of [`COUNTS`], as `i64` (the type of the result table's count
+    /// columns, so they need no conversion).
+    pub counts: [Vec<i64>; 8],
     /// Whether a raise ended at Urgent.
     pub escalated_to_urgent: Vec<bool>,
     /// One-touch (tri-state).
@@ -250,6 +251,19 @@ fn non_blank(v: &str) -> Option<&str> {
 
 fn trimmed(v: &str) -> Option<&str> {
     Some(v.trim()).filter(|s| !s.is_empty())
+}
+
+/// [`trimmed`] without the scan when the value starts and ends with an ASCII
+/// character that is not white space (every id of a clean export).
+#[inline]
+fn trimmed_id(v: &str) -> Option<&str> {
+    let kept = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    let b = v.as_bytes();
+    if kept(b.first()) && kept(b.last()) {
+        Some(v)
+    } else {
+        trimmed(v)
+    }
 }
 
 /// Interns normalised strings to codes.
@@ -550,18 +564,22 @@ impl<'a> Ctx<'a, '_> {
             }
         };
         let mut priority: Option<Priority> = None;
+        // Most event logs carry no attribute columns: no lookups per row then.
+        let any_attr = attr_cols.iter().any(|c| c.is_some()) || ev.priority.is_some();
         for (k, &r) in rows.iter().enumerate() {
             let row = r as usize;
-            for j in 0..3 {
-                let c = get(attr_tabs[j], code_at(attr_cols[j], row)).unwrap_or(NULL);
-                if c != NULL && r < attr[j].0 {
-                    attr[j] = (r, c);
+            if any_attr {
+                for j in 0..3 {
+                    let c = get(attr_tabs[j], code_at(attr_cols[j], row)).unwrap_or(NULL);
+                    if c != NULL && r < attr[j].0 {
+                        attr[j] = (r, c);
+                    }
                 }
-            }
-            if let Some(p) = get(&self.tb.prio_attr, code_at(&ev.priority, row)).flatten()
-                && r < prio_attr.0
-            {
-                prio_attr = (r, Some(p));
+                if let Some(p) = get(&self.tb.prio_attr, code_at(&ev.priority, row)).flatten()
+                    && r < prio_attr.0
+                {
+                    prio_attr = (r, Some(p));
+                }
             }
             let at = *ev.at.get(row)?;
             let mut kind = self.kind(row)?;
@@ -729,7 +747,7 @@ impl<'a> Ctx<'a, '_> {
         }
         out.next_end.push(out.next_reply[0].len() as u32);
         for (col, v) in out.counts.iter_mut().zip(counts) {
-            col.push(v);
+            col.push(i64::from(v));
         }
         out.escalated_to_urgent.push(escalated_to_urgent);
         out.one_touch.push(if first_solve == NONE {
@@ -848,7 +866,15 @@ fn run_range(
                 ctx.tag(r) != Some(Tag::Created),
             )
         };
-        if !buf.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+        // In order already (the usual case)? One key per row.
+        let mut keys = buf.iter().map(key);
+        let sorted = match keys.next() {
+            None => true,
+            Some(first) => keys
+                .try_fold(first, |prev, k| (prev <= k).then_some(k))
+                .is_some(),
+        };
+        if !sorted {
             buf.sort_by_key(key);
         }
         ctx.ticket(&buf, &mut out)?;
@@ -1007,7 +1033,8 @@ pub fn ticket_metrics_chunks<'a>(
     // Two independent preparations, on two threads for large logs (each is a
     // few passes over the rows): the value tables, and the grouping of rows by
     // ticket with the span of instants for the calendar index.
-    let values = || -> Option<(Vec<&'a str>, Tables<'a>)> {
+    let want_span = calendar.is_some();
+    let values = || -> Option<(Vec<&'a str>, Tables<'a>, (i64, i64))> {
         if ev.kind.codes.contains_null() {
             return None;
         }
@@ -1017,16 +1044,8 @@ pub fn ticket_metrics_chunks<'a>(
             .ticket
             .values
             .iter()
-            .map(|v| trimmed(v))
+            .map(|v| trimmed_id(v))
             .collect::<Option<_>>()?;
-        Some((tickets, Tables::new(ev)?))
-    };
-    let want_span = calendar.is_some();
-    let rows = || -> Option<(Grouped, (i64, i64))> {
-        if ev.ticket.codes.contains_null() {
-            return None;
-        }
-        let g = group(&ev.ticket.codes, ev.ticket.values.len())?;
         // One pass for both ends (vectorised).
         let span = if !want_span || ev.at.is_empty() {
             (0, 0)
@@ -1035,7 +1054,13 @@ pub fn ticket_metrics_chunks<'a>(
                 .iter()
                 .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
         };
-        Some((g, span))
+        Some((tickets, Tables::new(ev)?, span))
+    };
+    let rows = || -> Option<Grouped> {
+        if ev.ticket.codes.contains_null() {
+            return None;
+        }
+        group(&ev.ticket.codes, ev.ticket.values.len())
     };
     let (v, r) = if threads >= 2 && n >= 200_000 {
         std::thread::scope(|s| {
@@ -1046,7 +1071,7 @@ pub fn ticket_metrics_chunks<'a>(
     } else {
         (values(), rows())
     };
-    let ((tickets, tb), ((order, ends), (lo, hi))) = (v?, r?);
+    let ((tickets, tb, (lo, hi)), (order, ends)) = (v?, r?);
     let index = calendar.map(|c| {
         let hi = as_of.map_or(hi, |x| hi.max(x));
         CalendarIndex::new(c, lo.min(hi), hi)
@@ -1114,4 +1139,30 @@ pub fn ticket_metrics_chunks<'a>(
             .collect::<Result<_, _>>()
             .ok()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The id shortcut reads every value as `trimmed` (hence `TicketId::new`) does.
+    #[test]
+    fn trimmed_id_equals_trimmed() {
+        let ws = [
+            "", " ", "\t", "\u{0B}", "\u{0C}", "\r\n", "\u{85}", "\u{A0}", "\u{3000}", "x", "é",
+        ];
+        for a in ws {
+            for b in ["T1", "", "工单", " T 2 ", "a\u{0B}"] {
+                for c in ws {
+                    let v = format!("{a}{b}{c}");
+                    assert_eq!(trimmed_id(&v), trimmed(&v), "{v:?}");
+                    assert_eq!(
+                        trimmed_id(&v).is_some(),
+                        crate::model::TicketId::new(v.as_str()).is_ok(),
+                        "{v:?}"
+                    );
+                }
+            }
+        }
+    }
 }
