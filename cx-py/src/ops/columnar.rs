@@ -72,6 +72,14 @@ struct Keys {
 }
 
 impl Keys {
+    /// Empty state (the cache's entries hold no key of at most 15 bytes).
+    fn new() -> Self {
+        Self {
+            cache: vec![(u128::MAX, NULL); KEY_CACHE],
+            prev: (u128::MAX, NULL),
+        }
+    }
+
     /// The code of the (non-null) row `i` of `arr`: the previous key's, the
     /// cache's, or the encoder's (then cached). Inlined into the row loops of
     /// [`short_keyed`] (a call per row was a tenth of its time).
@@ -116,13 +124,13 @@ impl Keys {
 /// types, actors, statuses, ids) are compared as integers read straight from
 /// the Arrow buffers (the previous value, then a direct-mapped cache), so only
 /// a value not seen recently reaches the encoder's string map.
-fn short_keyed<'a, O: OffsetSizeTrait>(enc: &mut DictEncoder<'a>, arr: &'a GenericStringArray<O>) {
+fn short_keyed<'a, O: OffsetSizeTrait>(
+    enc: &mut DictEncoder<'a>,
+    arr: &'a GenericStringArray<O>,
+    keys: &mut Keys,
+) {
     let offsets = arr.value_offsets();
     let bytes = arr.values().as_slice();
-    let mut keys = Keys {
-        cache: vec![(u128::MAX, NULL); KEY_CACHE],
-        prev: (u128::MAX, NULL),
-    };
     // 64 rows at a time (one validity word): the codes of the valid rows go
     // into a block of null codes (set bits found with `trailing_zeros`, no
     // branch per row), which is appended at once (one width dispatch per
@@ -162,7 +170,8 @@ fn short_keyed<'a, O: OffsetSizeTrait>(enc: &mut DictEncoder<'a>, arr: &'a Gener
 }
 
 /// Intern one string array's values into `enc`; `None` for a non-string type.
-fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef) -> Option<()> {
+/// `keys` is the short-key state of `enc` (kept from batch to batch).
+fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef, keys: &mut Keys) -> Option<()> {
     enc.reserve(a.len());
     macro_rules! plain {
         ($arr:expr) => {{
@@ -179,14 +188,14 @@ fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef) -> Option<()> {
         }};
     }
     match a.data_type() {
-        DataType::Utf8 => short_keyed(enc, a.as_string::<i32>()),
-        DataType::LargeUtf8 => short_keyed(enc, a.as_string::<i64>()),
+        DataType::Utf8 => short_keyed(enc, a.as_string::<i32>(), keys),
+        DataType::LargeUtf8 => short_keyed(enc, a.as_string::<i64>(), keys),
         DataType::Utf8View => plain!(a.as_string_view()),
         DataType::Dictionary(_, _) => {
             let d = a.as_any_dictionary();
             let vals = d.values();
             let mut dict = DictEncoder::new();
-            push_strings(&mut dict, vals)?;
+            push_strings(&mut dict, vals, &mut Keys::new())?;
             let sub = dict.finish();
             let map: Vec<u32> = sub
                 .codes
@@ -214,6 +223,12 @@ fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef) -> Option<()> {
 
 fn str_col<'a>(batches: &'a [RecordBatch], name: &str) -> Option<Option<StrColumn<'a>>> {
     let mut enc = DictEncoder::new();
+    // Room for every batch's rows at once (77 batches of a parquet file grew
+    // the codes by doubling, copying them each time), and one key cache.
+    if batches.iter().any(|b| b.column_by_name(name).is_some()) {
+        enc.reserve(batches.iter().map(RecordBatch::num_rows).sum());
+    }
+    let mut keys = Keys::new();
     let mut any = false;
     for b in batches {
         match b.column_by_name(name) {
@@ -225,7 +240,7 @@ fn str_col<'a>(batches: &'a [RecordBatch], name: &str) -> Option<Option<StrColum
             }
             Some(a) => {
                 any = true;
-                push_strings(&mut enc, a)?;
+                push_strings(&mut enc, a, &mut keys)?;
             }
         }
     }
