@@ -168,7 +168,7 @@ fn assert_same(fast: &ColumnarMetrics<'_>, slow: &[TicketMetrics]) {
             m.escalations,
         ];
         for (k, v) in counts.iter().enumerate() {
-            assert_eq!(c.counts[k][i], *v, "{id} count {k}");
+            assert_eq!(c.counts[k][i], i64::from(*v), "{id} count {k}");
         }
         assert_eq!(c.escalated_to_urgent[i], m.escalated_to_urgent, "{id}");
         assert_eq!(tri(c.one_touch[i]), m.one_touch, "{id} one_touch");

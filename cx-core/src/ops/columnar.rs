@@ -37,7 +37,7 @@ use std::cell::Cell;
 use super::BusinessCalendar;
 use super::calendar::CalendarIndex;
 use super::ticket_metrics::{AgentCreated, BusinessRule, MetricDefinitions, StatusTimesEnd};
-use crate::model::{AgentId, Channel, CustomerId, Priority, TeamId, TicketId, TicketStatus};
+use crate::model::{AgentId, Channel, CustomerId, Priority, TeamId, TicketStatus};
 
 /// Marker of a missing instant or duration in [`MetricColumns`].
 pub const NONE: i64 = i64::MIN;
@@ -124,8 +124,9 @@ pub struct MetricColumns {
     pub next_end: Vec<u32>,
     /// `[calendar, business]` next reply times, all tickets in a row.
     pub next_reply: [Vec<i64>; 2],
-    /// Counts of [`COUNTS`].
-    pub counts: [Vec<u32>; 8],
+    /// Counts of [`COUNTS`], as `i64` (the type of the result table's count
+    /// columns, so they need no conversion).
+    pub counts: [Vec<i64>; 8],
     /// Whether a raise ended at Urgent.
     pub escalated_to_urgent: Vec<bool>,
     /// One-touch (tri-state).
@@ -250,6 +251,19 @@ fn non_blank(v: &str) -> Option<&str> {
 
 fn trimmed(v: &str) -> Option<&str> {
     Some(v.trim()).filter(|s| !s.is_empty())
+}
+
+/// [`trimmed`] without the scan when the value starts and ends with an ASCII
+/// character that is not white space (every id of a clean export).
+#[inline]
+fn trimmed_id(v: &str) -> Option<&str> {
+    let kept = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    let b = v.as_bytes();
+    if kept(b.first()) && kept(b.last()) {
+        Some(v)
+    } else {
+        trimmed(v)
+    }
 }
 
 /// Interns normalised strings to codes.
@@ -463,29 +477,36 @@ impl<'a> Ctx<'a, '_> {
     }
 
     /// [`business`](Self::business) through the offsets of `a` and `b`
-    /// when the schedule does not depend on `at`, remembering the last two
-    /// instants looked up in `memo` (a ticket's intervals share ends: each
-    /// status segment starts where the previous one ended, and the
-    /// single-event metrics all start at creation).
+    /// when the schedule does not depend on `at`, remembering in `memo` the
+    /// first instant looked up (a ticket's creation: the single-event metrics
+    /// all start there) for the whole ticket and the last two others (each
+    /// status segment starts where the previous one ended).
     #[inline]
-    fn business_memo(&self, memo: &Cell<[(i64, i64); 2]>, a: i64, b: i64, at: i64) -> i64 {
+    fn business_memo(&self, memo: &Cell<[(i64, i64); 3]>, a: i64, b: i64, at: i64) -> i64 {
         let Some(ix) = self.idx.filter(|_| self.flat) else {
             return self.business(a, b, at);
         };
         let off = |x: i64| -> Option<i64> {
-            let [m0, m1] = memo.get();
+            let [m0, m1, pin] = memo.get();
             if x == NONE {
                 return None; // the empty slots' key
+            }
+            if pin.0 == x {
+                return Some(pin.1);
             }
             if m0.0 == x {
                 return Some(m0.1);
             }
             if m1.0 == x {
-                memo.set([m1, m0]);
+                memo.set([m1, m0, pin]);
                 return Some(m1.1);
             }
             let v = ix.offset(x)?;
-            memo.set([(x, v), m0]);
+            if pin.0 == NONE {
+                memo.set([m0, m1, (x, v)]);
+            } else {
+                memo.set([(x, v), m0, pin]);
+            }
             Some(v)
         };
         match (off(a), off(b)) {
@@ -529,7 +550,7 @@ impl<'a> Ctx<'a, '_> {
         let mut agents_seen = 0u32;
         let mut teams_seen = 0u32;
         let mut seen_created = false;
-        let memo = Cell::new([(NONE, 0i64); 2]);
+        let memo = Cell::new([(NONE, 0i64); 3]);
         let segment = |status: TicketStatus, a: i64, b: i64, acc: &mut [[i64; 2]; 3]| {
             let slot = match status {
                 TicketStatus::New | TicketStatus::Open => 0,
@@ -543,18 +564,22 @@ impl<'a> Ctx<'a, '_> {
             }
         };
         let mut priority: Option<Priority> = None;
+        // Most event logs carry no attribute columns: no lookups per row then.
+        let any_attr = attr_cols.iter().any(|c| c.is_some()) || ev.priority.is_some();
         for (k, &r) in rows.iter().enumerate() {
             let row = r as usize;
-            for j in 0..3 {
-                let c = get(attr_tabs[j], code_at(attr_cols[j], row)).unwrap_or(NULL);
-                if c != NULL && r < attr[j].0 {
-                    attr[j] = (r, c);
+            if any_attr {
+                for j in 0..3 {
+                    let c = get(attr_tabs[j], code_at(attr_cols[j], row)).unwrap_or(NULL);
+                    if c != NULL && r < attr[j].0 {
+                        attr[j] = (r, c);
+                    }
                 }
-            }
-            if let Some(p) = get(&self.tb.prio_attr, code_at(&ev.priority, row)).flatten()
-                && r < prio_attr.0
-            {
-                prio_attr = (r, Some(p));
+                if let Some(p) = get(&self.tb.prio_attr, code_at(&ev.priority, row)).flatten()
+                    && r < prio_attr.0
+                {
+                    prio_attr = (r, Some(p));
+                }
             }
             let at = *ev.at.get(row)?;
             let mut kind = self.kind(row)?;
@@ -722,7 +747,7 @@ impl<'a> Ctx<'a, '_> {
         }
         out.next_end.push(out.next_reply[0].len() as u32);
         for (col, v) in out.counts.iter_mut().zip(counts) {
-            col.push(v);
+            col.push(i64::from(v));
         }
         out.escalated_to_urgent.push(escalated_to_urgent);
         out.one_touch.push(if first_solve == NONE {
@@ -766,7 +791,9 @@ fn new_cols(n: usize) -> MetricColumns {
         instants: std::array::from_fn(|_| v64()),
         durations: std::array::from_fn(|_| [v64(), v64()]),
         next_end: Vec::with_capacity(n),
-        next_reply: [Vec::new(), Vec::new()],
+        // About one next reply per ticket in a typical log (room only: an
+        // unused reservation is never touched).
+        next_reply: [Vec::with_capacity(n), Vec::with_capacity(n)],
         counts: std::array::from_fn(|_| Vec::with_capacity(n)),
         escalated_to_urgent: Vec::with_capacity(n),
         one_touch: Vec::with_capacity(n),
@@ -775,9 +802,12 @@ fn new_cols(n: usize) -> MetricColumns {
     }
 }
 
+/// Rows grouped by ticket: see [`group`].
+type Grouped = (Option<Vec<u32>>, Vec<u32>);
+
 /// Rows grouped by ticket code: `(order, ends)` with ticket `t`'s rows at
 /// `order[ends[t-1]..ends[t]]` (`order = None` means the identity).
-fn group(ticket: &Codes, n_tickets: usize) -> Option<(Option<Vec<u32>>, Vec<u32>)> {
+fn group(ticket: &Codes, n_tickets: usize) -> Option<Grouped> {
     match ticket {
         Codes::U8(v) => group_of(v, n_tickets),
         Codes::U16(v) => group_of(v, n_tickets),
@@ -785,14 +815,16 @@ fn group(ticket: &Codes, n_tickets: usize) -> Option<(Option<Vec<u32>>, Vec<u32>
     }
 }
 
-fn group_of<T: Copy + Into<u32> + PartialOrd>(
-    ticket: &[T],
-    n_tickets: usize,
-) -> Option<(Option<Vec<u32>>, Vec<u32>)> {
-    let sorted = ticket.windows(2).all(|w| w[0] <= w[1]);
+fn group_of<T: Copy + Into<u32> + PartialOrd>(ticket: &[T], n_tickets: usize) -> Option<Grouped> {
+    // One pass: count each ticket's rows and check the order.
     let mut counts = vec![0u32; n_tickets];
+    let mut sorted = true;
+    let mut prev = 0u32;
     for &t in ticket {
-        *counts.get_mut(t.into() as usize)? += 1;
+        let t: u32 = t.into();
+        sorted &= prev <= t;
+        prev = t;
+        *counts.get_mut(t as usize)? += 1;
     }
     let mut ends = Vec::with_capacity(n_tickets);
     let mut acc = 0u32;
@@ -836,7 +868,15 @@ fn run_range(
                 ctx.tag(r) != Some(Tag::Created),
             )
         };
-        if !buf.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+        // In order already (the usual case)? One key per row.
+        let mut keys = buf.iter().map(key);
+        let sorted = match keys.next() {
+            None => true,
+            Some(first) => keys
+                .try_fold(first, |prev, k| (prev <= k).then_some(k))
+                .is_some(),
+        };
+        if !sorted {
             buf.sort_by_key(key);
         }
         ctx.ticket(&buf, &mut out)?;
@@ -985,29 +1025,56 @@ pub fn ticket_metrics_chunks<'a>(
     .iter()
     .all(|c| c.as_ref().is_none_or(|c| c.len() == n))
         && ev.public.as_ref().is_none_or(|p| p.len() == n);
-    if !cols_ok || ev.ticket.codes.contains_null() || ev.kind.codes.contains_null() {
+    if !cols_ok {
         return None;
     }
-    let tickets: Vec<&'a str> = ev
-        .ticket
-        .values
-        .iter()
-        .map(|v| TicketId::new(*v).ok().map(|_| v.trim()))
-        .collect::<Option<_>>()?;
-    let tb = Tables::new(ev)?;
     let as_of = match defs.status_times_end {
         StatusTimesEnd::AsOf(x) => Some(x.timestamp()),
         _ => None,
     };
-    let index = calendar.map(|c| {
+    // Two independent preparations, on two threads for large logs (each is a
+    // few passes over the rows): the value tables, and the grouping of rows by
+    // ticket with the span of instants for the calendar index.
+    let want_span = calendar.is_some();
+    let values = || -> Option<(Vec<&'a str>, Tables<'a>, (i64, i64))> {
+        if ev.kind.codes.contains_null() {
+            return None;
+        }
+        // The ids as `TicketId::new` reads them (non-blank, trimmed), without
+        // allocating one per ticket.
+        let tickets: Vec<&'a str> = ev
+            .ticket
+            .values
+            .iter()
+            .map(|v| trimmed_id(v))
+            .collect::<Option<_>>()?;
         // One pass for both ends (vectorised).
-        let (lo, hi) = if ev.at.is_empty() {
+        let span = if !want_span || ev.at.is_empty() {
             (0, 0)
         } else {
             ev.at
                 .iter()
                 .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
         };
+        Some((tickets, Tables::new(ev)?, span))
+    };
+    let rows = || -> Option<Grouped> {
+        if ev.ticket.codes.contains_null() {
+            return None;
+        }
+        group(&ev.ticket.codes, ev.ticket.values.len())
+    };
+    let (v, r) = if threads >= 2 && n >= 200_000 {
+        std::thread::scope(|s| {
+            let h = s.spawn(rows);
+            let v = values();
+            (v, h.join().ok().flatten())
+        })
+    } else {
+        (values(), rows())
+    };
+    let ((tickets, tb, (lo, hi)), (order, ends)) = (v?, r?);
+    let index = calendar.map(|c| {
         let hi = as_of.map_or(hi, |x| hi.max(x));
         CalendarIndex::new(c, lo.min(hi), hi)
     });
@@ -1021,7 +1088,6 @@ pub fn ticket_metrics_chunks<'a>(
         defs,
         as_of,
     };
-    let (order, ends) = group(&ev.ticket.codes, tickets.len())?;
     let nt = tickets.len();
     let threads = threads.clamp(1, 16).min(nt.div_ceil(20_000).max(1));
     let mut chunks = if threads <= 1 {
@@ -1075,4 +1141,30 @@ pub fn ticket_metrics_chunks<'a>(
             .collect::<Result<_, _>>()
             .ok()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The id shortcut reads every value as `trimmed` (hence `TicketId::new`) does.
+    #[test]
+    fn trimmed_id_equals_trimmed() {
+        let ws = [
+            "", " ", "\t", "\u{0B}", "\u{0C}", "\r\n", "\u{85}", "\u{A0}", "\u{3000}", "x", "é",
+        ];
+        for a in ws {
+            for b in ["T1", "", "工单", " T 2 ", "a\u{0B}"] {
+                for c in ws {
+                    let v = format!("{a}{b}{c}");
+                    assert_eq!(trimmed_id(&v), trimmed(&v), "{v:?}");
+                    assert_eq!(
+                        trimmed_id(&v).is_some(),
+                        crate::model::TicketId::new(v.as_str()).is_ok(),
+                        "{v:?}"
+                    );
+                }
+            }
+        }
+    }
 }

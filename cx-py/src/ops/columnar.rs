@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
@@ -27,6 +28,17 @@ use cx_core::ops::{BusinessCalendar, MetricDefinitions};
 
 /// Slots of the direct-mapped cache of [`short_keyed`].
 const KEY_CACHE: usize = 1024;
+
+/// `MASKS[len]` keeps the low `len` bytes of a word.
+const MASKS: [u128; 16] = {
+    let mut m = [0u128; 16];
+    let mut i = 0;
+    while i < 16 {
+        m[i] = (1u128 << (8 * i)) - 1;
+        i += 1;
+    }
+    m
+};
 
 /// The value at `[start, end)` of `bytes` as an integer key: its bytes (little
 /// endian) and its length in the top byte; `None` past 15 bytes. Two strings
@@ -49,8 +61,7 @@ fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
             u128::from_le_bytes(b)
         }
     };
-    let mask = (1u128 << (8 * len)) - 1;
-    Some((word & mask) | ((len as u128) << 120))
+    Some((word & MASKS.get(len)?) | ((len as u128) << 120))
 }
 
 /// State of [`short_keyed`]: the previous key and its code, and a
@@ -61,6 +72,14 @@ struct Keys {
 }
 
 impl Keys {
+    /// Empty state (the cache's entries hold no key of at most 15 bytes).
+    fn new() -> Self {
+        Self {
+            cache: vec![(u128::MAX, NULL); KEY_CACHE],
+            prev: (u128::MAX, NULL),
+        }
+    }
+
     /// The code of the (non-null) row `i` of `arr`: the previous key's, the
     /// cache's, or the encoder's (then cached). Inlined into the row loops of
     /// [`short_keyed`] (a call per row was a tenth of its time).
@@ -105,38 +124,54 @@ impl Keys {
 /// types, actors, statuses, ids) are compared as integers read straight from
 /// the Arrow buffers (the previous value, then a direct-mapped cache), so only
 /// a value not seen recently reaches the encoder's string map.
-fn short_keyed<'a, O: OffsetSizeTrait>(enc: &mut DictEncoder<'a>, arr: &'a GenericStringArray<O>) {
+fn short_keyed<'a, O: OffsetSizeTrait>(
+    enc: &mut DictEncoder<'a>,
+    arr: &'a GenericStringArray<O>,
+    keys: &mut Keys,
+) {
     let offsets = arr.value_offsets();
     let bytes = arr.values().as_slice();
-    let mut keys = Keys {
-        cache: vec![(u128::MAX, NULL); KEY_CACHE],
-        prev: (u128::MAX, NULL),
+    // 64 rows at a time (one validity word): the codes of the valid rows go
+    // into a block of null codes (set bits found with `trailing_zeros`, no
+    // branch per row), which is appended at once (one width dispatch per
+    // block instead of per row).
+    let n = arr.len();
+    let mut block = |base: usize, word: u64, enc: &mut DictEncoder<'a>| {
+        let m = n.saturating_sub(base).min(64);
+        if word == 0 {
+            enc.push_nulls(m);
+            return;
+        }
+        let mut buf = [NULL; 64];
+        let mut w = word;
+        while w != 0 {
+            let j = w.trailing_zeros() as usize;
+            if let Some(slot) = buf.get_mut(j) {
+                *slot = keys.code(enc, arr, offsets, bytes, base + j);
+            }
+            w &= w - 1;
+        }
+        enc.push_codes(buf.get(..m).unwrap_or(&buf));
     };
-    match arr.nulls().filter(|n| n.null_count() > 0) {
+    match arr.nulls().filter(|v| v.null_count() > 0) {
         None => {
-            for i in 0..arr.len() {
-                let c = keys.code(enc, arr, offsets, bytes, i);
-                enc.push_code(c);
+            for base in (0..n).step_by(64) {
+                let m = (n - base).min(64);
+                let word = if m == 64 { u64::MAX } else { (1u64 << m) - 1 };
+                block(base, word, enc);
             }
         }
         Some(nulls) => {
-            // Runs of valid values; each gap is one run of null codes.
-            let mut next = 0;
-            for (s, e) in nulls.valid_slices() {
-                enc.push_nulls(s - next);
-                for i in s..e {
-                    let c = keys.code(enc, arr, offsets, bytes, i);
-                    enc.push_code(c);
-                }
-                next = e;
+            for (k, word) in nulls.inner().bit_chunks().iter_padded().enumerate() {
+                block(k * 64, word, enc);
             }
-            enc.push_nulls(arr.len() - next);
         }
     }
 }
 
 /// Intern one string array's values into `enc`; `None` for a non-string type.
-fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef) -> Option<()> {
+/// `keys` is the short-key state of `enc` (kept from batch to batch).
+fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef, keys: &mut Keys) -> Option<()> {
     enc.reserve(a.len());
     macro_rules! plain {
         ($arr:expr) => {{
@@ -153,14 +188,14 @@ fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef) -> Option<()> {
         }};
     }
     match a.data_type() {
-        DataType::Utf8 => short_keyed(enc, a.as_string::<i32>()),
-        DataType::LargeUtf8 => short_keyed(enc, a.as_string::<i64>()),
+        DataType::Utf8 => short_keyed(enc, a.as_string::<i32>(), keys),
+        DataType::LargeUtf8 => short_keyed(enc, a.as_string::<i64>(), keys),
         DataType::Utf8View => plain!(a.as_string_view()),
         DataType::Dictionary(_, _) => {
             let d = a.as_any_dictionary();
             let vals = d.values();
             let mut dict = DictEncoder::new();
-            push_strings(&mut dict, vals)?;
+            push_strings(&mut dict, vals, &mut Keys::new())?;
             let sub = dict.finish();
             let map: Vec<u32> = sub
                 .codes
@@ -188,6 +223,12 @@ fn push_strings<'a>(enc: &mut DictEncoder<'a>, a: &'a ArrayRef) -> Option<()> {
 
 fn str_col<'a>(batches: &'a [RecordBatch], name: &str) -> Option<Option<StrColumn<'a>>> {
     let mut enc = DictEncoder::new();
+    // Room for every batch's rows at once (77 batches of a parquet file grew
+    // the codes by doubling, copying them each time), and one key cache.
+    if batches.iter().any(|b| b.column_by_name(name).is_some()) {
+        enc.reserve(batches.iter().map(RecordBatch::num_rows).sum());
+    }
+    let mut keys = Keys::new();
     let mut any = false;
     for b in batches {
         match b.column_by_name(name) {
@@ -199,7 +240,7 @@ fn str_col<'a>(batches: &'a [RecordBatch], name: &str) -> Option<Option<StrColum
             }
             Some(a) => {
                 any = true;
-                push_strings(&mut enc, a)?;
+                push_strings(&mut enc, a, &mut keys)?;
             }
         }
     }
@@ -308,22 +349,43 @@ fn public_column(batches: &[RecordBatch], n: usize) -> Option<Option<Vec<u8>>> {
     for b in batches {
         let a = b.column_by_name("public")?;
         match a.data_type() {
-            DataType::Boolean => {
-                let a = a.as_boolean();
-                let vals = a.values().iter();
-                match a.nulls() {
-                    None => p.extend(vals.map(u8::from)),
-                    Some(n) => p.extend(
-                        vals.zip(n.iter())
-                            .map(|(v, ok)| if ok { u8::from(v) } else { 2 }),
-                    ),
-                }
-            }
+            DataType::Boolean => tri_flags(a.as_boolean(), &mut p),
             DataType::Null => p.extend(std::iter::repeat_n(2u8, a.len())),
             _ => return None,
         }
     }
     Some(Some(p))
+}
+
+/// Append the flags of `a` to `p` (0 false, 1 true, 2 null), 64 rows per
+/// step from the value and validity words (a bit iterator per row was a tenth
+/// of the reading time).
+fn tri_flags(a: &BooleanArray, p: &mut Vec<u8>) {
+    let n = a.len();
+    let vals = a.values().bit_chunks();
+    let valid = a
+        .nulls()
+        .filter(|v| v.null_count() > 0)
+        .map(|v| v.inner().bit_chunks());
+    let mut base = 0usize;
+    let mut emit = |v: u64, ok: u64| {
+        let m = n.saturating_sub(base).min(64);
+        let mut b = [0u8; 64];
+        for (j, x) in b.iter_mut().enumerate() {
+            let (vb, ob) = ((v >> j) & 1, (ok >> j) & 1);
+            // Valid: the value bit; null: 2.
+            *x = ((vb & ob) | ((ob ^ 1) << 1)) as u8;
+        }
+        p.extend_from_slice(b.get(..m).unwrap_or(&b));
+        base += 64;
+    };
+    match valid {
+        None => vals.iter_padded().for_each(|v| emit(v, u64::MAX)),
+        Some(ok) => vals
+            .iter_padded()
+            .zip(ok.iter_padded())
+            .for_each(|(v, o)| emit(v, o)),
+    }
 }
 
 fn other_columns(batches: &[RecordBatch]) -> Option<EventColumns<'_>> {
@@ -369,12 +431,31 @@ fn tri(v: &[u8]) -> BooleanArray {
 }
 
 fn names<'s>(codes: &[u32], table: impl Fn(usize) -> Option<&'s str>) -> ArrayRef {
-    Arc::new(
-        codes
-            .iter()
-            .map(|&k| if k == NULL { None } else { table(k as usize) })
-            .collect::<StringArray>(),
-    )
+    if codes.iter().all(|&k| k == NULL) {
+        return Arc::new(StringArray::new_null(codes.len())); // an absent column
+    }
+    let value = |k: u32| if k == NULL { None } else { table(k as usize) };
+    let bytes = codes.iter().map(|&k| value(k).map_or(0, str::len)).sum();
+    let mut b = StringBuilder::with_capacity(codes.len(), bytes);
+    for &k in codes {
+        b.append_option(value(k));
+    }
+    Arc::new(b.finish())
+}
+
+/// A string column of short values (statuses, priorities), built with room
+/// for all of them at once (a column of nulls when every value is null).
+fn strings<'s>(vals: impl ExactSizeIterator<Item = Option<&'s str>> + Clone) -> ArrayRef {
+    let n = vals.len();
+    let bytes: usize = vals.clone().map(|v| v.map_or(0, str::len)).sum();
+    if bytes == 0 && vals.clone().all(|v| v.is_none()) {
+        return Arc::new(StringArray::new_null(n));
+    }
+    let mut b = StringBuilder::with_capacity(n, bytes);
+    for v in vals {
+        b.append_option(v);
+    }
+    Arc::new(b.finish())
 }
 
 /// The result table, column for column as `tables::metrics_table`: one
@@ -435,12 +516,7 @@ fn batch(c: MetricColumns, m: &Dicts<'_, '_>) -> Option<RecordBatch> {
     );
     push(
         "priority",
-        Arc::new(
-            c.priority
-                .iter()
-                .map(|p| p.map(|p| p.as_str()))
-                .collect::<StringArray>(),
-        ),
+        strings(c.priority.iter().map(|p| p.map(|p| p.as_str()))),
     );
     push(
         "team",
@@ -461,17 +537,12 @@ fn batch(c: MetricColumns, m: &Dicts<'_, '_>) -> Option<RecordBatch> {
     let status_names: Vec<(S, String)> = all.iter().map(|&s| (s, status_name(s))).collect();
     push(
         "status",
-        Arc::new(
-            c.status
+        strings(c.status.iter().map(|s| {
+            status_names
                 .iter()
-                .map(|s| {
-                    status_names
-                        .iter()
-                        .find(|(k, _)| k == s)
-                        .map(|(_, n)| n.as_str())
-                })
-                .collect::<StringArray>(),
-        ),
+                .find(|(k, _)| k == s)
+                .map(|(_, n)| n.as_str())
+        })),
     );
     let [created, reply, first, last] = c.instants;
     push("created_at", Arc::new(ts_array(created)));
@@ -507,10 +578,7 @@ fn batch(c: MetricColumns, m: &Dicts<'_, '_>) -> Option<RecordBatch> {
         Arc::new(ListArray::try_new(item, offsets, Arc::new(i64_array(nbus)), None).ok()?),
     );
     for (name, v) in COUNTS.iter().zip(c.counts) {
-        push(
-            name,
-            Arc::new(Int64Array::from_iter_values(v.into_iter().map(i64::from))),
-        );
+        push(name, Arc::new(Int64Array::new(ScalarBuffer::from(v), None)));
     }
     push(
         "escalated_to_urgent",
@@ -530,6 +598,9 @@ pub(super) fn ticket_metrics(
     let ev = columns(batches)?;
     let threads = cx_core::threads::available();
     let m = cx_core::ops::columnar::ticket_metrics_chunks(&ev, cal, defs, threads)?;
-    drop(ev);
-    tables(m)
+    // Freeing the event columns (~200 MB for 10M rows) overlaps building the result.
+    std::thread::scope(|s| {
+        s.spawn(move || drop(ev));
+        tables(m)
+    })
 }

@@ -150,6 +150,16 @@ impl Codes {
         }
     }
 
+    /// Add rows by code (see [`push`](Self::push)).
+    #[inline]
+    fn extend(&mut self, codes: &[u32]) {
+        match self {
+            Codes::U8(v) => v.extend(codes.iter().map(|&c| c as u8)),
+            Codes::U16(v) => v.extend(codes.iter().map(|&c| c as u16)),
+            Codes::U32(v) => v.extend_from_slice(codes),
+        }
+    }
+
     /// Add `n` null rows.
     fn push_nulls(&mut self, n: usize) {
         match self {
@@ -332,6 +342,13 @@ impl<'a> DictEncoder<'a> {
     #[inline]
     pub fn push_code(&mut self, c: u32) {
         self.codes.push(c);
+    }
+
+    /// Add rows by code, in order (each from [`intern`](Self::intern) or
+    /// [`NULL`]); one width dispatch for the whole slice.
+    #[inline]
+    pub fn push_codes(&mut self, codes: &[u32]) {
+        self.codes.extend(codes);
     }
 
     /// Add `n` rows of null (a run of missing values, e.g. from an Arrow
