@@ -431,20 +431,15 @@ fn tri(v: &[u8]) -> BooleanArray {
 }
 
 fn names<'s>(codes: &[u32], table: impl Fn(usize) -> Option<&'s str>) -> ArrayRef {
-    if codes.iter().all(|&k| k == NULL) {
-        return Arc::new(StringArray::new_null(codes.len())); // an absent column
-    }
-    let value = |k: u32| if k == NULL { None } else { table(k as usize) };
-    let bytes = codes.iter().map(|&k| value(k).map_or(0, str::len)).sum();
-    let mut b = StringBuilder::with_capacity(codes.len(), bytes);
-    for &k in codes {
-        b.append_option(value(k));
-    }
-    Arc::new(b.finish())
+    strings(
+        codes
+            .iter()
+            .map(|&k| if k == NULL { None } else { table(k as usize) }),
+    )
 }
 
-/// A string column of short values (statuses, priorities), built with room
-/// for all of them at once (a column of nulls when every value is null).
+/// A string column built with room for all its values at once (a column of
+/// nulls when every value is null: an absent input column).
 fn strings<'s>(vals: impl ExactSizeIterator<Item = Option<&'s str>> + Clone) -> ArrayRef {
     let n = vals.len();
     let bytes: usize = vals.clone().map(|v| v.map_or(0, str::len)).sum();
