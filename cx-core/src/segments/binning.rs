@@ -123,8 +123,8 @@ fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
 /// From this many values, order statistics by a radix pass instead of repeated selection.
 const RADIX_MIN: usize = 1 << 15;
 
-/// A `u64` whose unsigned order is `f64::total_cmp`'s (the mapping `total_cmp` itself
-/// uses: negative values have all bits flipped, others only the sign bit).
+/// A `u64` whose unsigned order is `f64::total_cmp`'s (the unsigned form of the mapping
+/// `total_cmp` uses: negative values have all bits flipped, others only the sign bit).
 #[inline]
 fn total_key(v: f64) -> u64 {
     let b = v.to_bits();
@@ -178,15 +178,15 @@ fn radix_order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
         }
         at.push((bucket, r - seen));
     }
-    let mut buckets: Vec<usize> = at.iter().map(|&(b, _)| b).collect();
-    buckets.dedup();
-    let mut members: Vec<Vec<f64>> = buckets
+    // The ranks are sorted, so each bucket's ranks are one run of `at`.
+    let groups: Vec<&[(usize, usize)]> = at.chunk_by(|x, y| x.0 == y.0).collect();
+    let mut members: Vec<Vec<f64>> = groups
         .iter()
-        .map(|&b| Vec::with_capacity(hist.get(b).map_or(0, |&c| c as usize)))
+        .map(|g| Vec::with_capacity(hist.get(g[0].0).map_or(0, |&c| c as usize)))
         .collect();
     let mut wanted = vec![u8::MAX; hist.len()];
-    for (i, &b) in buckets.iter().enumerate() {
-        if let Some(w) = wanted.get_mut(b) {
+    for (i, g) in groups.iter().enumerate() {
+        if let Some(w) = wanted.get_mut(g[0].0) {
             *w = i as u8;
         }
     }
@@ -198,12 +198,8 @@ fn radix_order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
     }
     // Each bucket's ranks together (a rank next to the previous one is a minimum scan).
     let mut out = Vec::with_capacity(ranks.len());
-    for (i, m) in members.iter().enumerate() {
-        let inside: Vec<usize> = at
-            .iter()
-            .filter(|&&(b, _)| buckets.get(i) == Some(&b))
-            .map(|&(_, r)| r)
-            .collect();
+    for (g, m) in groups.iter().zip(&members) {
+        let inside: Vec<usize> = g.iter().map(|&(_, r)| r).collect();
         out.extend(select_order_statistics(m, &inside));
     }
     out

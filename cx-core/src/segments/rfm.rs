@@ -124,8 +124,14 @@ pub struct RfmRow {
 impl RfmRow {
     /// The `rfm` package's code `100·R + 10·F + M` (e.g. 555).
     pub fn rfm_score(&self) -> u16 {
-        100 * u16::from(self.r) + 10 * u16::from(self.f) + u16::from(self.m)
+        rfm_code(self.r, self.f, self.m)
     }
+}
+
+/// The `rfm` package's code of scores `(r, f, m)`: `100·R + 10·F + M`.
+#[inline]
+fn rfm_code(r: u8, f: u8, m: u8) -> u16 {
+    100 * u16::from(r) + 10 * u16::from(f) + u16::from(m)
 }
 
 /// How one variable was scored.
@@ -218,7 +224,7 @@ impl RfmTable {
             .iter()
             .zip(&self.f)
             .zip(&self.m)
-            .map(|((&r, &f), &m)| 100 * u16::from(r) + 10 * u16::from(f) + u16::from(m))
+            .map(|((&r, &f), &m)| rfm_code(r, f, m))
             .collect()
     }
     /// The customers as records, in code order.
@@ -478,14 +484,15 @@ fn gather(aggs: &[CustomerAgg], as_of: i32, how: Monetary) -> (RfmTable, [Vec<f6
             n_without += u64::from(a.rows > 0);
             continue;
         }
+        let recency = as_of - a.last_day;
         t.code.push(code as u32);
         t.first_day.push(a.first_day);
         t.last_day.push(a.last_day);
-        t.recency_days.push(as_of - a.last_day);
+        t.recency_days.push(recency);
         t.frequency.push(u64::from(a.purchases));
         t.monetary.push(monetary_of(a, how));
         t.amount.push(a.amount);
-        values[0].push(f64::from(as_of - a.last_day));
+        values[0].push(f64::from(recency));
         values[1].push(f64::from(a.purchases));
     }
     (t, values, n_without)
@@ -509,8 +516,7 @@ pub fn score_tally(t: &RfmTally, as_of: i32, opts: &RfmOptions) -> Result<RfmRes
     }
     let values: [&[f64]; 3] = [&recency, &frequency, &table.monetary];
     let names = ["recency", "frequency", "monetary"];
-    // One dimension: its scores, and its per-score counts, extremes and warning.
-    /// A dimension, its scores and its warning.
+    /// One dimension scored: its per-score counts and extremes, its scores, its warning.
     type Scored = (Dimension, Vec<u8>, Option<String>);
     let score_dim = |j: usize| -> Result<Scored> {
         let v = values[j];
